@@ -1,0 +1,73 @@
+package dev.loopwire.loop;
+
+import java.io.IOException;
+import java.nio.channels.SelectableChannel;
+import java.nio.channels.SelectionKey;
+
+/**
+ * The capability to watch a channel for readiness, the Java form of {@code add_reader} /
+ * {@code add_writer}: the loop calls a handler when a registered {@link SelectableChannel} can be
+ * read or written without blocking.
+ *
+ * <p>Interest and readiness are the bits of {@link SelectionKey}: {@link SelectionKey#OP_READ},
+ * {@link SelectionKey#OP_WRITE}, {@link SelectionKey#OP_CONNECT}, {@link SelectionKey#OP_ACCEPT}.
+ *
+ * <p><b>Lifecycle.</b> A channel stays registered until {@link Registration#cancel()} or until
+ * the loop closes. A loop closes every channel still registered when it closes: registering a
+ * channel hands its ownership to the loop.
+ *
+ * <p><b>Concurrency.</b> Every method here must be called on the loop thread (use
+ * {@link EventLoop#execute} from elsewhere); a call from another thread throws
+ * {@link IllegalStateException}. Handlers run on the loop thread.
+ */
+public interface FdReadiness extends Capability {
+
+    /**
+     * Registers a non-blocking channel with the loop.
+     *
+     * @param channel the channel, already in non-blocking mode; never {@code null}
+     * @param interestOps the readiness to watch for, a combination of {@link SelectionKey} bits
+     * @param handler called on the loop thread with the ready bits; never {@code null}
+     * @return the registration; never {@code null}
+     * @throws IOException if the channel cannot be registered (closed, blocking mode)
+     * @throws IllegalStateException if not called on the loop thread
+     */
+    Registration register(SelectableChannel channel, int interestOps, ReadyHandler handler)
+            throws IOException;
+
+    /** Called when a registered channel is ready. */
+    @FunctionalInterface
+    interface ReadyHandler {
+
+        /**
+         * Reacts to readiness. An exception thrown here goes to the loop's exception handler;
+         * the loop and the registration go on.
+         *
+         * @param registration the registration that is ready
+         * @param readyOps the ready bits, a subset of the interest at the time of selection
+         */
+        void ready(Registration registration, int readyOps);
+    }
+
+    /** A channel registered with the loop. */
+    interface Registration {
+
+        /** The registered channel. */
+        SelectableChannel channel();
+
+        /** The current interest bits. */
+        int interestOps();
+
+        /** Replaces the interest bits; {@code 0} pauses the registration without cancelling it. */
+        void interestOps(int ops);
+
+        /** Whether the registration is still active (not cancelled, loop not closed). */
+        boolean isValid();
+
+        /**
+         * Stops watching the channel. The channel itself is not closed: ownership goes back to
+         * the caller. Cancelling twice is a no-op.
+         */
+        void cancel();
+    }
+}

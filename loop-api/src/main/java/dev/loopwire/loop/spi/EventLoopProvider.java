@@ -1,0 +1,55 @@
+package dev.loopwire.loop.spi;
+
+import dev.loopwire.loop.Availability;
+import dev.loopwire.loop.Capability;
+import dev.loopwire.loop.EventLoop;
+import java.util.Set;
+import java.util.concurrent.ThreadFactory;
+
+/**
+ * A kind of event loop that {@link dev.loopwire.loop.EventLoops} can open, found with
+ * {@link java.util.ServiceLoader}.
+ *
+ * <p>Declare an implementation twice: {@code provides dev.loopwire.loop.spi.EventLoopProvider
+ * with ...} in {@code module-info.java} (module path) and a {@code META-INF/services} entry, for
+ * example through {@code @AutoService} (class path).
+ *
+ * <p><b>Lifecycle.</b> The constructor must do no work: discovery instantiates every provider.
+ * {@link #availability()} runs the probe (it may be expensive once and should cache), and
+ * {@link #open} starts a loop.
+ *
+ * <p><b>Concurrency.</b> Implementations must be safe to call from any thread.
+ */
+public interface EventLoopProvider {
+
+    /** The short name of this kind of loop, such as {@code selector}; never {@code null}. */
+    String name();
+
+    /**
+     * Whether this kind of loop can run on this machine, and if not, why: the result of a real
+     * probe, cached.
+     */
+    Availability availability();
+
+    /**
+     * The rank of this kind of loop when {@link dev.loopwire.loop.EventLoops#open()} picks one:
+     * the highest available wins.
+     *
+     * @implSpec The default is 0.
+     */
+    default int priority() {
+        return 0;
+    }
+
+    /** The capabilities every loop of this kind offers, for inspection without opening one. */
+    Set<Class<? extends Capability>> capabilities();
+
+    /**
+     * Opens and starts a loop.
+     *
+     * @param threads makes the loop's thread; the loop names it after itself
+     * @return the running loop; never {@code null}
+     * @throws IllegalStateException if this kind of loop is unavailable
+     */
+    EventLoop open(ThreadFactory threads);
+}

@@ -1,0 +1,19 @@
+/**
+ * The event loop API of loopwire: what a loop is ({@link dev.loopwire.loop.EventLoop}),
+ * what it can do ({@link dev.loopwire.loop.Capability} and the standard capabilities
+ * {@link dev.loopwire.loop.FdReadiness}, {@link dev.loopwire.loop.CompletionPort},
+ * {@link dev.loopwire.loop.Timers}), how transports are named
+ * ({@link dev.loopwire.loop.TransportKey}) and how loops are found
+ * ({@link dev.loopwire.loop.EventLoops}).
+ *
+ * <p>This module depends on {@code java.base} alone, so that any loop and any transport can
+ * depend on it without pulling anything else in.
+ *
+ * @uses dev.loopwire.loop.spi.EventLoopProvider
+ */
+module dev.loopwire.loop {
+    exports dev.loopwire.loop;
+    exports dev.loopwire.loop.spi;
+
+    uses dev.loopwire.loop.spi.EventLoopProvider;
+}

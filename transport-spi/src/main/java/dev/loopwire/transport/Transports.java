@@ -1,0 +1,4 @@
+package dev.loopwire.transport;
+
+public final class Transports {
+}

@@ -1,0 +1,45 @@
+package dev.loopwire.transport.spi;
+
+import dev.loopwire.loop.Availability;
+import dev.loopwire.loop.Capability;
+import dev.loopwire.loop.EventLoop;
+import java.util.Set;
+
+/**
+ * Builds a capability a loop lacks out of capabilities it has, such as {@code FdReadiness} on a
+ * completion loop by running a {@link java.nio.channels.Selector} on a helper thread and
+ * handing readiness events to the loop. The registry uses adapters when no provider fits a loop
+ * directly; {@code Transports.explain} shows when one was used.
+ *
+ * <p>Found with {@link java.util.ServiceLoader}; declare it with {@code provides} and
+ * {@code @AutoService} like a {@link TransportProvider}. The constructor must do no work.
+ *
+ * <p><b>Lifecycle.</b> {@link #adapt} is called at most once per loop; the facet it returns must
+ * release whatever it holds when the loop closes.
+ *
+ * @param <C> the capability this adapter offers
+ */
+public interface CapabilityAdapter<C extends Capability> {
+
+    /** The capability interface this adapter offers; never {@code null}. */
+    Class<C> offers();
+
+    /** The capabilities the loop must have for this adapter to work; never {@code null}. */
+    Set<Class<? extends Capability>> requires();
+
+    /**
+     * Whether this adapter can run here at all.
+     *
+     * @implSpec The default is {@link Availability#available()}.
+     */
+    default Availability availability() {
+        return Availability.available();
+    }
+
+    /**
+     * Builds the capability for a loop that offers everything in {@link #requires()}.
+     *
+     * @return the facet; never {@code null}
+     */
+    C adapt(EventLoop loop);
+}
