@@ -1,0 +1,391 @@
+package dev.loopwire.loop.selector;
+
+import dev.loopwire.loop.Capability;
+import dev.loopwire.loop.EventLoop;
+import dev.loopwire.loop.FdReadiness;
+import dev.loopwire.loop.Timers;
+import dev.loopwire.loop.selector.internal.SelectorReadiness;
+import dev.loopwire.loop.selector.internal.TimerQueue;
+import dev.loopwire.loop.spi.CurrentLoop;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.ClosedSelectorException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+/**
+ * An event loop on one thread and one {@link Selector}, offering {@link FdReadiness} and
+ * {@link Timers}.
+ *
+ * <p><b>Lifecycle.</b> {@link #open()} or {@link #builder()} start the loop thread at once.
+ * {@link #close()} is graceful: {@link #execute} and {@link Timers#schedule} start throwing
+ * {@link RejectedExecutionException}, tasks already submitted run, timers not yet due are
+ * cancelled, every channel still registered is closed, the selector is closed, and the call
+ * returns once the loop thread has ended. A second close is a no-op; a close from a callback on
+ * the loop thread returns at once and the loop ends after that callback.
+ *
+ * <p><b>Concurrency.</b> {@link #execute}, {@link Timers} and the methods of {@link EventLoop} are
+ * thread-safe; tasks run in submission order. A burst of {@code execute} calls from other threads
+ * wakes the selector once, not once per task. {@link FdReadiness} is loop-thread only.
+ *
+ * <p><b>Errors.</b> A task, timer or readiness handler that throws does not end the loop: the
+ * exception goes to the loop's exception handler (by default a {@link System.Logger} warning).
+ */
+public final class SelectorLoop implements EventLoop {
+
+    private static final System.Logger LOG = System.getLogger(SelectorLoop.class.getName());
+    private static final AtomicInteger NUMBER = new AtomicInteger();
+    private static final Set<Class<? extends Capability>> CAPABILITIES = Set.of(FdReadiness.class, Timers.class);
+    // Tasks run per turn at most, so that a task that keeps resubmitting itself cannot starve I/O.
+    private static final int MAX_TASKS_PER_TURN = 4096;
+
+    private final String name;
+    private final Consumer<Throwable> exceptionHandler;
+    private final Selector selector;
+    private final Thread thread;
+    private final SelectorReadiness readiness;
+    private final TimerQueue timerQueue = new TimerQueue();
+    private final LoopTimers timers = new LoopTimers();
+    private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger pending = new AtomicInteger();
+    // True while the loop is awake or a wake-up is already on its way: producers then skip the
+    // wakeup() syscall, so a burst of tasks costs one wake-up.
+    private final AtomicBoolean wakeupPending = new AtomicBoolean(true);
+    private final AtomicInteger wakeups = new AtomicInteger();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final List<SelectionKey> readyKeys = new ArrayList<>();
+    private volatile boolean terminated;
+
+    private SelectorLoop(Builder b) throws IOException {
+        this.name = b.name != null ? b.name : "selector-" + NUMBER.incrementAndGet();
+        this.exceptionHandler = b.exceptionHandler != null ? b.exceptionHandler : this::logFailure;
+        this.selector = Selector.open();
+        this.readiness = new SelectorReadiness(this, selector);
+        Thread t = b.threadFactory.newThread(this::run);
+        if (t == null) {
+            selector.close();
+            throw new IllegalStateException("Thread factory " + b.threadFactory + " returned null for loop '" + name + "'");
+        }
+        t.setName(name);
+        this.thread = t;
+        t.start();
+    }
+
+    /** Opens a loop with a generated name, the default exception handler and a non-daemon thread. */
+    public static SelectorLoop open() {
+        return builder().open();
+    }
+
+    /** A builder for a loop with a custom name, exception handler or thread factory. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public Set<Class<? extends Capability>> capabilities() {
+        return CAPABILITIES;
+    }
+
+    @Override
+    public <C extends Capability> Optional<C> capability(Class<C> type) {
+        Objects.requireNonNull(type, "type");
+        if (type == FdReadiness.class) {
+            return Optional.of(type.cast(readiness));
+        }
+        if (type == Timers.class) {
+            return Optional.of(type.cast(timers));
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    public boolean inLoop() {
+        return Thread.currentThread() == thread;
+    }
+
+    @Override
+    public boolean isClosed() {
+        return closed.get();
+    }
+
+    /**
+     * Submits a task to run on the loop thread, after the tasks submitted before it.
+     *
+     * @throws RejectedExecutionException if the loop is closed
+     */
+    @Override
+    public void execute(Runnable task) {
+        Objects.requireNonNull(task, "task");
+        if (closed.get()) {
+            throw rejected();
+        }
+        tasks.add(task);
+        pending.incrementAndGet();
+        // A close may have slipped in between the check and the add, after the loop's last drain:
+        // take the task back if the loop has not, so that nothing is accepted and then dropped.
+        if (closed.get() && tasks.remove(task)) {
+            pending.decrementAndGet();
+            throw rejected();
+        }
+        if (!inLoop() && wakeupPending.compareAndSet(false, true)) {
+            wakeups.incrementAndGet();
+            selector.wakeup();
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            selector.wakeup();
+        }
+        if (!inLoop()) {
+            boolean interrupted = false;
+            while (thread.isAlive()) {
+                try {
+                    thread.join();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Shows the loop's state: {@code selector-1[channels=3 timers=1 pending=0]}. */
+    @Override
+    public String toString() {
+        return name + "[channels=" + readiness.registered() + " timers=" + timerQueue.size() + " pending=" + pending.get()
+                + (terminated ? " closed" : closed.get() ? " closing" : "") + "]";
+    }
+
+    /** How many times another thread woke the selector; for tests of wake-up batching. */
+    int wakeups() {
+        return wakeups.get();
+    }
+
+    private RejectedExecutionException rejected() {
+        return new RejectedExecutionException("Loop '" + name + "' is closed and accepts no more tasks;"
+                + " open a new loop or submit work before close()");
+    }
+
+    private void run() {
+        CurrentLoop.enter(this);
+        try {
+            while (!closed.get() || !tasks.isEmpty()) {
+                select();
+                processReadyKeys();
+                timerQueue.runDue(System.nanoTime(), this::report);
+                runTasks();
+            }
+            shutdown();
+        } catch (Throwable t) {
+            report(t);
+            shutdown();
+        } finally {
+            terminated = true;
+            CurrentLoop.exit();
+        }
+    }
+
+    private void select() {
+        wakeupPending.set(false);
+        try {
+            long wait = timerQueue.nanosUntilNext(System.nanoTime());
+            if (!tasks.isEmpty() || closed.get() || wait == 0) {
+                selector.selectNow();
+            } else if (wait < 0) {
+                selector.select();
+            } else {
+                // Round up: waking a little late is fine, waking early means a wasted turn.
+                selector.select(Math.max(1, (wait + 999_999) / 1_000_000));
+            }
+        } catch (IOException e) {
+            report(e);
+        } finally {
+            wakeupPending.set(true);
+        }
+        readiness.recount();
+    }
+
+    private void processReadyKeys() {
+        Set<SelectionKey> selected = selector.selectedKeys();
+        if (selected.isEmpty()) {
+            return;
+        }
+        // Copied out so that a handler may register channels (and so select) while we iterate.
+        readyKeys.addAll(selected);
+        selected.clear();
+        for (int i = 0; i < readyKeys.size(); i++) {
+            try {
+                SelectorReadiness.dispatch(readyKeys.get(i));
+            } catch (Throwable t) {
+                rethrowIfFatal(t);
+                report(t);
+            }
+        }
+        readyKeys.clear();
+    }
+
+    private void runTasks() {
+        for (int i = 0; i < MAX_TASKS_PER_TURN; i++) {
+            Runnable task = tasks.poll();
+            if (task == null) {
+                return;
+            }
+            pending.decrementAndGet();
+            try {
+                task.run();
+            } catch (Throwable t) {
+                rethrowIfFatal(t);
+                report(t);
+            }
+        }
+    }
+
+    private void shutdown() {
+        while (!tasks.isEmpty()) {
+            runTasks();
+        }
+        timerQueue.cancelAll();
+        try {
+            for (SelectionKey key : selector.keys()) {
+                key.cancel();
+                try {
+                    key.channel().close();
+                } catch (IOException e) {
+                    report(e);
+                }
+            }
+            selector.close();
+        } catch (IOException | ClosedSelectorException e) {
+            report(e);
+        }
+        readiness.closed();
+    }
+
+    private void report(Throwable t) {
+        try {
+            exceptionHandler.accept(t);
+        } catch (Throwable again) {
+            rethrowIfFatal(again);
+            again.addSuppressed(t);
+            logFailure(again);
+        }
+    }
+
+    private void logFailure(Throwable t) {
+        LOG.log(System.Logger.Level.WARNING, "A callback on loop '" + name + "' threw; the loop goes on", t);
+    }
+
+    private static void rethrowIfFatal(Throwable t) {
+        if (t instanceof VirtualMachineError e) {
+            throw e;
+        }
+    }
+
+    private final class LoopTimers implements Timers {
+        @Override
+        public Timeout schedule(Duration delay, Runnable task) {
+            Objects.requireNonNull(delay, "delay");
+            Objects.requireNonNull(task, "task");
+            long nanos;
+            try {
+                nanos = delay.toNanos();
+            } catch (ArithmeticException e) {
+                nanos = Long.MAX_VALUE / 2; // centuries: never, in practice
+            }
+            TimerQueue.Entry entry = timerQueue.newEntry(System.nanoTime() + Math.max(0, nanos), task);
+            try {
+                if (inLoop() && !closed.get()) {
+                    timerQueue.add(entry);
+                } else {
+                    execute(() -> timerQueue.add(entry));
+                }
+            } catch (RejectedExecutionException e) {
+                entry.cancel();
+                throw e;
+            }
+            return entry;
+        }
+
+        @Override
+        public String toString() {
+            return "Timers[" + name + "]";
+        }
+    }
+
+    /**
+     * Configures and opens a {@link SelectorLoop}.
+     *
+     * <p>Not thread-safe; a builder may open several loops.
+     */
+    public static final class Builder {
+        private String name;
+        private Consumer<Throwable> exceptionHandler;
+        private ThreadFactory threadFactory = Thread::new;
+
+        private Builder() {
+        }
+
+        /**
+         * The loop's name, also its thread's name. By default {@code selector-N}, numbered per
+         * JVM. A custom name should be unique in the JVM; the loop does not check.
+         */
+        public Builder name(String name) {
+            Objects.requireNonNull(name, "name");
+            if (name.isBlank()) {
+                throw new IllegalArgumentException("Loop name '" + name + "' is blank; give a name or leave the default");
+            }
+            this.name = name;
+            return this;
+        }
+
+        /**
+         * Receives what tasks, timers and readiness handlers throw, on the loop thread. By
+         * default a {@link System.Logger} warning.
+         */
+        public Builder exceptionHandler(Consumer<Throwable> handler) {
+            this.exceptionHandler = Objects.requireNonNull(handler, "handler");
+            return this;
+        }
+
+        /** Makes the loop's thread; the loop renames it after itself. Default: a non-daemon thread. */
+        public Builder threadFactory(ThreadFactory threadFactory) {
+            this.threadFactory = Objects.requireNonNull(threadFactory, "threadFactory");
+            return this;
+        }
+
+        /**
+         * Opens the loop and starts its thread.
+         *
+         * @throws UncheckedIOException if the selector cannot be opened
+         */
+        public SelectorLoop open() {
+            try {
+                return new SelectorLoop(this);
+            } catch (IOException e) {
+                throw new UncheckedIOException("Cannot open a selector: " + e.getMessage(), e);
+            }
+        }
+    }
+}

@@ -1,0 +1,132 @@
+package dev.loopwire.loop.selector.internal;
+
+import dev.loopwire.loop.Timers;
+import java.util.PriorityQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * The timers of one loop: a heap ordered by deadline, then by the order of scheduling.
+ *
+ * <p><b>Concurrency.</b> The heap is touched on the loop thread only; {@link Entry#cancel()} may
+ * be called from any thread and only flips the entry's state: the loop drops cancelled entries
+ * when they reach the top of the heap, so cancelling never needs a hand-over to the loop.
+ */
+public final class TimerQueue {
+
+    private static final int WAITING = 0;
+    private static final int DONE = 1;
+    private static final int CANCELLED = 2;
+
+    private final PriorityQueue<Entry> heap = new PriorityQueue<>();
+    private final AtomicLong sequence = new AtomicLong();
+    // Timers neither run nor cancelled, readable from any thread for toString().
+    private final AtomicInteger live = new AtomicInteger();
+
+    /** Creates an entry; the caller hands it to {@link #add} on the loop thread. */
+    public Entry newEntry(long deadlineNanos, Runnable task) {
+        live.incrementAndGet();
+        return new Entry(deadlineNanos, sequence.getAndIncrement(), task);
+    }
+
+    /** Adds an entry; loop thread only. A cancelled entry is dropped. */
+    public void add(Entry entry) {
+        if (entry.state.get() == WAITING) {
+            heap.add(entry);
+        }
+    }
+
+    /**
+     * Nanoseconds until the first live deadline, at least 0, or -1 if there is none; loop thread
+     * only.
+     */
+    public long nanosUntilNext(long now) {
+        Entry top = peekLive();
+        return top == null ? -1 : Math.max(0, top.deadline - now);
+    }
+
+    /** Runs every entry due at {@code now}, passing failures to {@code onError}; loop thread only. */
+    public void runDue(long now, Consumer<Throwable> onError) {
+        Entry top;
+        while ((top = peekLive()) != null && top.deadline - now <= 0) {
+            heap.poll();
+            if (top.state.compareAndSet(WAITING, DONE)) {
+                live.decrementAndGet();
+                try {
+                    top.task.run();
+                } catch (Throwable t) {
+                    rethrowIfFatal(t);
+                    onError.accept(t);
+                }
+            }
+        }
+    }
+
+    /** Cancels every entry left, when the loop closes; loop thread only. */
+    public void cancelAll() {
+        Entry e;
+        while ((e = heap.poll()) != null) {
+            e.cancel();
+        }
+    }
+
+    /** The number of timers not yet run nor cancelled; any thread. */
+    public int size() {
+        return live.get();
+    }
+
+    private Entry peekLive() {
+        Entry top;
+        while ((top = heap.peek()) != null && top.state.get() != WAITING) {
+            heap.poll();
+        }
+        return top;
+    }
+
+    static void rethrowIfFatal(Throwable t) {
+        if (t instanceof VirtualMachineError e) {
+            throw e;
+        }
+    }
+
+    /** One scheduled task. */
+    public final class Entry implements Timers.Timeout, Comparable<Entry> {
+        private final long deadline;
+        private final long seq;
+        private final Runnable task;
+        private final AtomicInteger state = new AtomicInteger(WAITING);
+
+        private Entry(long deadline, long seq, Runnable task) {
+            this.deadline = deadline;
+            this.seq = seq;
+            this.task = task;
+        }
+
+        @Override
+        public boolean cancel() {
+            if (state.compareAndSet(WAITING, CANCELLED)) {
+                live.decrementAndGet();
+                return true;
+            }
+            return false;
+        }
+
+        @Override
+        public boolean isCancelled() {
+            return state.get() == CANCELLED;
+        }
+
+        @Override
+        public int compareTo(Entry o) {
+            // Subtract, not compare: nanoTime values may wrap.
+            long d = deadline - o.deadline;
+            return d != 0 ? (d < 0 ? -1 : 1) : Long.compare(seq, o.seq);
+        }
+
+        @Override
+        public String toString() {
+            return "Timeout[" + (state.get() == WAITING ? "waiting" : state.get() == DONE ? "done" : "cancelled") + "]";
+        }
+    }
+}
