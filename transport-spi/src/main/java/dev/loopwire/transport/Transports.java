@@ -1,4 +1,159 @@
 package dev.loopwire.transport;
 
+import dev.loopwire.loop.EventLoop;
+import dev.loopwire.loop.TransportKey;
+import dev.loopwire.transport.internal.Discovery;
+import dev.loopwire.transport.internal.Registry;
+import dev.loopwire.transport.spi.CapabilityAdapter;
+import dev.loopwire.transport.spi.TransportProvider;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.ServiceLoader;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
+
+/**
+ * The transport registry: resolves the implementation of a transport for an event loop — the
+ * double dispatch — and lets code register, prefer, deny and allow implementations.
+ *
+ * <p><b>Resolution order</b> for {@link #resolve resolve(loop, key)}:
+ * <ol>
+ * <li>the provider named by the system property {@code loopwire.provider.<key name>}, if set:
+ *     the deployer's last word, as {@code java.nio.channels.spi.SelectorProvider}'s property is;
+ *     if it does not fit, resolution fails and says why rather than quietly using another;</li>
+ * <li>the loop's own implementation ({@link EventLoop#implementation}), then implementations
+ *     registered on that loop instance (newest first);</li>
+ * <li>implementations registered for the loop's class or a supertype (most specific first), then
+ *     providers native to the loop's type ({@link TransportProvider#loopType()});</li>
+ * <li>{@link ServiceLoader} providers whose {@linkplain TransportProvider#requires() required
+ *     capabilities} the loop offers, ranked: the {@linkplain #prefer preferred} one, then
+ *     priority (highest first), then more required capabilities, then class name — never class
+ *     path order;</li>
+ * <li>providers that fit only through a {@link CapabilityAdapter};</li>
+ * <li>otherwise {@link UnsupportedTransportException}, naming the key, the loop, its
+ *     capabilities, and every candidate with why it was passed over.</li>
+ * </ol>
+ * If a candidate's {@code create} throws, the next one is tried; the failure is attached to
+ * the exception if none fits. Providers disabled by {@code -Dloopwire.disable=<class,...>} or
+ * {@link #deny} are never used. A provider for a key owned by another module is used only if it
+ * is native to a loop type of its own module, or allowed by {@code -Dloopwire.allow=<class,...>}
+ * or {@link #allow}.
+ *
+ * <p><b>Caching.</b> The result is cached per (loop, key): a cached resolution is two hash
+ * lookups and allocates nothing. Any registration, preference, denial, allowance or
+ * {@link #reload()} drops the cache. System properties are read when a resolution is not
+ * cached; after changing one at run time, call {@link #reload()}.
+ *
+ * <p><b>Concurrency.</b> All methods are thread-safe.
+ */
 public final class Transports {
+
+    private static final List<ModuleLayer> LAYERS = new CopyOnWriteArrayList<>();
+    private static final Registry REGISTRY = new Registry(
+            () -> Discovery.load(loaders(TransportProvider.class)),
+            () -> Discovery.load(loaders(CapabilityAdapter.class)),
+            System::getProperty);
+
+    private Transports() {
+    }
+
+    /**
+     * Resolves the implementation of {@code key} for {@code loop}.
+     *
+     * @return the implementation; never {@code null}
+     * @throws UnsupportedTransportException if nothing fits the loop
+     * @throws NullPointerException if an argument is {@code null}
+     */
+    public static <T> T resolve(EventLoop loop, TransportKey<T> key) {
+        return REGISTRY.resolve(loop, key);
+    }
+
+    /**
+     * The report of how {@code key} resolves for {@code loop}: every candidate, where it came
+     * from, and whether it was chosen or passed over and why. It creates nothing: before the
+     * first resolution it shows the candidate that would be tried first as chosen.
+     */
+    public static Explanation explain(EventLoop loop, TransportKey<?> key) {
+        return REGISTRY.explain(loop, key);
+    }
+
+    /**
+     * Registers an implementation on one loop instance: the proposal's
+     * {@code register_implementation}, for a single loop. It wins over every provider.
+     *
+     * @throws IllegalArgumentException if {@code impl} is not a {@code key.type()}
+     */
+    public static <T> Registration register(EventLoop loop, TransportKey<T> key, T impl) {
+        return REGISTRY.register(loop, key, impl);
+    }
+
+    /**
+     * Registers a factory for every loop of a class (and its subclasses): the proposal's
+     * {@code LibUVEventLoop.register_implementation(...)}. It wins over every provider.
+     */
+    public static <L extends EventLoop, T> Registration register(Class<L> loopType, TransportKey<T> key,
+            Function<? super L, ? extends T> factory) {
+        return REGISTRY.register(loopType, key, factory);
+    }
+
+    /** Ranks the provider class first among the providers of {@code key} that fit a loop. */
+    public static void prefer(TransportKey<?> key, String providerClass) {
+        REGISTRY.prefer(key, providerClass);
+    }
+
+    /** Never uses the provider class (the programmatic form of {@code -Dloopwire.disable}). */
+    public static void deny(String providerClass) {
+        REGISTRY.deny(providerClass);
+    }
+
+    /**
+     * Lets the provider class implement a key its module does not own (the programmatic form
+     * of {@code -Dloopwire.allow}).
+     */
+    public static void allow(String providerClass) {
+        REGISTRY.allow(providerClass);
+    }
+
+    /** Forgets every {@link #prefer}, {@link #deny} and {@link #allow}. */
+    public static void clearOverrides() {
+        REGISTRY.clearOverrides();
+    }
+
+    /**
+     * Adds the providers of a module layer, such as one built from a plugin folder, and
+     * discovers again.
+     */
+    public static void addLayer(ModuleLayer layer) {
+        Objects.requireNonNull(layer, "layer");
+        if (!LAYERS.contains(layer)) {
+            LAYERS.add(layer);
+        }
+        REGISTRY.reload();
+    }
+
+    /** Discovers providers again and drops every cached resolution. */
+    public static void reload() {
+        REGISTRY.reload();
+    }
+
+    /** Every transport provider found, including those that failed to load, for inspection. */
+    public static List<ProviderInfo> providers() {
+        return REGISTRY.providers();
+    }
+
+    /** Every capability adapter found, for inspection. */
+    public static List<ProviderInfo> adapters() {
+        return REGISTRY.adapters();
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static <S> List<ServiceLoader<S>> loaders(Class<?> service) {
+        List<ServiceLoader<S>> loaders = new ArrayList<>();
+        loaders.add((ServiceLoader) ServiceLoader.load(service));
+        for (ModuleLayer layer : LAYERS) {
+            loaders.add((ServiceLoader) ServiceLoader.load(layer, service));
+        }
+        return loaders;
+    }
 }

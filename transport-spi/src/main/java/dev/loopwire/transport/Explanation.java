@@ -1,0 +1,203 @@
+package dev.loopwire.transport;
+
+import dev.loopwire.loop.Capability;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * The report of how the registry resolves a transport key for a loop: every candidate in the
+ * order the double dispatch considers them, where each came from, what it requires, and whether
+ * it was chosen or passed over and why. {@link #toString()} renders it as a table.
+ *
+ * <p>Building a report runs no provider's {@code create}: a report made by
+ * {@link Transports#explain} marks as chosen the candidate resolution would try first, or, once
+ * the key has been resolved for the loop, the one actually in use.
+ *
+ * <p>Instances are immutable.
+ */
+public final class Explanation {
+
+    /** Where a candidate came from, in dispatch order. */
+    public enum Source {
+        /** The system property {@code loopwire.provider.<key>} named it. */
+        PROPERTY("property"),
+        /** The loop's own {@code implementation(key)}. */
+        LOOP("loop"),
+        /** {@link Transports#register(dev.loopwire.loop.EventLoop, dev.loopwire.loop.TransportKey, Object)}. */
+        LOOP_REGISTRATION("registered on loop"),
+        /** {@link Transports#register(Class, dev.loopwire.loop.TransportKey, java.util.function.Function)}. */
+        CLASS_REGISTRATION("registered for class"),
+        /** A provider native to the loop's type. */
+        NATIVE_PROVIDER("loop-native provider"),
+        /** A provider whose required capabilities the loop offers. */
+        PROVIDER("provider"),
+        /** A provider that fits only through a capability adapter. */
+        ADAPTED_PROVIDER("provider + adapter");
+
+        private final String label;
+
+        Source(String label) {
+            this.label = label;
+        }
+
+        /** A short label for tables. */
+        public String label() {
+            return label;
+        }
+    }
+
+    /** What became of a candidate. */
+    public enum Verdict {
+        /** The candidate resolution uses (or would use). */
+        CHOSEN("chosen"),
+        /** It fits, but an earlier candidate was chosen. */
+        FITS("fits"),
+        /** It does not fit; the reason says why. */
+        PASSED_OVER("passed over");
+
+        private final String label;
+
+        Verdict(String label) {
+            this.label = label;
+        }
+
+        /** A short label for tables. */
+        public String label() {
+            return label;
+        }
+    }
+
+    /**
+     * One candidate.
+     *
+     * @param name a short name: the provider's simple class name, or a description
+     * @param className the provider's or implementation's class name
+     * @param source where it came from
+     * @param origin module, version and jar, or the registration
+     * @param requires the capabilities it requires
+     * @param priority its priority (0 for non-providers)
+     * @param verdict what became of it
+     * @param reason why (missing capabilities by name, disabled, foreign, unavailable, failed)
+     * @param failure the exception behind a failure, if any
+     */
+    public record Candidate(
+            String name,
+            String className,
+            Source source,
+            String origin,
+            Collection<Class<? extends Capability>> requires,
+            int priority,
+            Verdict verdict,
+            String reason,
+            Optional<Throwable> failure) {
+
+        /** The same candidate with another verdict and reason. */
+        public Candidate with(Verdict newVerdict, String newReason, Throwable newFailure) {
+            return new Candidate(name, className, source, origin, requires, priority, newVerdict, newReason,
+                    Optional.ofNullable(newFailure).or(() -> failure));
+        }
+    }
+
+    private final String keyName;
+    private final String loopName;
+    private final List<Class<? extends Capability>> capabilities;
+    private final List<Candidate> candidates;
+
+    /**
+     * Creates a report.
+     *
+     * @param keyName the key resolved
+     * @param loopName the loop's name
+     * @param capabilities the loop's capabilities
+     * @param candidates every candidate in dispatch order
+     */
+    public Explanation(String keyName, String loopName, Collection<Class<? extends Capability>> capabilities,
+            List<Candidate> candidates) {
+        this.keyName = Objects.requireNonNull(keyName, "keyName");
+        this.loopName = Objects.requireNonNull(loopName, "loopName");
+        this.capabilities = sortedByName(capabilities);
+        this.candidates = List.copyOf(candidates);
+    }
+
+    /** The key's name. */
+    public String keyName() {
+        return keyName;
+    }
+
+    /** The loop's name. */
+    public String loopName() {
+        return loopName;
+    }
+
+    /** The loop's capabilities, sorted by simple name. */
+    public List<Class<? extends Capability>> capabilities() {
+        return capabilities;
+    }
+
+    /** Every candidate, in dispatch order. */
+    public List<Candidate> candidates() {
+        return candidates;
+    }
+
+    /** The chosen candidate, if any. */
+    public Optional<Candidate> chosen() {
+        return candidates.stream().filter(c -> c.verdict() == Verdict.CHOSEN).findFirst();
+    }
+
+    /**
+     * The message of the {@link UnsupportedTransportException} for this report, as in
+     * {@code No implementation of 'k' for loop 'l' (capabilities: FdReadiness, Timers); passed
+     * over: CompletionUdpProvider (missing CompletionPort); add a provider that requires only
+     * these capabilities, or register an implementation with Transports.register}.
+     */
+    public String failureMessage() {
+        String passedOver = candidates.isEmpty()
+                ? "nothing (no provider for this key was found; put the module that provides it on the module path)"
+                : candidates.stream().map(c -> c.name() + " (" + c.reason() + ")").collect(Collectors.joining(", "));
+        return "No implementation of '" + keyName + "' for loop '" + loopName + "' (capabilities: "
+                + names(capabilities) + "); passed over: " + passedOver
+                + "; add a provider that requires only these capabilities,"
+                + " or register an implementation with Transports.register";
+    }
+
+    /** Simple names of capability types, comma-separated, or {@code none}. */
+    static String names(Collection<Class<? extends Capability>> types) {
+        return types.isEmpty() ? "none"
+                : sortedByName(types).stream().map(Class::getSimpleName).collect(Collectors.joining(", "));
+    }
+
+    private static List<Class<? extends Capability>> sortedByName(Collection<Class<? extends Capability>> types) {
+        List<Class<? extends Capability>> sorted = new ArrayList<>(types);
+        sorted.sort((a, b) -> a.getSimpleName().compareTo(b.getSimpleName()));
+        return List.copyOf(sorted);
+    }
+
+    /** The report as a table, one candidate a row, followed by each candidate's origin. */
+    @Override
+    public String toString() {
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] {"#", "verdict", "candidate", "source", "requires", "prio", "reason"});
+        int n = 1;
+        for (Candidate c : candidates) {
+            rows.add(new String[] {String.valueOf(n++), c.verdict().label(), c.name(), c.source().label(),
+                    names(c.requires()), String.valueOf(c.priority()), c.reason()});
+        }
+        StringBuilder out = new StringBuilder();
+        out.append("Transport '").append(keyName).append("' on loop '").append(loopName)
+                .append("' (capabilities: ").append(names(capabilities)).append(")\n");
+        if (candidates.isEmpty()) {
+            return out.append("  no candidates: no provider for this key was found\n").toString();
+        }
+        Table.render(rows, out);
+        out.append("  origins:\n");
+        n = 1;
+        for (Candidate c : candidates) {
+            out.append("    ").append(n++).append(' ').append(c.className()).append(": ").append(c.origin()).append('\n');
+        }
+        return out.toString();
+    }
+}
