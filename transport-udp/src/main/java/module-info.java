@@ -1,8 +1,12 @@
 /**
- * UDP on any loopwire event loop: {@code Udp.bind} / {@code Udp.connect}, resolved through the
- * transport registry to a readiness-based provider (loops offering
- * {@link dev.loopwire.loop.FdReadiness}) or a completion-based one (loops offering
- * {@link dev.loopwire.loop.CompletionPort}).
+ * UDP on any loopwire event loop: {@link dev.loopwire.transport.udp.Udp#bind} /
+ * {@link dev.loopwire.transport.udp.Udp#connect}, resolved through the transport registry to a
+ * readiness-based provider (loops offering {@link dev.loopwire.loop.FdReadiness}) or a
+ * completion-based one (loops offering {@link dev.loopwire.loop.CompletionPort}).
+ *
+ * <p>Only {@code dev.loopwire.transport.udp} is exported; the providers live in the unexported
+ * {@code dev.loopwire.transport.udp.internal} package and are reached through
+ * {@link java.util.ServiceLoader}.
  *
  * @provides dev.loopwire.transport.spi.TransportProvider
  */
@@ -10,4 +14,8 @@ module dev.loopwire.transport.udp {
     requires transitive dev.loopwire.transport;
     requires static com.google.auto.service; // Only needed at compile time, for @AutoService.
 
+    exports dev.loopwire.transport.udp;
+
+    provides dev.loopwire.transport.spi.TransportProvider
+            with dev.loopwire.transport.udp.internal.ReadinessUdpProvider;
 }

@@ -1,0 +1,78 @@
+package dev.loopwire.transport.udp;
+
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+
+/**
+ * What a {@link DatagramEndpoint} reports: opening, datagrams, errors, writability and closing.
+ *
+ * <p><b>Lifecycle.</b> {@link #onOpen} comes first, before the stage returned by
+ * {@link Udp#bind} completes; then any number of {@link #onDatagram}, {@link #onError} and
+ * {@link #onWritabilityChanged}; {@link #onClose} comes last, once.
+ *
+ * <p><b>Concurrency.</b> Every method runs on the endpoint's loop thread, never concurrently.
+ * An exception thrown by {@link #onOpen}, {@link #onDatagram} or {@link #onWritabilityChanged}
+ * is passed to {@link #onError}; the endpoint keeps receiving. An exception thrown by
+ * {@code onError} or {@code onClose} goes to the loop's exception handler.
+ */
+public interface DatagramHandler {
+
+    /**
+     * The endpoint is bound (and connected, for {@link Udp#connect}) and receiving.
+     *
+     * @implSpec The default does nothing.
+     */
+    default void onOpen(DatagramEndpoint endpoint) {
+    }
+
+    /**
+     * A datagram arrived.
+     *
+     * @param data the payload from its position to its limit; the buffer belongs to the endpoint
+     *     and is reused for the next datagram, so it is valid during this call only: copy what
+     *     you keep
+     * @param sender the source address; never {@code null}
+     */
+    void onDatagram(ByteBuffer data, InetSocketAddress sender);
+
+    /**
+     * Something went wrong that does not end the endpoint: a failed send (the datagram is
+     * dropped and named here), an ICMP error such as {@link java.net.PortUnreachableException}
+     * on a connected endpoint, an oversized incoming datagram, or an exception thrown by this
+     * handler.
+     *
+     * @implSpec The default rethrows {@code error} when it is unchecked (so the loop's exception
+     *     handler logs it) and wraps it in an {@link java.io.UncheckedIOException} or a
+     *     {@link RuntimeException} otherwise.
+     */
+    default void onError(Throwable error) {
+        if (error instanceof RuntimeException e) {
+            throw e;
+        }
+        if (error instanceof Error e) {
+            throw e;
+        }
+        if (error instanceof java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        throw new RuntimeException(error);
+    }
+
+    /**
+     * The send queue filled up ({@code writable} is {@code false}: {@link DatagramEndpoint#send}
+     * may now return {@code false}) or drained to half its bounds again ({@code true}).
+     * Transitions are coalesced: consecutive calls always alternate.
+     *
+     * @implSpec The default does nothing.
+     */
+    default void onWritabilityChanged(DatagramEndpoint endpoint, boolean writable) {
+    }
+
+    /**
+     * The endpoint is closed: its socket is released and nothing else will be reported.
+     *
+     * @implSpec The default does nothing.
+     */
+    default void onClose() {
+    }
+}

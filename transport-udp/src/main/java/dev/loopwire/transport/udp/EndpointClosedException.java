@@ -1,0 +1,15 @@
+package dev.loopwire.transport.udp;
+
+/**
+ * A send or another operation reached an endpoint after {@link DatagramEndpoint#close()}. The
+ * datagram was not sent.
+ */
+public class EndpointClosedException extends IllegalStateException {
+
+    private static final long serialVersionUID = 1L;
+
+    /** Creates the exception with a message naming the endpoint. */
+    public EndpointClosedException(String message) {
+        super(message);
+    }
+}

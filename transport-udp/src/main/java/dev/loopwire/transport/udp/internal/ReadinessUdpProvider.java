@@ -1,0 +1,39 @@
+package dev.loopwire.transport.udp.internal;
+
+import com.google.auto.service.AutoService;
+import dev.loopwire.loop.Capability;
+import dev.loopwire.loop.EventLoop;
+import dev.loopwire.loop.FdReadiness;
+import dev.loopwire.loop.TransportKey;
+import dev.loopwire.transport.spi.TransportProvider;
+import dev.loopwire.transport.udp.Udp;
+import dev.loopwire.transport.udp.UdpBinder;
+import java.util.Set;
+
+/**
+ * UDP for loops that offer {@link FdReadiness}: a non-blocking
+ * {@link java.nio.channels.DatagramChannel} per endpoint, watched by the loop.
+ *
+ * <p>Stateless and thread-safe; the constructor does nothing.
+ */
+@AutoService(TransportProvider.class)
+public final class ReadinessUdpProvider implements TransportProvider<UdpBinder> {
+
+    @Override
+    public TransportKey<UdpBinder> key() {
+        return Udp.BIND;
+    }
+
+    @Override
+    public Set<Class<? extends Capability>> requires() {
+        return Set.of(FdReadiness.class);
+    }
+
+    @Override
+    public UdpBinder create(EventLoop loop) {
+        FdReadiness readiness = loop.capability(FdReadiness.class).orElseThrow(() -> new IllegalArgumentException(
+                "Loop '" + loop.name() + "' does not offer FdReadiness; " + getClass().getName()
+                        + " needs it. Resolve UDP with Transports.resolve(loop, Udp.BIND) instead"));
+        return new ReadinessUdpBinder(loop, readiness);
+    }
+}
