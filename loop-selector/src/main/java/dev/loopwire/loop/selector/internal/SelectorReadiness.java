@@ -37,6 +37,12 @@ public final class SelectorReadiness implements FdReadiness {
         if (loop.isClosed()) {
             throw new ClosedChannelException();
         }
+        SelectionKey existing = channel.keyFor(selector);
+        if (existing != null && existing.isValid()) {
+            // SelectableChannel.register would silently replace the first handler.
+            throw new IllegalStateException("Channel " + channel + " is already registered with loop '"
+                    + loop.name() + "'; change the interest of its registration or cancel it first");
+        }
         SelectorRegistration registration = new SelectorRegistration(channel, handler);
         try {
             registration.key = register(channel, interestOps, registration);
