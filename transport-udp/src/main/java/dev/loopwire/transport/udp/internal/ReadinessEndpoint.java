@@ -136,6 +136,11 @@ final class ReadinessEndpoint implements DatagramEndpoint {
             }
             return true;
         }
+        // A close may have slipped in after the check in send() and after the loop's last flush:
+        // take the datagram back if the loop has not, so that nothing accepted is then dropped.
+        if (closed.get() && queue.takeBack(item)) {
+            throw closedException();
+        }
         if (reservation == SendQueue.Reservation.ACCEPTED_NOW_FULL || flushScheduled.compareAndSet(false, true)) {
             try {
                 loop.execute(flushTask);
