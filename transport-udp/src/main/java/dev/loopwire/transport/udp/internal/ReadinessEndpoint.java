@@ -177,9 +177,12 @@ final class ReadinessEndpoint implements DatagramEndpoint {
     /** Writes the queue until the socket would block; loop thread. */
     private void flush() {
         SendQueue.Item head;
+        // At most one queue's worth per call, so that senders on other threads cannot keep the
+        // loop writing forever; the rest goes on the next OP_WRITE, which fires at once.
+        int budget = options.sendQueueDatagrams();
         while ((head = queue.peek()) != null) {
             ByteBuffer data = head.data();
-            if (!sendNow(data, head.target())) {
+            if (budget-- == 0 || !sendNow(data, head.target())) {
                 if ((registration.interestOps() & SelectionKey.OP_WRITE) == 0) {
                     registration.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
                 }
