@@ -23,7 +23,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -85,73 +84,6 @@ class DatagramEndpointTest {
             await(endpoint.close());
             await(echo.close());
             assertThat(await(client.closed), is(true)); // onClose ran on the loop thread
-        }
-    }
-
-    @ParameterizedTest(name = "{0}")
-    @MethodSource(LOOPS)
-    void manyDatagramsThroughAnEchoWithABoundedWindowLoseNone(Supplier<EventLoop> loops) throws Exception {
-        int total = 100_000;
-        int window = 64;
-        try (EventLoop loop = loops.get()) {
-            EchoHandler echoHandler = new EchoHandler();
-            DatagramEndpoint echo = await(Udp.bind(V4, echoHandler, loop));
-            CompletableFuture<Long> done = new CompletableFuture<>();
-            AtomicLong checksum = new AtomicLong();
-            DatagramHandler client = new DatagramHandler() {
-                DatagramEndpoint self;
-                int sent;
-                int received;
-                final ByteBuffer out = ByteBuffer.allocate(8);
-
-                @Override
-                public void onOpen(DatagramEndpoint endpoint) {
-                    self = endpoint;
-                }
-
-                @Override
-                public void onDatagram(ByteBuffer data, InetSocketAddress sender) {
-                    checksum.addAndGet(data.getLong());
-                    if (++received == total) {
-                        done.complete((long) received);
-                    } else if (sent < total) {
-                        send();
-                    }
-                }
-
-                void send() {
-                    out.clear().putLong(sent++).flip();
-                    if (!self.send(out, echo.localAddress())) {
-                        done.completeExceptionally(new AssertionError("send queue full at " + sent));
-                    }
-                }
-
-                @Override
-                public void onError(Throwable error) {
-                    done.completeExceptionally(error);
-                }
-
-                void start() {
-                    for (int i = 0; i < window; i++) {
-                        send();
-                    }
-                }
-            };
-            DatagramEndpoint endpoint = await(Udp.bind(V4, client, loop));
-            loop.execute(() -> {
-                try {
-                    var start = client.getClass().getDeclaredMethod("start");
-                    start.setAccessible(true);
-                    start.invoke(client);
-                } catch (ReflectiveOperationException e) {
-                    done.completeExceptionally(e);
-                }
-            });
-            assertThat(done.get(60, SECONDS), is((long) total));
-            assertThat(checksum.get(), is((long) total * (total - 1) / 2));
-            assertThat(echoHandler.refused, is(0L));
-            await(endpoint.close());
-            await(echo.close());
         }
     }
 

@@ -4,7 +4,6 @@ import dev.loopwire.loop.EventLoop;
 import dev.loopwire.loop.FdReadiness;
 import java.io.IOException;
 import java.nio.channels.CancelledKeyException;
-import java.nio.channels.ClosedChannelException;
 import java.nio.channels.IllegalBlockingModeException;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
@@ -34,9 +33,6 @@ public final class SelectorReadiness implements FdReadiness {
         checkInLoop("register");
         Objects.requireNonNull(channel, "channel");
         Objects.requireNonNull(handler, "handler");
-        if (loop.isClosed()) {
-            throw new ClosedChannelException();
-        }
         SelectionKey existing = channel.keyFor(selector);
         if (existing != null && existing.isValid()) {
             // SelectableChannel.register would silently replace the first handler.
