@@ -6,7 +6,6 @@ import dev.loopwire.transport.udp.DatagramEndpoint;
 import dev.loopwire.transport.udp.DatagramHandler;
 import dev.loopwire.transport.udp.DatagramTooLargeException;
 import dev.loopwire.transport.udp.EndpointClosedException;
-import dev.loopwire.transport.udp.InvalidAddressException;
 import dev.loopwire.transport.udp.UdpOptions;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -87,8 +86,7 @@ final class ReadinessEndpoint implements DatagramEndpoint {
     public boolean send(ByteBuffer data) {
         Objects.requireNonNull(data, "data");
         if (remote == null) {
-            throw new IllegalStateException("Endpoint " + this + " is not connected; use send(data, target)"
-                    + " or open it with Udp.connect");
+            throw UdpChecks.notConnected(this);
         }
         return send(data, remote);
     }
@@ -101,8 +99,7 @@ final class ReadinessEndpoint implements DatagramEndpoint {
             throw closedException();
         }
         if (remote != null && !remote.equals(to)) {
-            throw new InvalidAddressException("Endpoint " + this + " is connected to '" + UdpChecks.format(remote)
-                    + "' and cannot send to '" + UdpChecks.format(to) + "'; use send(data) or an unconnected endpoint");
+            throw UdpChecks.connectedElsewhere(this, remote, to);
         }
         UdpChecks.sameFamily(local, to);
         int length = data.remaining();
@@ -315,8 +312,7 @@ final class ReadinessEndpoint implements DatagramEndpoint {
         Objects.requireNonNull(group, "group");
         Objects.requireNonNull(networkInterface, "networkInterface");
         if (!group.isMulticastAddress()) {
-            throw new InvalidAddressException("'" + group.getHostAddress() + "' is not a multicast address;"
-                    + " use a group in 224.0.0.0/4 (IPv4) or ff00::/8 (IPv6)");
+            throw UdpChecks.notMulticast(group);
         }
         UdpChecks.sameFamily(local, new InetSocketAddress(group, 1));
         return new Membership(group, networkInterface);
@@ -370,7 +366,7 @@ final class ReadinessEndpoint implements DatagramEndpoint {
     }
 
     private EndpointClosedException closedException() {
-        return new EndpointClosedException("Endpoint " + this + " is closed; open a new one with Udp.bind");
+        return UdpChecks.closed(this);
     }
 
     private static void rethrowIfFatal(Throwable t) {
