@@ -21,8 +21,8 @@ public final class EchoChart {
     private static final int TOP = 50;
     private static final int PLOT_HEIGHT = 300;
     private static final int BOTTOM = 70;
-    private static final int BAR = 22;
-    private static final int GROUP_GAP = 26;
+    private static final int BAR = 26;
+    private static final int GROUP_GAP = 40;
 
     private final List<EchoResult> results;
 
@@ -44,7 +44,7 @@ public final class EchoChart {
         List<Integer> windowList = new ArrayList<>(windows);
         double top = niceCeiling(max);
         int groupWidth = Math.max(1, windowList.size()) * BAR + GROUP_GAP;
-        int width = LEFT + Math.max(1, servers.size()) * groupWidth + RIGHT;
+        int width = Math.max(720, LEFT + Math.max(1, servers.size()) * groupWidth + RIGHT);
         int height = TOP + PLOT_HEIGHT + BOTTOM;
         int baseline = TOP + PLOT_HEIGHT;
 
@@ -52,8 +52,9 @@ public final class EchoChart {
         s.append(fmt("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\""
                 + " font-family=\"sans-serif\" font-size=\"11\">%n", width, height, width, height));
         s.append(fmt("<rect width=\"%d\" height=\"%d\" fill=\"white\"/>%n", width, height));
-        s.append(fmt("<text x=\"%d\" y=\"20\" font-size=\"14\" font-weight=\"bold\">UDP echo on 127.0.0.1:"
-                + " echoes per second by server and window (higher is better)</text>%n", LEFT));
+        String sizes = results.stream().map(r -> r.size() + "-byte").distinct().reduce((x, y) -> x + "/" + y).orElse("no");
+        s.append(fmt("<text x=\"10\" y=\"22\" font-size=\"14\" font-weight=\"bold\">UDP echo on 127.0.0.1, %s datagrams:"
+                + " echoes per second by server and window (higher is better)</text>%n", sizes));
         for (int i = 0; i <= 5; i++) {
             double value = top * i / 5;
             int y = baseline - (int) Math.round(PLOT_HEIGHT * (double) i / 5);
@@ -99,13 +100,13 @@ public final class EchoChart {
         return s.toString();
     }
 
-    /** The smallest 1, 2 or 5 times a power of ten that is at least {@code value} (1 for zero). */
+    /** The smallest round number (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6 or 8 times a power of ten) that is at least {@code value}; 1 for zero. */
     static double niceCeiling(double value) {
         if (value <= 0) {
             return 1;
         }
         double magnitude = Math.pow(10, Math.floor(Math.log10(value)));
-        for (double step : new double[] {1, 2, 5, 10}) {
+        for (double step : new double[] {1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10}) {
             if (step * magnitude >= value) {
                 return step * magnitude;
             }

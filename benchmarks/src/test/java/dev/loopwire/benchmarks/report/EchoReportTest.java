@@ -73,14 +73,16 @@ class EchoReportTest {
         assertThat(svg, containsString(">a&lt;b&gt;&amp;&quot;c&quot;</text>"));
         assertThat(svg, containsString("<title>c-recvmmsg, window 16: 40 echoes/s</title>"));
         assertThat(svg, containsString(">window 16</text>"));
-        // the tallest bar (40/s) reaches the top of a 50/s axis: 300 px * 40 / 50
-        assertThat(svg, containsString("height=\"240\" fill=\"#f28e2b\""));
+        assertThat(svg, containsString("UDP echo on 127.0.0.1, 64-byte datagrams: echoes per second"));
+        // 20/s on an axis that ends at 40/s (the tallest bar) is half of the 300 px plot
+        assertThat(svg, containsString("height=\"150\" fill=\"#f28e2b\""));
     }
 
     @Test
-    void niceCeilingRoundsUpToOneTwoOrFive() {
-        assertThat(EchoChart.niceCeiling(40), is(50.0));
-        assertThat(EchoChart.niceCeiling(123_456), is(200_000.0));
+    void niceCeilingRoundsUpToARoundNumber() {
+        assertThat(EchoChart.niceCeiling(40), is(40.0));
+        assertThat(EchoChart.niceCeiling(41), is(50.0));
+        assertThat(EchoChart.niceCeiling(123_456), is(150_000.0));
         assertThat(EchoChart.niceCeiling(500_000), is(500_000.0));
         assertThat(EchoChart.niceCeiling(0), is(1.0));
     }
