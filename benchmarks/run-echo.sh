@@ -118,8 +118,11 @@ for line in "${SERVERS[@]}"; do
   if [ -n "$ONLY" ] && [[ "$ONLY" != *",$name,"* ]]; then continue; fi
   log="$LOGS/$name.log"
   echo "== $name" >&2
+  # Empty the log here, not in the background job's redirection: that one runs asynchronously,
+  # and the wait below could read the previous run's "ready" line.
+  : > "$log"
   # exec: $SERVER_PID is the server itself (taskset execs too), so /proc/<pid>/stat is its CPU.
-  bash -c "exec $(pin "$PIN_SERVER") $cmd" > "$log" 2>&1 &
+  bash -c "exec $(pin "$PIN_SERVER") $cmd" >> "$log" 2>&1 &
   SERVER_PID=$!
   port=""
   for _ in $(seq 600); do
@@ -142,6 +145,9 @@ for line in "${SERVERS[@]}"; do
         --server-pid "$SERVER_PID" 2>>"$log")"; then
       echo "$name,$row" >> "$RAW"
       tail -1 "$log" | sed 's/^echo-client: /   /' >&2
+      if [ "$(cut -d, -f3 <<< "$row")" = 0 ]; then
+        FAILED+=("$name/$w(no echoes)")
+      fi
     else
       echo "   $name window $w: the client failed; see $log" >&2
       FAILED+=("$name/$w")
