@@ -66,7 +66,7 @@ public final class EchoReport {
 
     /** The table printed by the script: one row per measurement, in run order. */
     public String table() {
-        String format = "%-18s %6s %11s %10s %10s %7s %8s %10s %7s%n";
+        String format = "%-20s %6s %11s %10s %10s %6s %8s %11s  %s%n";
         StringBuilder out = new StringBuilder();
         out.append(fmt(format, "server", "window", "echoes/s", "p50 ns", "p99 ns", "vs C", "srv CPU",
                 "CPU ns/echo", "losses"));
@@ -76,9 +76,21 @@ public final class EchoReport {
                     r.p99Nanos(), ratio(r).map(x -> fmt("%.2f", x)).orElse("-"),
                     cpuKnown ? fmt("%.2f s", r.serverCpuSeconds()) : "-",
                     cpuKnown && r.echoes() > 0 ? fmt("%,.0f", r.serverCpuSeconds() * 1e9 / r.echoes()) : "-",
-                    r.losses() + (r.corrupt() > 0 ? " (" + r.corrupt() + " corrupt)" : "")));
+                    losses(r)));
         }
         return out.toString();
+    }
+
+    /** Losses, with how many of them came back after the timeout (late) and how many echoes were corrupt. */
+    private static String losses(EchoResult r) {
+        String text = Long.toString(r.losses());
+        if (r.late() > 0) {
+            text += " (" + r.late() + " late)";
+        }
+        if (r.corrupt() > 0) {
+            text += " (" + r.corrupt() + " corrupt)";
+        }
+        return text;
     }
 
     private static String fmt(String format, Object... args) {

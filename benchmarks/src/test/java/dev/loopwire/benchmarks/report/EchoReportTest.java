@@ -47,7 +47,7 @@ class EchoReportTest {
     void tableShowsRatioCpuPerEchoAndUnknownCpu() {
         List<String> table = new EchoReport(EchoResult.parse(RAW), "c-recvmmsg").table().lines().toList();
         assertThat(table.size(), is(6));
-        assertThat(table.get(3).replaceAll(" +", " "), is("jdk-selector 1 500 8000 20000 0.50 0.25 s 500,000 2"));
+        assertThat(table.get(3).replaceAll(" +", " "), is("jdk-selector 1 500 8000 20000 0.50 0.25 s 500,000 2 (1 late)"));
         assertThat(table.get(4).replaceAll(" +", " "), is("jdk-selector 16 4,000 60000 90000 0.50 - - 0"));
     }
 
