@@ -149,7 +149,7 @@ static void usage(void) {
     fprintf(stderr,
             "usage: echo-client --port N [--host 127.0.0.1] [--window W] [--size BYTES] [--seconds S]\n"
             "                   [--warmup S] [--count N] [--timeout-ms MS] [--server-pid PID]\n"
-            "                   [--socket-buffer BYTES] | --header\n");
+            "                   [--socket-buffer BYTES] | --header | --help\n");
 }
 
 int main(int argc, char **argv) {
@@ -162,6 +162,9 @@ int main(int argc, char **argv) {
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (strcmp(a, "--header") == 0) {
             printf("%s\n", CSV_HEADER);
+            return 0;
+        } else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            usage();
             return 0;
         } else if (v == NULL) {
             fprintf(stderr, "echo-client: unknown argument or missing value: '%s'\n", a);

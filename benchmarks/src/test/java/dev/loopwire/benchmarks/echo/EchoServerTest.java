@@ -2,12 +2,14 @@ package dev.loopwire.benchmarks.echo;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.is;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.uring.IoUring;
+import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -86,6 +88,22 @@ class EchoServerTest {
                     seen[index] = true;
                     assertThat(Arrays.copyOf(received, echo.getLength()), is(sent[index]));
                 }
+            }
+        });
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("servers")
+    void aPortInUseFailsStartWithIOExceptionAndCloseStillWorks(String name, Function<EchoOptions, EchoServer> factory) {
+        assumeNativeTransportAvailable(name);
+        assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
+            try (DatagramSocket taken = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+                EchoOptions options = new EchoOptions((InetSocketAddress) taken.getLocalSocketAddress(),
+                        EchoOptions.DEFAULT_SOCKET_BUFFER);
+                EchoServer server = factory.apply(options);
+                IOException e = assertThrows(IOException.class, server::start);
+                assertThat(e.getMessage(), e.getMessage().contains("in use"), is(true));
+                server.close();
             }
         });
     }
