@@ -156,6 +156,7 @@ for line in "${SERVERS[@]}"; do
   stop_server
 done
 
+echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$TARGET/echo-machine.txt"
 echo >&2
 java -cp "$JAR" dev.loopwire.benchmarks.report.EchoReport "$RAW" "$TARGET/echo-results.csv" \
   "$TARGET/echo-chart.svg" "${SERVERS[0]%%|*}"

@@ -23,10 +23,10 @@ import java.net.InetSocketAddress;
  */
 public final class NettyEpollEchoServer extends NettyEchoServer {
 
-    /** The largest datagram echoed whole; larger ones are truncated by recvmmsg. */
-    static final int MAX_PAYLOAD = 2048;
+    /** The largest datagram echoed whole; larger ones are truncated by recvmmsg. 0 turns recvmmsg off. */
+    static final int MAX_PAYLOAD = Integer.getInteger("loopwire.bench.epoll.maxPayload", 2048);
     /** Datagrams per recvmmsg, as in the C server. */
-    static final int BATCH = 64;
+    static final int BATCH = Integer.getInteger("loopwire.bench.epoll.batch", 64);
 
     /** Creates the server; nothing starts before {@link #start()}. */
     public NettyEpollEchoServer(EchoOptions options) {
@@ -59,7 +59,9 @@ public final class NettyEpollEchoServer extends NettyEchoServer {
 
     @Override
     protected void configure(Bootstrap bootstrap) {
-        bootstrap.option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, MAX_PAYLOAD)
-                .option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_PAYLOAD * BATCH));
+        if (MAX_PAYLOAD > 0) {
+            bootstrap.option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, MAX_PAYLOAD)
+                    .option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_PAYLOAD * BATCH));
+        }
     }
 }
