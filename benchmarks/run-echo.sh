@@ -71,7 +71,7 @@ fi
 
 if [ "$BUILD" = 1 ]; then
   echo "== building benchmarks (mvn package) and the C programs (gcc)" >&2
-  (cd "$ROOT" && mvn -B -ntp -q -pl benchmarks -am package -DskipTests)
+  (cd "$ROOT" && mvn -B -ntp -q -pl benchmarks -am package -DskipTests) >&2
   CFLAGS="-std=c11 -O2 -Wall -Wextra"
   gcc $CFLAGS -o "$TARGET/echo-server-c" "$HERE/src/main/c/echo_server.c"
   gcc $CFLAGS -o "$TARGET/echo-client" "$HERE/src/main/c/echo_client.c" -lm
