@@ -8,7 +8,7 @@ import java.util.Objects;
  * such as {@code dev.loopwire.transport.udp.bind} → {@code UdpBinder}.
  *
  * <p>A key is owned by the module that declares its {@linkplain #type() type} (on the class path:
- * the type's package). Its name must start with the owner's module name or package name and a
+ * the type's package and its subpackages). Its name must start with the owner's module name or package name and a
  * dot, so that keys of different modules can never collide.
  *
  * <p>A key may {@linkplain #replacing(String...) replace} older names: a transport that began as
@@ -133,11 +133,18 @@ public final class TransportKey<T> {
         return qualifiedName.startsWith(type.getPackageName() + ".");
     }
 
-    private static boolean sameOwner(Class<?> a, Class<?> b) {
-        if (a.getModule().isNamed() || b.getModule().isNamed()) {
-            return a.getModule() == b.getModule();
+    /**
+     * Whether {@code candidate} belongs to the owner of {@code type}: the same named module, or,
+     * both on the class path, the type's package or a subpackage of it (implementations usually
+     * sit in an {@code internal} subpackage; the class path has no stronger boundary to offer).
+     */
+    private static boolean sameOwner(Class<?> candidate, Class<?> type) {
+        if (candidate.getModule().isNamed() || type.getModule().isNamed()) {
+            return candidate.getModule() == type.getModule();
         }
-        return a.getPackageName().equals(b.getPackageName());
+        String owner = type.getPackageName();
+        String pkg = candidate.getPackageName();
+        return pkg.equals(owner) || pkg.startsWith(owner + ".");
     }
 
     private static String owner(Class<?> type) {

@@ -74,4 +74,11 @@ class TransportKeyTest {
         assertThat(a.hashCode(), is(b.hashCode()));
         assertThat(a.equals(a.replacing("com.example.x")), is(false));
     }
+
+    @Test
+    void inANamedModuleOwnershipIsTheModule() {
+        var key = TransportKey.of("dev.loopwire.loop.test.bind", Binder.class);
+        assertThat(key.isOwnedBy(EventLoops.class), is(true));
+        assertThat(key.isOwnedBy(String.class), is(false));
+    }
 }

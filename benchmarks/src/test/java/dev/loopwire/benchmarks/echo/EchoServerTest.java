@@ -31,6 +31,7 @@ class EchoServerTest {
     static Stream<Arguments> servers() {
         return Stream.of(
                 Arguments.of("jdk-selector", (Function<EchoOptions, EchoServer>) JdkSelectorEchoServer::new),
+                Arguments.of("loopwire-selector", (Function<EchoOptions, EchoServer>) LoopwireEchoServer.Selector::new),
                 Arguments.of("jdk-blocking", (Function<EchoOptions, EchoServer>) JdkBlockingEchoServer::new),
                 Arguments.of("netty-nio", (Function<EchoOptions, EchoServer>) NettyNioEchoServer::new),
                 Arguments.of("netty-epoll", (Function<EchoOptions, EchoServer>) NettyEpollEchoServer::new),
