@@ -22,6 +22,9 @@ final class Echo {
     long serverEchoed;
     long serverRefused;
     long bad;
+    long warmAt = Long.MAX_VALUE;
+    long allocatedAtWarm = -1;
+    long allocatedAtEnd = -1;
     CompletionPort.Datagram server;
     CompletionPort.Datagram client;
     private final ByteBuffer out = ByteBuffer.allocateDirect(32);
@@ -54,7 +57,11 @@ final class Echo {
                     bad++;
                 }
                 received++;
+                if (received == warmAt) {
+                    allocatedAtWarm = Allocation.ofCurrentThread();
+                }
                 if (received == total) {
+                    allocatedAtEnd = Allocation.ofCurrentThread();
                     done.complete(Echo.this);
                 } else {
                     sendNext();

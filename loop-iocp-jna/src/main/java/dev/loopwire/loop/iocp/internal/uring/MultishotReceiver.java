@@ -159,6 +159,7 @@ final class MultishotReceiver extends Op implements Receiver {
         }
         ByteBuffer payload = payloads[bid];
         payload.clear().limit(payloadLength);
+        payload.order(ByteOrder.BIG_ENDIAN); // as every ByteBuffer starts; a listener may have changed it
         socket.received(payload, sender);
     }
 

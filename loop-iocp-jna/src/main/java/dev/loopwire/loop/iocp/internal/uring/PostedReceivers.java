@@ -4,6 +4,7 @@ import com.sun.jna.Memory;
 import dev.loopwire.loop.iocp.internal.NativeMemory;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 
 /**
  * Receives with a fixed number of plain RECVMSG operations kept posted, each with its own
@@ -104,6 +105,7 @@ final class PostedReceivers implements Receiver {
                     socket.truncated(result, sender, capacity);
                 } else {
                     payloadView.clear().limit(result);
+                    payloadView.order(ByteOrder.BIG_ENDIAN); // as every ByteBuffer starts; a listener may have changed it
                     socket.received(payloadView, sender);
                 }
             } else {
