@@ -228,6 +228,7 @@ public final class CompletionLoop implements EventLoop, CompletionPort, Timers {
             while (true) {
                 try {
                     terminated.await();
+                    thread.join();
                     break;
                 } catch (InterruptedException e) {
                     interrupted = true;

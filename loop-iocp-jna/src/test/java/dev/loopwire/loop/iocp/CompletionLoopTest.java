@@ -174,8 +174,12 @@ class CompletionLoopTest {
             assertThat(cancelled.cancel(), is(false));
             assertThat(done.await(10, TimeUnit.SECONDS), is(true));
             assertThat(order, contains("now", "20a", "20b", "60"));
-            Timers.Timeout ran = OnLoop.call(loop, () -> loop.schedule(Duration.ZERO, () -> order.add("zero")));
-            OnLoop.call(loop, () -> "a turn later");
+            CountDownLatch zero = new CountDownLatch(1);
+            Timers.Timeout ran = OnLoop.call(loop, () -> loop.schedule(Duration.ZERO, () -> {
+                order.add("zero");
+                zero.countDown();
+            }));
+            assertThat(zero.await(10, TimeUnit.SECONDS), is(true));
             assertThat(order.get(order.size() - 1), is("zero"));
             assertThat(ran.cancel(), is(false));
             assertThat(ran.isCancelled(), is(false));

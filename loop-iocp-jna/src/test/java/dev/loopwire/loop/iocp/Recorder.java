@@ -22,8 +22,8 @@ class Recorder implements CompletionPort.DatagramListener {
 
     @Override
     public void received(ByteBuffer data, InetSocketAddress sender) {
+        senders.add(sender); // first: a test reads senders once it has polled received
         received.add(StandardCharsets.UTF_8.decode(data).toString());
-        senders.add(sender);
     }
 
     @Override

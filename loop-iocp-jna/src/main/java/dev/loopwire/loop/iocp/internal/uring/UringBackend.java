@@ -38,6 +38,7 @@ public final class UringBackend implements CompletionBackend {
     private final WakeOp wake = new WakeOp();
     private final List<UringDatagram> open = new ArrayList<>();
     private final List<UringDatagram> toArm = new ArrayList<>();
+    private final List<Runnable> deferred = new ArrayList<>();
     private final BitSet bufferGroups = new BitSet();
     private final boolean bufferRings;
     private Op[] ops = new Op[64];
@@ -170,13 +171,17 @@ public final class UringBackend implements CompletionBackend {
         return sqe;
     }
 
-    /** Like {@link #sqe()}, for operations that must not be deferred (cancels): waits for room. */
-    int sqeOrFlush() {
+    /**
+     * Like {@link #sqe()}, for operations that must happen but may wait a turn (cancels, the
+     * wake-up read): when the kernel takes no entry now, {@code retry} runs at the start of the
+     * next {@link #await}, after the completions that make room have been reaped.
+     *
+     * @return the SQE's offset, or -1 if {@code retry} was deferred
+     */
+    int sqeOrDefer(Runnable retry) {
         int sqe = sqe();
-        while (sqe < 0) {
-            Thread.onSpinWait();
-            ring.submit();
-            sqe = ring.nextSqe();
+        if (sqe < 0) {
+            deferred.add(retry);
         }
         return sqe;
     }
@@ -204,6 +209,13 @@ public final class UringBackend implements CompletionBackend {
 
     @Override
     public void await(long timeoutNanos) throws IOException {
+        if (!deferred.isEmpty()) {
+            Runnable[] again = deferred.toArray(new Runnable[0]);
+            deferred.clear();
+            for (Runnable retry : again) {
+                retry.run();
+            }
+        }
         if (!toArm.isEmpty()) {
             UringDatagram[] again = toArm.toArray(new UringDatagram[0]);
             toArm.clear();
@@ -291,7 +303,13 @@ public final class UringBackend implements CompletionBackend {
         boolean stopping;
 
         void arm() {
-            int sqe = sqeOrFlush();
+            if (stopping) {
+                return;
+            }
+            int sqe = sqeOrDefer(this::arm);
+            if (sqe < 0) {
+                return;
+            }
             ring.prepare(sqe, Ring.OP_READ, eventFd, NativeMemory.address(counter), 8, -1L, id);
             armed = true;
         }
@@ -308,7 +326,16 @@ public final class UringBackend implements CompletionBackend {
             stopping = true;
             if (armed) {
                 register(canceller);
-                int sqe = sqeOrFlush();
+                int sqe = sqe();
+                for (int tries = 0; sqe < 0 && tries < 500; tries++) { // outside any dispatch: reaping makes room
+                    ring.submitAndWait(10_000_000L);
+                    ring.reap(dispatcher);
+                    sqe = sqe();
+                }
+                if (sqe < 0) {
+                    LOG.log(System.Logger.Level.WARNING, "Could not cancel the wake-up read; closing the ring with it in flight");
+                    return;
+                }
                 ring.prepare(sqe, Ring.OP_ASYNC_CANCEL, -1, 0, 0, 0, canceller.id);
                 ring.sqes().putLong(sqe + 16, id); // addr: the user_data to cancel
                 cancelling = true;

@@ -239,7 +239,10 @@ final class UringDatagram implements BackendSocket {
     /** Cancels everything on the socket's fd in one SQE. */
     private final class CancelOp extends Op {
         void submit() {
-            int sqe = backend.sqeOrFlush();
+            int sqe = backend.sqeOrDefer(this::submit);
+            if (sqe < 0) {
+                return;
+            }
             backend.ring().prepare(sqe, Ring.OP_ASYNC_CANCEL, fd, 0, 0, 0, id);
             backend.ring().sqes().putInt(sqe + 28, Ring.CANCEL_FD | Ring.CANCEL_ALL);
             backend.opStarted();

@@ -57,7 +57,7 @@ public final class UringProbe {
         return null;
     }
 
-    private static String explain(int errno) {
+    static String explain(int errno) {
         String call = "io_uring_setup returned " + Errno.describe(errno);
         String disabled = readDisabled();
         switch (errno) {
