@@ -4,11 +4,11 @@ import dev.loopwire.loop.Capability;
 import dev.loopwire.loop.CompletionPort;
 import dev.loopwire.loop.EventLoop;
 import dev.loopwire.loop.Timers;
+import dev.loopwire.loop.iocp.internal.Backends;
 import dev.loopwire.loop.iocp.internal.CompletionBackend;
 import dev.loopwire.loop.iocp.internal.LoopContext;
 import dev.loopwire.loop.iocp.internal.LoopDatagram;
 import dev.loopwire.loop.iocp.internal.TimerQueue;
-import dev.loopwire.loop.iocp.internal.uring.UringBackend;
 import dev.loopwire.loop.spi.CurrentLoop;
 import java.io.IOException;
 import java.net.ProtocolFamily;
@@ -81,7 +81,7 @@ public final class CompletionLoop implements EventLoop, CompletionPort, Timers {
     CompletionLoop(CompletionBackend backend, ThreadFactory threads) {
         this.backend = backend;
         this.name = backend.name() + "-" + NUMBERS.computeIfAbsent(backend.name(), n -> new AtomicInteger()).incrementAndGet();
-        this.thread = threads.newThread(this::run);
+        this.thread = Objects.requireNonNull(threads.newThread(this::run), "the ThreadFactory returned null");
         thread.setName(name);
     }
 
@@ -99,21 +99,24 @@ public final class CompletionLoop implements EventLoop, CompletionPort, Timers {
      */
     public static CompletionLoop open(ThreadFactory threads) {
         Objects.requireNonNull(threads, "threads");
-        if (!IoUring.isAvailable()) {
-            throw new IllegalStateException("No completion queue is available: " + IoUring.availability().reason()
-                    + (Iocp.isAvailable() ? "" : "; " + Iocp.availability().reason()));
-        }
+        CompletionBackend backend;
         try {
-            return start(new UringBackend(), threads);
+            backend = Backends.open();
         } catch (IOException e) {
-            throw new IllegalStateException("Could not set up io_uring: " + e.getMessage(), e);
+            throw new IllegalStateException("Could not set up a completion queue: " + e.getMessage(), e);
         }
+        return start(backend, threads);
     }
 
     static CompletionLoop start(CompletionBackend backend, ThreadFactory threads) {
-        CompletionLoop loop = new CompletionLoop(backend, threads);
-        loop.thread.start();
-        return loop;
+        try {
+            CompletionLoop loop = new CompletionLoop(backend, threads);
+            loop.thread.start();
+            return loop;
+        } catch (RuntimeException | Error e) {
+            backend.close(); // no loop thread will ever release it
+            throw e;
+        }
     }
 
     /**

@@ -6,8 +6,8 @@ import dev.loopwire.loop.Capability;
 import dev.loopwire.loop.CompletionPort;
 import dev.loopwire.loop.EventLoop;
 import dev.loopwire.loop.Timers;
+import dev.loopwire.loop.iocp.internal.Backends;
 import dev.loopwire.loop.spi.EventLoopProvider;
-import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ThreadFactory;
 
@@ -34,16 +34,7 @@ public final class CompletionLoopProvider implements EventLoopProvider {
 
     @Override
     public Availability availability() {
-        String os = System.getProperty("os.name", "");
-        String lower = os.toLowerCase(Locale.ROOT);
-        if (lower.startsWith("linux")) {
-            return IoUring.availability();
-        }
-        if (lower.startsWith("windows")) {
-            return Iocp.availability();
-        }
-        return Availability.unavailable("A completion loop needs Linux (io_uring) or Windows (IOCP); os.name is '"
-                + os + "'");
+        return Backends.availability();
     }
 
     @Override

@@ -1,7 +1,7 @@
 package dev.loopwire.loop.iocp;
 
 import dev.loopwire.loop.Availability;
-import dev.loopwire.loop.iocp.internal.uring.UringProbe;
+import dev.loopwire.loop.iocp.internal.Backends;
 
 /**
  * Whether Linux io_uring can be used here, found by a real probe (setting up a small ring and
@@ -45,11 +45,6 @@ public final class IoUring {
     }
 
     private static final class Holder {
-        static final Availability AVAILABILITY = probe();
-
-        private static Availability probe() {
-            String reason = UringProbe.unavailableReason();
-            return reason == null ? Availability.available() : Availability.unavailable(reason);
-        }
+        static final Availability AVAILABILITY = Backends.ioUring();
     }
 }

@@ -1,7 +1,7 @@
 package dev.loopwire.loop.iocp;
 
 import dev.loopwire.loop.Availability;
-import java.util.Locale;
+import dev.loopwire.loop.iocp.internal.Backends;
 
 /**
  * Whether Windows I/O completion ports can be used here.
@@ -14,7 +14,7 @@ import java.util.Locale;
  */
 public final class Iocp {
 
-    private static final Availability AVAILABILITY = probe();
+    private static final Availability AVAILABILITY = Backends.iocp();
 
     private Iocp() {
     }
@@ -32,13 +32,5 @@ public final class Iocp {
     /** The answer as an {@link Availability}. */
     public static Availability availability() {
         return AVAILABILITY;
-    }
-
-    private static Availability probe() {
-        String os = System.getProperty("os.name", "");
-        if (!os.toLowerCase(Locale.ROOT).startsWith("windows")) {
-            return Availability.unavailable("IOCP needs Windows; os.name is '" + os + "'");
-        }
-        return Availability.unavailable("IOCP backend not built yet");
     }
 }

@@ -8,6 +8,12 @@ import static org.hamcrest.Matchers.sameInstance;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.loopwire.loop.CompletionPort;
+import dev.loopwire.loop.CompletionPort.DatagramListener;
+import dev.loopwire.loop.iocp.internal.BackendSocket;
+import dev.loopwire.loop.iocp.internal.CompletionBackend;
+import dev.loopwire.loop.iocp.internal.uring.UringBackend;
+import java.io.IOException;
+import java.net.ProtocolFamily;
 import dev.loopwire.loop.EventLoops;
 import dev.loopwire.loop.FdReadiness;
 import dev.loopwire.loop.Timers;
@@ -84,6 +90,70 @@ class CompletionLoopTest {
                 assertThat(entry[1], is(next[entry[0]]));
                 next[entry[0]]++;
             }
+        }
+    }
+
+    @Test
+    void aBatchOfTasksFromAnotherThreadCostsOneWakeUp() throws Exception {
+        AtomicInteger wakeups = new AtomicInteger();
+        UringBackend uring = new UringBackend();
+        CompletionBackend counting = new CompletionBackend() {
+            @Override
+            public String name() {
+                return uring.name();
+            }
+
+            @Override
+            public BackendSocket openDatagram(ProtocolFamily family, DatagramListener listener) throws IOException {
+                return uring.openDatagram(family, listener);
+            }
+
+            @Override
+            public void await(long timeoutNanos) throws IOException {
+                uring.await(timeoutNanos);
+            }
+
+            @Override
+            public void wakeup() {
+                wakeups.incrementAndGet();
+                uring.wakeup();
+            }
+
+            @Override
+            public int sockets() {
+                return uring.sockets();
+            }
+
+            @Override
+            public int inflight() {
+                return uring.inflight();
+            }
+
+            @Override
+            public void close() {
+                uring.close();
+            }
+        };
+        try (CompletionLoop loop = CompletionLoop.start(counting, Thread::new)) {
+            CountDownLatch started = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            loop.execute(() -> {
+                started.countDown();
+                try {
+                    release.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            assertThat(started.await(10, TimeUnit.SECONDS), is(true));
+            assertThat(wakeups.get(), is(1));
+            CountDownLatch ran = new CountDownLatch(1000);
+            for (int i = 0; i < 1000; i++) {
+                loop.execute(ran::countDown);
+            }
+            release.countDown();
+            assertThat(ran.await(10, TimeUnit.SECONDS), is(true));
+            assertThat("one wake-up for the blocking task, one for the batch of 1000", wakeups.get(), is(2));
         }
     }
 

@@ -75,7 +75,7 @@ public final class EchoBenchmark {
         try (CompletionLoop server = CompletionLoop.open()) {
             InetSocketAddress address = serve(server, 0);
             for (int round = 0; round < 3; round++) {
-                completionClient(address, echoes, window, payload);
+                completionClient(server, address, echoes, window, payload);
             }
             for (int round = 0; round < 2; round++) {
                 jdkClient(address, echoes / 4, window, payload);
@@ -83,9 +83,10 @@ public final class EchoBenchmark {
         }
     }
 
-    private static void completionClient(InetSocketAddress server, int echoes, int window, int size) throws Exception {
+    private static void completionClient(CompletionLoop serverLoop, InetSocketAddress server, int echoes, int window, int size) throws Exception {
+        long serverBefore = OnLoop.call(serverLoop, Allocation::ofCurrentThread);
         try (CompletionLoop loop = CompletionLoop.open()) {
-            long[] counts = new long[2]; // sent, received
+            long[] counts = new long[4]; // sent, received, allocated when warm, allocated at the end
             CompletableFuture<Void> done = new CompletableFuture<>();
             ByteBuffer out = ByteBuffer.allocateDirect(size);
             long start = System.nanoTime();
@@ -100,7 +101,10 @@ public final class EchoBenchmark {
                     client[0] = loop.openDatagram(StandardProtocolFamily.INET, new CompletionPort.DatagramListener() {
                         @Override
                         public void received(ByteBuffer data, InetSocketAddress sender) {
-                            if (++counts[1] == echoes) {
+                            if (++counts[1] == echoes / 10) {
+                                counts[2] = Allocation.ofCurrentThread();
+                            } else if (counts[1] == echoes) {
+                                counts[3] = Allocation.ofCurrentThread();
                                 done.complete(null);
                             }
                             sendNext.run();
@@ -131,6 +135,9 @@ public final class EchoBenchmark {
             });
             done.get(120, TimeUnit.SECONDS);
             report("completion-loop client", echoes, window, size, System.nanoTime() - start);
+            long serverAllocated = OnLoop.call(serverLoop, Allocation::ofCurrentThread) - serverBefore;
+            System.out.printf("    allocated on the loop threads: client %.3f bytes/echo once warm, server %.3f bytes/echo"
+                    + " overall%n", (counts[3] - counts[2]) / (echoes * 0.9), serverAllocated / (double) echoes);
         }
     }
 
