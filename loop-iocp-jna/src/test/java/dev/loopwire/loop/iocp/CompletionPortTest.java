@@ -176,6 +176,35 @@ class CompletionPortTest {
     }
 
     @Test
+    void sendReturnsFalseWhenEverySlotIsInFlightThenWritableFollows() throws Exception {
+        try (CompletionLoop loop = CompletionLoop.open();
+                DatagramChannel peer = DatagramChannel.open().bind(V4)) {
+            Recorder recorder = new Recorder();
+            Datagram socket = open(loop, StandardProtocolFamily.INET, V4, recorder);
+            InetSocketAddress target = (InetSocketAddress) peer.getLocalAddress();
+            // Completions are reaped between turns, never inside one: within a task every slot
+            // stays in flight.
+            int accepted = OnLoop.call(loop, () -> {
+                ByteBuffer payload = ByteBuffer.allocate(10);
+                int count = 0;
+                while (socket.send(payload.clear(), target)) {
+                    count++;
+                }
+                assertThat("nothing is copied when refused", payload.position(), is(0));
+                return count;
+            });
+            assertThat(accepted, is(256));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (recorder.writable == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(1);
+            }
+            assertThat(recorder.writable, is(1));
+            assertThat(OnLoop.call(loop, () -> socket.send(utf8("more"), target)), is(true));
+        }
+        assertMemoryBackToBaseline();
+    }
+
+    @Test
     void optionsAreSetAndRead() throws Exception {
         try (CompletionLoop loop = CompletionLoop.open()) {
             Recorder recorder = new Recorder();
