@@ -59,7 +59,14 @@ final class FuzzFixtures {
     static final TransportKey<Fz> OWNED = TransportKey.of("dev.loopwire.transport.fuzz.echo", Fz.class);
     /** Owned by java.base: every provider in this module is foreign to it. */
     static final TransportKey<Runnable> FOREIGN = TransportKey.of("java.lang.fuzz.x", Runnable.class);
-    static final List<TransportKey<?>> KEYS = List.of(OWNED, FOREIGN);
+    /**
+     * A newer key that replaces both older names: providers and registrations for
+     * {@link #OWNED} count for it (same type), those for {@link #FOREIGN} do not (a Runnable is
+     * not an Fz).
+     */
+    static final TransportKey<Fz> RENAMED = TransportKey.of("dev.loopwire.transport.fuzz.renamed", Fz.class)
+            .replacing(OWNED.name(), FOREIGN.name());
+    static final List<TransportKey<?>> KEYS = List.of(OWNED, FOREIGN, RENAMED);
 
     static String label(Object impl) {
         return impl instanceof Impl i ? i.label() : String.valueOf(impl);
@@ -261,11 +268,11 @@ final class FuzzFixtures {
 
     /** How one pooled adapter behaves in one case. */
     record AdapterSpec(Class<? extends Capability> offers, Set<Class<? extends Capability>> requires,
-            boolean available) {
+            boolean available, Outcome adapt) {
         @Override
         public String toString() {
             return "offers=" + offers.getSimpleName() + " requires=" + Explanation.names(requires)
-                    + (available ? "" : " UNAVAILABLE");
+                    + (available ? "" : " UNAVAILABLE") + " adapt=" + adapt;
         }
     }
 
@@ -294,7 +301,7 @@ final class FuzzFixtures {
 
         @Override
         public Capability adapt(EventLoop loop) {
-            return FACET;
+            return spec.adapt().make("adapter " + getClass().getSimpleName()) == null ? null : FACET;
         }
     }
 

@@ -46,6 +46,9 @@ class RegistryFuzzTest {
     private static final long DEFAULT_SEED = 0x100b_3a1eL;
     private static final int CASES = Integer.getInteger("loopwire.fuzz.cases", 5000);
     private static final String NOPE = "com.example.Nope";
+    private static final List<String> PROPERTIES = List.of("loopwire.provider." + FuzzFixtures.OWNED.name(),
+            "loopwire.provider." + FuzzFixtures.FOREIGN.name(), "loopwire.provider." + FuzzFixtures.RENAMED.name(),
+            "loopwire.disable", "loopwire.allow");
 
     /** How each checked resolution ended, so the run proves it reached every step. */
     private final Map<String, Integer> outcomes = new TreeMap<>();
@@ -105,8 +108,7 @@ class RegistryFuzzTest {
             for (int i = 0; i < loopCount; i++) {
                 loops.add(loop(i));
             }
-            for (String property : List.of("loopwire.provider." + FuzzFixtures.OWNED.name(),
-                    "loopwire.provider." + FuzzFixtures.FOREIGN.name(), "loopwire.disable", "loopwire.allow")) {
+            for (String property : PROPERTIES) {
                 if (rnd.nextInt(6) == 0) {
                     setProperty(property);
                 }
@@ -136,7 +138,9 @@ class RegistryFuzzTest {
                     log.append("provider ").append(FuzzFixtures.simple(className)).append(": failed to load\n");
                     continue;
                 }
-                ProviderSpec spec = new ProviderSpec(rnd.nextInt(10) < 7 ? FuzzFixtures.OWNED : FuzzFixtures.FOREIGN,
+                int k = rnd.nextInt(10);
+                TransportKey<?> key = k < 6 ? FuzzFixtures.OWNED : k < 9 ? FuzzFixtures.FOREIGN : FuzzFixtures.RENAMED;
+                ProviderSpec spec = new ProviderSpec(key,
                         capabilities(3), rnd.nextInt(3) - 1,
                         rnd.nextInt(3) == 0 ? pick(FuzzFixtures.LOOP_TYPES) : null, rnd.nextInt(7) != 0, outcome());
                 entries.add(ProviderEntry.loaded(FuzzFixtures.PROVIDER_POOL.get(p).apply(spec)));
@@ -149,7 +153,7 @@ class RegistryFuzzTest {
         private List<ProviderEntry<CapabilityAdapter<?>>> adapters() {
             List<Integer> pool = shuffled(FuzzFixtures.ADAPTER_POOL.size());
             List<ProviderEntry<CapabilityAdapter<?>>> entries = new ArrayList<>();
-            int count = rnd.nextInt(3);
+            int count = rnd.nextInt(4);
             for (int i = 0; i < count; i++) {
                 int a = pool.get(i);
                 Class<? extends Capability> offers = pick(FuzzFixtures.CAPS);
@@ -158,7 +162,7 @@ class RegistryFuzzTest {
                     requires.add(pick(FuzzFixtures.CAPS));
                 }
                 requires.remove(offers);
-                AdapterSpec spec = new AdapterSpec(offers, Set.copyOf(requires), rnd.nextInt(7) != 0);
+                AdapterSpec spec = new AdapterSpec(offers, Set.copyOf(requires), rnd.nextInt(7) != 0, outcome());
                 entries.add(ProviderEntry.loaded(FuzzFixtures.ADAPTER_POOL.get(a).apply(spec)));
                 String className = FuzzFixtures.ADAPTER_NAMES.get(a);
                 model.adapters.add(new RegistryModel.AdapterDecl(className, spec));
@@ -209,8 +213,7 @@ class RegistryFuzzTest {
                     log.append("allow(").append(FuzzFixtures.simple(name)).append(")\n");
                 }
                 case 8 -> {
-                    setProperty(pick(List.of("loopwire.provider." + FuzzFixtures.OWNED.name(),
-                            "loopwire.provider." + FuzzFixtures.FOREIGN.name(), "loopwire.disable", "loopwire.allow")));
+                    setProperty(pick(PROPERTIES));
                     registry.reload();
                     log.append("reload()\n");
                 }
@@ -378,6 +381,7 @@ class RegistryFuzzTest {
         return switch (c.source()) {
             case LOOP, LOOP_REGISTRATION -> c.source().name();
             case CLASS_REGISTRATION -> c.source().name() + " " + c.origin();
+            case ADAPTED_PROVIDER -> c.source().name() + " " + c.className() + " " + c.reason();
             default -> c.source().name() + " " + c.className();
         };
     }

@@ -63,11 +63,11 @@ final class RegistryModel {
         // 2. the loop's own implementation, then registrations on the instance, newest first.
         Optional<?> own = loop.implementation(key);
         own.ifPresent(impl -> out.add(new Step("LOOP", FuzzFixtures.label(impl), Outcome.OK, null)));
-        instanceRegs.stream().filter(r -> r.loop() == loop && r.key() == key)
+        instanceRegs.stream().filter(r -> r.loop() == loop && answers(key, r.key()))
                 .sorted(Comparator.comparingInt(InstanceReg::seq).reversed())
                 .forEach(r -> out.add(new Step("LOOP_REGISTRATION", r.label(), Outcome.OK, null)));
         // 3. registrations for the loop's class or a supertype, most specific first, then newest.
-        classRegs.stream().filter(r -> r.key() == key && r.type().isInstance(loop))
+        classRegs.stream().filter(r -> answers(key, r.key()) && r.type().isInstance(loop))
                 .sorted(Comparator.comparingInt((ClassReg r) -> depth(loop.getClass(), r.type()))
                         .thenComparing(Comparator.comparingInt(ClassReg::seq).reversed()))
                 .forEach(r -> out.add(new Step("CLASS_REGISTRATION registered for " + r.type().getName(), r.label(),
@@ -78,14 +78,14 @@ final class RegistryModel {
         List<ProviderDecl> adapted = new ArrayList<>();
         for (ProviderDecl p : providers) {
             ProviderSpec s = p.spec();
-            if (s == null || s.key() != key || !usable(p, loop, key, forced)) {
+            if (s == null || !answers(key, s.key()) || !usable(p, loop, forced)) {
                 continue;
             }
             Set<Class<? extends Capability>> missing = new LinkedHashSet<>(s.requires());
             missing.removeAll(loop.capabilities());
             if (missing.isEmpty()) {
                 (s.loopType() != null ? natives : direct).add(p);
-            } else if (missing.stream().allMatch(c -> adaptable(c, loop))) {
+            } else if (missing.stream().allMatch(c -> adapter(c, loop) != null)) {
                 adapted.add(p);
             }
         }
@@ -96,7 +96,7 @@ final class RegistryModel {
         adapted.sort(rank);
         natives.forEach(p -> out.add(providerStep("NATIVE_PROVIDER", p)));
         direct.forEach(p -> out.add(providerStep("PROVIDER", p)));
-        adapted.forEach(p -> out.add(providerStep("ADAPTED_PROVIDER", p)));
+        adapted.forEach(p -> out.add(adaptedStep(p, loop, key)));
         // 1. the property names the provider: only it may be used, or resolution fails.
         if (forced != null) {
             return out.stream().filter(s -> forced.equals(s.provider())).limit(1).toList();
@@ -109,14 +109,39 @@ final class RegistryModel {
                 p.className());
     }
 
-    /** Not switched off, trusted for the key, native to this loop if native at all, available. */
-    private boolean usable(ProviderDecl p, BaseLoop loop, TransportKey<?> key, String forced) {
+    /**
+     * A provider that fits through adapters: the first usable adapter by class name for each
+     * missing capability (never discovery order). If an adapter's {@code adapt} fails, creating
+     * the candidate fails and resolution moves on, as when {@code create} throws.
+     */
+    private Step adaptedStep(ProviderDecl p, BaseLoop loop, TransportKey<?> key) {
+        List<String> via = new ArrayList<>();
+        Outcome outcome = p.spec().outcome();
+        for (Class<? extends Capability> c : p.spec().requires()) {
+            if (!loop.capabilities().contains(c)) {
+                AdapterDecl a = adapter(c, loop);
+                via.add(FuzzFixtures.simple(a.className()) + " for " + c.getSimpleName());
+                outcome = a.spec().adapt() == Outcome.OK ? outcome : Outcome.THROW;
+            }
+        }
+        String alias = p.spec().key() == key ? "" : " (as '" + p.spec().key().name() + "', which this key replaces)";
+        return new Step("ADAPTED_PROVIDER " + p.className() + " through " + String.join(", ", via) + alias,
+                FuzzFixtures.simple(p.className()), outcome, p.className());
+    }
+
+    /** Providers and registrations for a name the key replaces count when their type fits. */
+    private static boolean answers(TransportKey<?> key, TransportKey<?> other) {
+        return key.answersTo(other.name()) && key.type().isAssignableFrom(other.type());
+    }
+
+    /** Not switched off, trusted for its key, native to this loop if native at all, available. */
+    private boolean usable(ProviderDecl p, BaseLoop loop, String forced) {
         ProviderSpec s = p.spec();
         if (disabled(p.className())) {
             return false; // the kill switch beats everything, the property override included
         }
         Module mine = RegistryModel.class.getModule(); // every pooled provider lives in this module
-        boolean owned = key == FuzzFixtures.OWNED;
+        boolean owned = s.key() != FuzzFixtures.FOREIGN;
         boolean nativeToOwnLoop = s.loopType() != null && mine.isNamed() && s.loopType().getModule() == mine;
         boolean trusted = owned || nativeToOwnLoop || allowed(p.className()) || p.className().equals(forced);
         if (!trusted) {
@@ -128,9 +153,10 @@ final class RegistryModel {
         return s.available();
     }
 
-    private boolean adaptable(Class<? extends Capability> wanted, BaseLoop loop) {
-        return adapters.stream().anyMatch(a -> a.spec().offers() == wanted && !disabled(a.className())
-                && a.spec().available() && loop.capabilities().containsAll(a.spec().requires()));
+    private AdapterDecl adapter(Class<? extends Capability> wanted, BaseLoop loop) {
+        return adapters.stream().filter(a -> a.spec().offers() == wanted && !disabled(a.className())
+                && a.spec().available() && loop.capabilities().containsAll(a.spec().requires()))
+                .min(Comparator.comparing(AdapterDecl::className)).orElse(null);
     }
 
     private Comparator<ProviderDecl> rank(TransportKey<?> key) {
