@@ -228,10 +228,16 @@ final class Dispatch<T> {
         return availability.isAvailable() ? null : "unavailable: " + availability.reason();
     }
 
+    /**
+     * For each missing capability, the usable adapter whose class name sorts first: like every
+     * other choice the registry makes, it must not depend on discovery (class-path) order.
+     */
     private Map<Class<? extends Capability>, CapabilityAdapter<?>> adaptersFor(Set<Class<? extends Capability>> missing) {
         Map<Class<? extends Capability>, CapabilityAdapter<?>> found = new LinkedHashMap<>();
+        List<ProviderEntry<CapabilityAdapter<?>>> byName = new ArrayList<>(adapters);
+        byName.sort(Comparator.comparing(ProviderEntry::className));
         for (Class<? extends Capability> wanted : missing) {
-            for (ProviderEntry<CapabilityAdapter<?>> entry : adapters) {
+            for (ProviderEntry<CapabilityAdapter<?>> entry : byName) {
                 CapabilityAdapter<?> a = entry.instance();
                 if (a == null || settings.disabledReason(entry.className()) != null) {
                     continue;
