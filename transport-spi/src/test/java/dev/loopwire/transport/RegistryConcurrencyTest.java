@@ -28,6 +28,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.junit.jupiter.api.Test;
 
@@ -43,7 +44,7 @@ import org.junit.jupiter.api.Test;
 class RegistryConcurrencyTest {
 
     private static final int READERS = 4;
-    private static final int WRITER_STEPS = 2_000;
+    private static final int WRITER_STEPS = 10_000;
     private static final int MAX_READS_PER_READER = 400_000;
     private static final int LOOPS = 3;
     private static final List<TransportKey<Fz>> KEYS = List.of(newKey(0), newKey(1), newKey(2), newKey(3));
@@ -59,6 +60,7 @@ class RegistryConcurrencyTest {
     private final AtomicIntegerArray completed = new AtomicIntegerArray(LOOPS * KEYS.size());
     private final AtomicBoolean writerDone = new AtomicBoolean();
     private final CountDownLatch readersStarted = new CountDownLatch(READERS);
+    private final AtomicInteger readsWhileWriting = new AtomicInteger();
 
     @Test
     void readersNeverSeeAnOlderImplementationThanTheLastCompletedRegistration() throws Exception {
@@ -98,6 +100,8 @@ class RegistryConcurrencyTest {
                 }
             }
             assertThat(finalVersions[0], greaterThan(1));
+            System.out.println("RegistryConcurrencyTest: " + readsWhileWriting + " checked reads while "
+                    + WRITER_STEPS + " writer steps ran");
         } finally {
             threads.shutdownNow();
             assertThat(threads.awaitTermination(10, TimeUnit.SECONDS), is(true));
@@ -119,6 +123,7 @@ class RegistryConcurrencyTest {
                         + highest + " is the newest registration started");
             }
             last[p] = v;
+            readsWhileWriting.incrementAndGet();
             if (n % 64 == 0) {
                 assertThrows(UnsupportedTransportException.class, () -> registry.resolve(loop(p), NOTHING));
                 assertThat(registry.explain(loop(p), key(p)).chosen().isPresent(), is(true));
@@ -144,14 +149,14 @@ class RegistryConcurrencyTest {
             for (int step = 0; step < WRITER_STEPS; step++) {
                 int p = rnd.nextInt(version.length);
                 String provider = FuzzFixtures.PROVIDER_NAMES.get(rnd.nextInt(8));
-                switch (rnd.nextInt(8)) {
+                switch (rnd.nextInt(9)) {
                     case 0, 1, 2 -> {
                         int v = ++version[p];
                         started.set(p, v);
                         live.get(p).addLast(registry.register(loop(p), key(p), new Impl("v" + v)));
                         completed.set(p, v);
                     }
-                    case 3 -> {
+                    case 3, 8 -> {
                         if (live.get(p).size() > 1) {
                             live.get(p).pollFirst().close(); // the oldest: never the one that wins
                         }
