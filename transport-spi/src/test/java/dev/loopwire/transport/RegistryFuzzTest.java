@@ -332,7 +332,8 @@ class RegistryFuzzTest {
             if (winner != fitting.get(0)) {
                 count("fallback after a failed create");
             }
-            if (model.properties.get("loopwire.provider." + key.name()) != null && winner.provider() != null) {
+            String forced = model.properties.get("loopwire.provider." + key.name());
+            if (forced != null && !forced.isBlank()) {
                 count("forced");
             }
         }
