@@ -99,7 +99,12 @@ public final class Transports {
         return REGISTRY.register(loopType, key, factory);
     }
 
-    /** Ranks the provider class first among the providers of {@code key} that fit a loop. */
+    /**
+     * Ranks the provider class first among the providers of {@code key} that fit a loop in the
+     * same way (native to the loop's type, by capabilities, or through an adapter): it never
+     * lifts a provider above an earlier step of the resolution order. To insist on one
+     * provider, use {@code -Dloopwire.provider.<key name>}.
+     */
     public static void prefer(TransportKey<?> key, String providerClass) {
         REGISTRY.prefer(key, providerClass);
     }

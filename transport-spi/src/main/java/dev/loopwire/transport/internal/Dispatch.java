@@ -228,10 +228,16 @@ final class Dispatch<T> {
         return availability.isAvailable() ? null : "unavailable: " + availability.reason();
     }
 
+    /**
+     * For each missing capability, the usable adapter whose class name sorts first: like every
+     * other choice the registry makes, it must not depend on discovery (class-path) order.
+     */
     private Map<Class<? extends Capability>, CapabilityAdapter<?>> adaptersFor(Set<Class<? extends Capability>> missing) {
         Map<Class<? extends Capability>, CapabilityAdapter<?>> found = new LinkedHashMap<>();
+        List<ProviderEntry<CapabilityAdapter<?>>> byName = new ArrayList<>(adapters);
+        byName.sort(Comparator.comparing(ProviderEntry::className));
         for (Class<? extends Capability> wanted : missing) {
-            for (ProviderEntry<CapabilityAdapter<?>> entry : adapters) {
+            for (ProviderEntry<CapabilityAdapter<?>> entry : byName) {
                 CapabilityAdapter<?> a = entry.instance();
                 if (a == null || settings.disabledReason(entry.className()) != null) {
                     continue;
@@ -295,21 +301,31 @@ final class Dispatch<T> {
         return distances.getOrDefault(type, Integer.MAX_VALUE);
     }
 
-    /** Breadth-first distance from a class to each of its supertypes. */
+    /**
+     * The distance from a class to each of its supertypes along the LONGEST chain of direct
+     * supertypes, so that a type always sorts before its own supertypes ("most specific
+     * first"). The shortest chain does not guarantee that: in
+     * {@code class MyLoop extends SelectorLoop implements EventLoop} (legal and common, as in
+     * {@code ArrayList extends AbstractList implements List}) {@code EventLoop} is one step away
+     * and {@code SelectorLoop}'s superclasses two or more, so a registration for
+     * {@code EventLoop} would beat one for a superclass of the loop.
+     */
     private static Map<Class<?>, Integer> distances(Class<?> start) {
         Map<Class<?>, Integer> out = new HashMap<>();
         ArrayDeque<Class<?>> queue = new ArrayDeque<>();
         out.put(start, 0);
         queue.add(start);
+        // Relax edges until no distance grows; type hierarchies are acyclic and small.
         while (!queue.isEmpty()) {
             Class<?> c = queue.poll();
             List<Class<?>> parents = new ArrayList<>(List.of(c.getInterfaces()));
             if (c.getSuperclass() != null) {
                 parents.add(0, c.getSuperclass());
             }
+            int next = out.get(c) + 1;
             for (Class<?> parent : parents) {
-                if (!out.containsKey(parent)) {
-                    out.put(parent, out.get(c) + 1);
+                if (out.getOrDefault(parent, -1) < next) {
+                    out.put(parent, next);
                     queue.add(parent);
                 }
             }
