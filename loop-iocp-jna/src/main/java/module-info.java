@@ -11,4 +11,7 @@ module dev.loopwire.loop.iocp {
     requires com.sun.jna.platform;
     requires static com.google.auto.service; // Only needed at compile time, for @AutoService.
 
+    // JNA reads JNA Structure subclasses by reflection; the IOCP mappings live here.
+    opens dev.loopwire.loop.iocp.internal.windows to com.sun.jna;
+
 }
