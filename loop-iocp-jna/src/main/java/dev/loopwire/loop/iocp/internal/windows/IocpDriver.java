@@ -15,6 +15,7 @@ import static dev.loopwire.loop.iocp.internal.windows.WinLayout.WSABUF_LEN;
 import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
+import dev.loopwire.loop.iocp.internal.NativeMemory;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ProtocolFamily;
@@ -126,11 +127,14 @@ public final class IocpDriver implements AutoCloseable {
             throw new IllegalArgumentException("maxCompletionsPerPoll '" + maxCompletionsPerPoll
                     + "' is out of range; use 1 to 4096");
         }
-        try (Memory wsaData = new Memory(512)) { // sizeof(WSADATA) is 408 on x64
+        Memory wsaData = NativeMemory.allocate(512); // sizeof(WSADATA) is 408 on x64
+        try {
             int error = Ws2_32.WSAStartup(Ws2_32.WINSOCK_2_2, Pointer.nativeValue(wsaData));
             if (error != 0) {
                 throw WinsockErrors.exception("WSAStartup", error);
             }
+        } finally {
+            NativeMemory.free(wsaData);
         }
         long port = Kernel32Ex.CreateIoCompletionPort(Kernel32Ex.INVALID_HANDLE_VALUE, 0, 0, 1);
         if (port == 0) {
@@ -138,9 +142,8 @@ public final class IocpDriver implements AutoCloseable {
             Ws2_32.WSACleanup();
             throw WinsockErrors.exception("CreateIoCompletionPort", error);
         }
-        Memory entries = new Memory((long) maxCompletionsPerPoll * ENTRY_SIZE);
-        Memory scratch = new Memory(S_SIZE);
-        scratch.clear();
+        Memory entries = NativeMemory.allocate((long) maxCompletionsPerPoll * ENTRY_SIZE);
+        Memory scratch = NativeMemory.allocate(S_SIZE);
         return new IocpDriver(port, maxCompletionsPerPoll, entries, scratch);
     }
 
@@ -568,8 +571,8 @@ public final class IocpDriver implements AutoCloseable {
             closed = true;
             Kernel32Ex.CloseHandle(port);
         }
-        entries.close();
-        scratch.close();
+        NativeMemory.free(entries);
+        NativeMemory.free(scratch);
         Ws2_32.WSACleanup();
     }
 

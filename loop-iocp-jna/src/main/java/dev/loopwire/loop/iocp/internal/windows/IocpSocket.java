@@ -2,6 +2,7 @@ package dev.loopwire.loop.iocp.internal.windows;
 
 import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
+import dev.loopwire.loop.iocp.internal.NativeMemory;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -41,8 +42,7 @@ public final class IocpSocket {
         this.handle = handle;
         this.family = family;
         this.key = key;
-        this.block = new Memory((long) operationCount * WinLayout.OP_SIZE);
-        block.clear();
+        this.block = NativeMemory.allocate((long) operationCount * WinLayout.OP_SIZE);
         this.blockAddress = Pointer.nativeValue(block);
         this.view = block.getByteBuffer(0, block.size()).order(ByteOrder.LITTLE_ENDIAN);
         this.operations = new IocpOperation[operationCount];
@@ -127,7 +127,7 @@ public final class IocpSocket {
         for (IocpOperation op : operations) {
             op.releaseBuffer();
         }
-        block.close();
+        NativeMemory.free(block);
     }
 
     @Override

@@ -11,7 +11,7 @@ import com.sun.jna.Native;
  * {@code long} holding the raw address: no {@code Pointer} or {@code HANDLE} object is created
  * per call, and the caller keeps the native memory alive. That is only correct on 64-bit
  * Windows, where {@code HANDLE}, {@code ULONG_PTR} and pointers are 8 bytes and there is a single
- * calling convention; {@link Iocp#unavailabilityCause()} refuses anything else.
+ * calling convention; {@link IocpProbe#availability()} refuses anything else.
  *
  * <p>jna-platform's {@code Kernel32} has {@code CreateIoCompletionPort} and
  * {@code PostQueuedCompletionStatus} but not {@code GetQueuedCompletionStatusEx},

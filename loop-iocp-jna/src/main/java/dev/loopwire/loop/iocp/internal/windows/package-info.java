@@ -9,7 +9,7 @@
  *   mappings whose handles and pointers are {@code long}s: about 80 ns a call instead of about
  *   220 ns for an interface mapping (measured on Linux, see the project's native-facts notes), and
  *   no {@code Pointer}/{@code HANDLE}/{@code Structure} object per datagram. It ties the backend
- *   to 64-bit Windows, which {@link dev.loopwire.loop.iocp.internal.windows.Iocp} checks.</li>
+ *   to 64-bit Windows, which {@link dev.loopwire.loop.iocp.internal.windows.IocpProbe} checks.</li>
  *   <li><b>No JNA structures on the hot path.</b> {@code OVERLAPPED}, {@code WSABUF}, flags and
  *   sockaddr live at fixed offsets ({@code WinLayout}) in one native block per socket, written
  *   through a little-endian {@code ByteBuffer} view. Tests recompute each offset from JNA

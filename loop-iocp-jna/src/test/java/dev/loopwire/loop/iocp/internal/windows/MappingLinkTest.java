@@ -68,7 +68,7 @@ class MappingLinkTest {
     @Test
     void driverClassesLinkWithoutTouchingNativeCode() throws Exception {
         for (String name : new String[] {"IocpDriver", "IocpSocket", "IocpOperation", "IocpDriver$CompletionHandler",
-                "Iocp", "WinLayout", "SockaddrCodec", "WinsockErrors", "OperationAbortedException"}) {
+                "IocpProbe", "WinLayout", "SockaddrCodec", "WinsockErrors", "OperationAbortedException"}) {
             Class<?> type = load(name);
             assertThat(type.getDeclaredMethods().length > 0 || type.getDeclaredFields().length > 0, is(true));
         }

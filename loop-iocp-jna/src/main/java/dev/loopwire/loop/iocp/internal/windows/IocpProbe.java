@@ -1,6 +1,7 @@
 package dev.loopwire.loop.iocp.internal.windows;
 
 import com.sun.jna.Native;
+import dev.loopwire.loop.Availability;
 import java.util.Locale;
 
 /**
@@ -12,26 +13,26 @@ import java.util.Locale;
  *
  * <p><b>Thread-safety.</b> Safe from any thread.
  */
-public final class Iocp {
+public final class IocpProbe {
 
-    private Iocp() {
+    private IocpProbe() {
     }
 
     private static final class Holder {
-        static final String CAUSE = probe(System.getProperty("os.name", ""), Native.POINTER_SIZE);
+        static final Availability AVAILABILITY = availability(probe(System.getProperty("os.name", ""),
+                Native.POINTER_SIZE));
     }
 
-    /** Whether the IOCP backend can be used here. */
-    public static boolean isAvailable() {
-        return Holder.CAUSE == null;
+    /** The answer, with the reason when unavailable. */
+    public static Availability availability() {
+        return Holder.AVAILABILITY;
     }
 
-    /** Why the backend cannot be used here, or {@code null} if it can. */
-    public static String unavailabilityCause() {
-        return Holder.CAUSE;
+    private static Availability availability(String cause) {
+        return cause == null ? Availability.available() : Availability.unavailable(cause);
     }
 
-    /** The cause for the given platform, binding the native libraries only on 64-bit Windows. */
+    /** The reason for the given platform, or {@code null}; binds the libraries only on 64-bit Windows. */
     static String probe(String osName, int pointerSize) {
         if (!osName.toLowerCase(Locale.ROOT).startsWith("windows")) {
             return "IOCP needs Windows; os.name is '" + osName + "'";
@@ -40,8 +41,8 @@ public final class Iocp {
             return "IOCP backend needs a 64-bit JVM; pointer size is '" + pointerSize + "' bytes";
         }
         try {
-            Class.forName(Kernel32Ex.class.getName(), true, Iocp.class.getClassLoader());
-            Class.forName(Ws2_32.class.getName(), true, Iocp.class.getClassLoader());
+            Class.forName(Kernel32Ex.class.getName(), true, IocpProbe.class.getClassLoader());
+            Class.forName(Ws2_32.class.getName(), true, IocpProbe.class.getClassLoader());
             return null;
         } catch (ClassNotFoundException | LinkageError e) {
             return "kernel32/ws2_32 could not be bound through JNA: " + e;
