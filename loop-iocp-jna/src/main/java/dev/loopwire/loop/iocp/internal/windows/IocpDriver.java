@@ -225,12 +225,16 @@ public final class IocpDriver implements AutoCloseable {
         }
     }
 
-    /** The address {@code socket} is bound to ({@code getsockname}). */
+    /** The address {@code socket} is bound to ({@code getsockname}), or {@code null} if it is not bound. */
     public InetSocketAddress localAddress(IocpSocket socket) throws IOException {
         checkUsable(socket);
         scratchView.putInt(S_LENGTH, SOCKADDR_STORAGE_SIZE);
         if (Ws2_32.getsockname(socket.handle(), scratchAddress + S_ADDRESS, scratchAddress + S_LENGTH) != 0) {
-            throw WinsockErrors.exception("getsockname", Native.getLastError());
+            int error = Native.getLastError();
+            if (error == WinsockErrors.WSAEINVAL) {
+                return null; // documented meaning: the socket has not been bound
+            }
+            throw WinsockErrors.exception("getsockname", error);
         }
         return SockaddrCodec.decode(scratchView, S_ADDRESS, scratchView.getInt(S_LENGTH));
     }
