@@ -39,7 +39,12 @@ public final class IocpBackend implements CompletionBackend, IocpDriver.Completi
 
     /** Starts Winsock and creates the completion port. */
     public IocpBackend() throws IOException {
-        driver = IocpDriver.open(COMPLETIONS_PER_WAIT);
+        this(WinApi.NATIVE);
+    }
+
+    /** On the given API; tests pass a simulated one. */
+    IocpBackend(WinApi api) throws IOException {
+        driver = IocpDriver.open(api, COMPLETIONS_PER_WAIT);
     }
 
     @Override

@@ -13,7 +13,6 @@ import static dev.loopwire.loop.iocp.internal.windows.WinLayout.SOCKADDR_STORAGE
 import static dev.loopwire.loop.iocp.internal.windows.WinLayout.WSABUF_LEN;
 
 import com.sun.jna.Memory;
-import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 import dev.loopwire.loop.iocp.internal.NativeMemory;
 import java.io.IOException;
@@ -86,6 +85,7 @@ public final class IocpDriver implements AutoCloseable {
     private static final int S_ADDRESS = 64;
     private static final int S_SIZE = S_ADDRESS + SOCKADDR_STORAGE_SIZE;
 
+    private final WinApi api;
     private final long port;
     private final int capacity;
     private final Memory entries;
@@ -104,7 +104,8 @@ public final class IocpDriver implements AutoCloseable {
     private int liveSockets;
     private final List<IocpSocket> closing = new ArrayList<>();
 
-    private IocpDriver(long port, int capacity, Memory entries, Memory scratch) {
+    private IocpDriver(WinApi api, long port, int capacity, Memory entries, Memory scratch) {
+        this.api = api;
         this.port = port;
         this.capacity = capacity;
         this.entries = entries;
@@ -123,28 +124,33 @@ public final class IocpDriver implements AutoCloseable {
      * @throws IllegalArgumentException if the count is out of range
      */
     public static IocpDriver open(int maxCompletionsPerPoll) throws IOException {
+        return open(WinApi.NATIVE, maxCompletionsPerPoll);
+    }
+
+    /** {@link #open(int)} on the given API; tests pass a simulated one. */
+    static IocpDriver open(WinApi api, int maxCompletionsPerPoll) throws IOException {
         if (maxCompletionsPerPoll < 1 || maxCompletionsPerPoll > 4096) {
             throw new IllegalArgumentException("maxCompletionsPerPoll '" + maxCompletionsPerPoll
                     + "' is out of range; use 1 to 4096");
         }
         Memory wsaData = NativeMemory.allocate(512); // sizeof(WSADATA) is 408 on x64
         try {
-            int error = Ws2_32.WSAStartup(Ws2_32.WINSOCK_2_2, Pointer.nativeValue(wsaData));
+            int error = api.WSAStartup(Ws2_32.WINSOCK_2_2, Pointer.nativeValue(wsaData));
             if (error != 0) {
                 throw WinsockErrors.exception("WSAStartup", error);
             }
         } finally {
             NativeMemory.free(wsaData);
         }
-        long port = Kernel32Ex.CreateIoCompletionPort(Kernel32Ex.INVALID_HANDLE_VALUE, 0, 0, 1);
+        long port = api.CreateIoCompletionPort(Kernel32Ex.INVALID_HANDLE_VALUE, 0, 0, 1);
         if (port == 0) {
-            int error = Native.getLastError();
-            Ws2_32.WSACleanup();
+            int error = api.lastError();
+            api.WSACleanup();
             throw WinsockErrors.exception("CreateIoCompletionPort", error);
         }
         Memory entries = NativeMemory.allocate((long) maxCompletionsPerPoll * ENTRY_SIZE);
         Memory scratch = NativeMemory.allocate(S_SIZE);
-        return new IocpDriver(port, maxCompletionsPerPoll, entries, scratch);
+        return new IocpDriver(api, port, maxCompletionsPerPoll, entries, scratch);
     }
 
     /**
@@ -172,10 +178,10 @@ public final class IocpDriver implements AutoCloseable {
         if (operations < 1 || operations > 65_536) {
             throw new IllegalArgumentException("operations '" + operations + "' is out of range; use 1 to 65536");
         }
-        long handle = Ws2_32.WSASocketW(af, Ws2_32.SOCK_DGRAM, Ws2_32.IPPROTO_UDP, 0, 0,
+        long handle = api.WSASocketW(af, Ws2_32.SOCK_DGRAM, Ws2_32.IPPROTO_UDP, 0, 0,
                 Ws2_32.WSA_FLAG_OVERLAPPED | Ws2_32.WSA_FLAG_NO_HANDLE_INHERIT);
         if (handle == Ws2_32.INVALID_SOCKET) {
-            throw WinsockErrors.exception("WSASocketW", Native.getLastError());
+            throw WinsockErrors.exception("WSASocketW", api.lastError());
         }
         int key = 0;
         try {
@@ -183,19 +189,19 @@ public final class IocpDriver implements AutoCloseable {
                 setIntOption(handle, Ws2_32.IPPROTO_IPV6, Ws2_32.IPV6_V6ONLY, 0);
             }
             scratchView.putInt(S_VALUE, 0); // BOOL FALSE
-            if (Ws2_32.WSAIoctl(handle, Ws2_32.SIO_UDP_CONNRESET, scratchAddress + S_VALUE, 4, 0, 0,
+            if (api.WSAIoctl(handle, Ws2_32.SIO_UDP_CONNRESET, scratchAddress + S_VALUE, 4, 0, 0,
                     scratchAddress + S_BYTES, 0, 0) != 0) {
-                throw WinsockErrors.exception("WSAIoctl(SIO_UDP_CONNRESET)", Native.getLastError());
+                throw WinsockErrors.exception("WSAIoctl(SIO_UDP_CONNRESET)", api.lastError());
             }
             key = allocateKey();
-            if (Kernel32Ex.CreateIoCompletionPort(handle, port, key, 0) == 0) {
-                throw WinsockErrors.exception("CreateIoCompletionPort", Native.getLastError());
+            if (api.CreateIoCompletionPort(handle, port, key, 0) == 0) {
+                throw WinsockErrors.exception("CreateIoCompletionPort", api.lastError());
             }
-            if (Kernel32Ex.SetFileCompletionNotificationModes(handle, Kernel32Ex.FILE_SKIP_SET_EVENT_ON_HANDLE) == 0) {
-                throw WinsockErrors.exception("SetFileCompletionNotificationModes", Native.getLastError());
+            if (api.SetFileCompletionNotificationModes(handle, Kernel32Ex.FILE_SKIP_SET_EVENT_ON_HANDLE) == 0) {
+                throw WinsockErrors.exception("SetFileCompletionNotificationModes", api.lastError());
             }
         } catch (IOException | RuntimeException e) {
-            Ws2_32.closesocket(handle);
+            api.closesocket(handle);
             if (key != 0) {
                 freeKey(key);
             }
@@ -211,8 +217,8 @@ public final class IocpDriver implements AutoCloseable {
     public void bind(IocpSocket socket, InetSocketAddress local) throws IOException {
         checkUsable(socket);
         int length = SockaddrCodec.encode(local, socket.isIpv6(), scratchView, S_ADDRESS);
-        if (Ws2_32.bind(socket.handle(), scratchAddress + S_ADDRESS, length) != 0) {
-            throw WinsockErrors.exception("bind to '" + local + "'", Native.getLastError());
+        if (api.bind(socket.handle(), scratchAddress + S_ADDRESS, length) != 0) {
+            throw WinsockErrors.exception("bind to '" + local + "'", api.lastError());
         }
     }
 
@@ -220,8 +226,8 @@ public final class IocpDriver implements AutoCloseable {
     public void connect(IocpSocket socket, InetSocketAddress remote) throws IOException {
         checkUsable(socket);
         int length = SockaddrCodec.encode(remote, socket.isIpv6(), scratchView, S_ADDRESS);
-        if (Ws2_32.connect(socket.handle(), scratchAddress + S_ADDRESS, length) != 0) {
-            throw WinsockErrors.exception("connect to '" + remote + "'", Native.getLastError());
+        if (api.connect(socket.handle(), scratchAddress + S_ADDRESS, length) != 0) {
+            throw WinsockErrors.exception("connect to '" + remote + "'", api.lastError());
         }
     }
 
@@ -229,8 +235,8 @@ public final class IocpDriver implements AutoCloseable {
     public InetSocketAddress localAddress(IocpSocket socket) throws IOException {
         checkUsable(socket);
         scratchView.putInt(S_LENGTH, SOCKADDR_STORAGE_SIZE);
-        if (Ws2_32.getsockname(socket.handle(), scratchAddress + S_ADDRESS, scratchAddress + S_LENGTH) != 0) {
-            int error = Native.getLastError();
+        if (api.getsockname(socket.handle(), scratchAddress + S_ADDRESS, scratchAddress + S_LENGTH) != 0) {
+            int error = api.lastError();
             if (error == WinsockErrors.WSAEINVAL) {
                 return null; // documented meaning: the socket has not been bound
             }
@@ -250,8 +256,8 @@ public final class IocpDriver implements AutoCloseable {
         checkUsable(socket);
         scratchView.putInt(S_VALUE, 0);
         scratchView.putInt(S_LENGTH, 4);
-        if (Ws2_32.getsockopt(socket.handle(), level, name, scratchAddress + S_VALUE, scratchAddress + S_LENGTH) != 0) {
-            throw WinsockErrors.exception("getsockopt(" + level + ", " + name + ")", Native.getLastError());
+        if (api.getsockopt(socket.handle(), level, name, scratchAddress + S_VALUE, scratchAddress + S_LENGTH) != 0) {
+            throw WinsockErrors.exception("getsockopt(" + level + ", " + name + ")", api.lastError());
         }
         return scratchView.getInt(S_VALUE);
     }
@@ -266,15 +272,15 @@ public final class IocpDriver implements AutoCloseable {
         for (int i = 0; i < value.length; i++) {
             scratchView.put(S_VALUE + i, value[i]);
         }
-        if (Ws2_32.setsockopt(socket.handle(), level, name, scratchAddress + S_VALUE, value.length) != 0) {
-            throw WinsockErrors.exception("setsockopt(" + level + ", " + name + ")", Native.getLastError());
+        if (api.setsockopt(socket.handle(), level, name, scratchAddress + S_VALUE, value.length) != 0) {
+            throw WinsockErrors.exception("setsockopt(" + level + ", " + name + ")", api.lastError());
         }
     }
 
     private void setIntOption(long handle, int level, int name, int value) throws IOException {
         scratchView.putInt(S_VALUE, value);
-        if (Ws2_32.setsockopt(handle, level, name, scratchAddress + S_VALUE, 4) != 0) {
-            throw WinsockErrors.exception("setsockopt(" + level + ", " + name + ")", Native.getLastError());
+        if (api.setsockopt(handle, level, name, scratchAddress + S_VALUE, 4) != 0) {
+            throw WinsockErrors.exception("setsockopt(" + level + ", " + name + ")", api.lastError());
         }
     }
 
@@ -296,7 +302,7 @@ public final class IocpDriver implements AutoCloseable {
         view.putInt(base + OP_ADDRESS_LENGTH, SOCKADDR_STORAGE_SIZE);
         long a = op.address();
         // lpNumberOfBytesRecvd is NULL: with an OVERLAPPED, the count comes with the completion.
-        int result = Ws2_32.WSARecvFrom(socket.handle(), a + OP_WSABUF, 1, 0, a + OP_FLAGS,
+        int result = api.WSARecvFrom(socket.handle(), a + OP_WSABUF, 1, 0, a + OP_FLAGS,
                 a + OP_ADDRESS, a + OP_ADDRESS_LENGTH, a, 0);
         started(socket, op, IocpOperation.Kind.RECEIVE, result, "WSARecvFrom");
     }
@@ -322,7 +328,7 @@ public final class IocpDriver implements AutoCloseable {
         view.putInt(base + OP_WSABUF + WSABUF_LEN, length);
         long a = op.address();
         // A NULL lpTo sends to the connected peer.
-        int result = Ws2_32.WSASendTo(socket.handle(), a + OP_WSABUF, 1, 0, 0,
+        int result = api.WSASendTo(socket.handle(), a + OP_WSABUF, 1, 0, 0,
                 target == null ? 0 : a + OP_ADDRESS, toLength, a, 0);
         started(socket, op, IocpOperation.Kind.SEND, result, "WSASendTo");
     }
@@ -342,10 +348,10 @@ public final class IocpDriver implements AutoCloseable {
         view.putLong(base + 24, 0);
     }
 
-    private static void started(IocpSocket socket, IocpOperation op, IocpOperation.Kind kind, int result, String call)
+    private void started(IocpSocket socket, IocpOperation op, IocpOperation.Kind kind, int result, String call)
             throws IOException {
         if (result != 0) {
-            int error = Native.getLastError();
+            int error = api.lastError();
             // Any error but WSA_IO_PENDING means the request never started: no completion will come.
             if (error != WinsockErrors.ERROR_IO_PENDING) {
                 throw WinsockErrors.exception(call, error);
@@ -362,8 +368,8 @@ public final class IocpDriver implements AutoCloseable {
         if (socket.state == IocpSocket.State.CLOSED) {
             return;
         }
-        if (Kernel32Ex.CancelIoEx(socket.handle(), 0) == 0) {
-            int error = Native.getLastError();
+        if (api.CancelIoEx(socket.handle(), 0) == 0) {
+            int error = api.lastError();
             if (error != Kernel32Ex.ERROR_NOT_FOUND) {
                 throw WinsockErrors.exception("CancelIoEx", error);
             }
@@ -405,9 +411,9 @@ public final class IocpDriver implements AutoCloseable {
         int timeout = readyToClose() ? 0 : timeoutMillis;
         RuntimeException failure = null;
         int handled = 0;
-        if (Kernel32Ex.GetQueuedCompletionStatusEx(port, entriesAddress, capacity, scratchAddress + S_REMOVED,
+        if (api.GetQueuedCompletionStatusEx(port, entriesAddress, capacity, scratchAddress + S_REMOVED,
                 timeout, 0) == 0) {
-            int error = Native.getLastError();
+            int error = api.lastError();
             if (error != Kernel32Ex.WAIT_TIMEOUT) {
                 throw WinsockErrors.exception("GetQueuedCompletionStatusEx", error);
             }
@@ -453,9 +459,9 @@ public final class IocpDriver implements AutoCloseable {
         if (socket.view().getLong(op.offset() + OVERLAPPED_INTERNAL) != 0) {
             // Internal holds the request's final NTSTATUS; WSAGetOverlappedResult translates a
             // failure into its Winsock error (TRUE if it was a success status after all).
-            if (Ws2_32.WSAGetOverlappedResult(socket.handle(), op.address(), scratchAddress + S_BYTES, 0,
+            if (api.WSAGetOverlappedResult(socket.handle(), op.address(), scratchAddress + S_BYTES, 0,
                     scratchAddress + S_FLAGS) == 0) {
-                error = Native.getLastError();
+                error = api.lastError();
             }
         }
         op.inFlight = false;
@@ -494,9 +500,9 @@ public final class IocpDriver implements AutoCloseable {
     }
 
     private void release(IocpSocket socket) {
-        if (Ws2_32.closesocket(socket.handle()) != 0) {
+        if (api.closesocket(socket.handle()) != 0) {
             LOG.log(System.Logger.Level.WARNING, "closesocket on " + socket + " failed: "
-                    + WinsockErrors.describe(Native.getLastError()));
+                    + WinsockErrors.describe(api.lastError()));
         }
         socket.state = IocpSocket.State.CLOSED;
         sockets[socket.key()] = null;
@@ -515,10 +521,10 @@ public final class IocpDriver implements AutoCloseable {
             if (closed) {
                 return;
             }
-            if (Kernel32Ex.PostQueuedCompletionStatus(port, 0, WAKE_KEY, 0) == 0) {
+            if (api.PostQueuedCompletionStatus(port, 0, WAKE_KEY, 0) == 0) {
                 wakePending.set(false);
                 LOG.log(System.Logger.Level.WARNING, "PostQueuedCompletionStatus failed: "
-                        + WinsockErrors.describe(Native.getLastError()));
+                        + WinsockErrors.describe(api.lastError()));
             }
         }
     }
@@ -562,7 +568,7 @@ public final class IocpDriver implements AutoCloseable {
         for (IocpSocket s : sockets) {
             if (s != null) {
                 // The system still owns this memory: never free it, only close the handle.
-                Ws2_32.closesocket(s.handle());
+                api.closesocket(s.handle());
                 synchronized (LEAKED) {
                     LEAKED.add(s);
                 }
@@ -573,11 +579,11 @@ public final class IocpDriver implements AutoCloseable {
         Arrays.fill(sockets, null);
         synchronized (portLock) {
             closed = true;
-            Kernel32Ex.CloseHandle(port);
+            api.CloseHandle(port);
         }
         NativeMemory.free(entries);
         NativeMemory.free(scratch);
-        Ws2_32.WSACleanup();
+        api.WSACleanup();
     }
 
     private void checkOpen() {
