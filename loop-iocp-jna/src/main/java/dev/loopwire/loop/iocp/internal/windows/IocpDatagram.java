@@ -10,6 +10,7 @@ import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.net.SocketOption;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 
 /**
  * A UDP socket of the {@link IocpBackend}: {@link #RECEIVES} receive operations kept posted once
@@ -128,7 +129,8 @@ final class IocpDatagram implements BackendSocket {
             receiveMemory[i] = NativeMemory.allocate(maxDatagramSize);
             ByteBuffer view = NativeMemory.view(receiveMemory[i]);
             socket.operation(i).buffer(view);
-            receiveData[i] = view.duplicate();
+            // Handed to the listener: big-endian, like every new ByteBuffer and the io_uring backend's.
+            receiveData[i] = view.duplicate().order(ByteOrder.BIG_ENDIAN);
         }
         for (int i = 0; i < RECEIVES; i++) {
             // One refusal is reported once, not once per slot.

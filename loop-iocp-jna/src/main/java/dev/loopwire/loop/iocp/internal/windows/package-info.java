@@ -1,7 +1,9 @@
 /**
- * The Windows IOCP backend of the completion loop: JNA mappings of kernel32 and ws2_32, and
+ * The Windows IOCP backend of the completion loop: JNA mappings of kernel32 and ws2_32,
  * {@link dev.loopwire.loop.iocp.internal.windows.IocpDriver}, which owns one I/O completion port
- * and the overlapped UDP sockets posted to it.
+ * and the overlapped UDP sockets posted to it, and
+ * {@link dev.loopwire.loop.iocp.internal.windows.IocpBackend}, the
+ * {@link dev.loopwire.loop.iocp.internal.CompletionBackend} built on it.
  *
  * <h2>Decisions</h2>
  * <ul>
@@ -34,13 +36,20 @@
  *   operations ({@code CancelIoEx}); the handle is closed and the block freed only when every
  *   operation has completed. If the system never completes one before the driver closes, that
  *   memory is leaked on purpose and logged.</li>
+ *   <li><b>Backend shape.</b> Eight receives stay posted per socket (IOCP has no multishot
+ *   receive) and up to 64 sends are in flight, with buffers allocated on first use. Receives
+ *   start once the socket has an address, because Winsock fails {@code WSARecvFrom} on an
+ *   unbound socket where Linux waits. A call Winsock refuses at once is reported to the listener
+ *   on the next loop turn, never from inside the caller's own call.</li>
  * </ul>
  *
  * <h2>What is verified how</h2>
- * Compiled and unit-tested on Linux: error mapping, sockaddr encoding, structure offsets,
- * mapping signatures, and the JNA mechanisms (direct mapping in this named module, raw
- * addresses, last-error capture, checked with libc). The Win32/Winsock behaviour itself
- * (return conventions, completion semantics, error codes) is implemented from Microsoft's
- * documentation; {@code IocpDriverWindowsTest} exercises it and runs only on Windows.
+ * Run on Linux: error mapping, sockaddr encoding, structure offsets, mapping signatures, the JNA
+ * mechanisms (direct mapping in this named module, raw addresses, last-error capture, checked
+ * with libc), and the driver's and backend's Java logic against {@code SimulatedWinApi}, a model
+ * of the documented completion-port contract. The Win32/Winsock behaviour itself (return
+ * conventions, completion semantics, error codes, option values) is implemented from
+ * Microsoft's documentation only; {@code IocpDriverWindowsTest} and {@code
+ * IocpBackendWindowsTest} exercise it and run only on Windows.
  */
 package dev.loopwire.loop.iocp.internal.windows;
