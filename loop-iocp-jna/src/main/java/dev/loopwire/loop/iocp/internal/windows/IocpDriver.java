@@ -22,7 +22,6 @@ import java.net.StandardProtocolFamily;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -75,17 +74,14 @@ public final class IocpDriver implements AutoCloseable {
     private static final List<Object> LEAKED = new ArrayList<>();
     private static final long CLOSE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(5);
 
-    // Scratch block for calls that are not per datagram, and the poll's entry count.
+    // Scratch block of the poll: the entry count, and WSAGetOverlappedResult's outputs.
     private static final int S_REMOVED = 0;
     private static final int S_BYTES = 4;
     private static final int S_FLAGS = 8;
-    private static final int S_LENGTH = 12;
-    private static final int S_VALUE = 16;
-    private static final int S_VALUE_SIZE = 48;
-    private static final int S_ADDRESS = 64;
-    private static final int S_SIZE = S_ADDRESS + SOCKADDR_STORAGE_SIZE;
+    private static final int S_SIZE = 16;
 
     private final WinApi api;
+    private final SocketCalls calls;
     private final long port;
     private final int capacity;
     private final Memory entries;
@@ -97,15 +93,12 @@ public final class IocpDriver implements AutoCloseable {
     private final AtomicBoolean wakePending = new AtomicBoolean();
     private final Object portLock = new Object();
     private volatile boolean closed;
-    private IocpSocket[] sockets = new IocpSocket[16];
-    private int[] freeKeys = new int[16];
-    private int freeKeyCount;
-    private int nextKey = 1;
-    private int liveSockets;
+    private final SocketTable sockets = new SocketTable();
     private final List<IocpSocket> closing = new ArrayList<>();
 
     private IocpDriver(WinApi api, long port, int capacity, Memory entries, Memory scratch) {
         this.api = api;
+        this.calls = new SocketCalls(api);
         this.port = port;
         this.capacity = capacity;
         this.entries = entries;
@@ -178,110 +171,54 @@ public final class IocpDriver implements AutoCloseable {
         if (operations < 1 || operations > 65_536) {
             throw new IllegalArgumentException("operations '" + operations + "' is out of range; use 1 to 65536");
         }
-        long handle = api.WSASocketW(af, Ws2_32.SOCK_DGRAM, Ws2_32.IPPROTO_UDP, 0, 0,
-                Ws2_32.WSA_FLAG_OVERLAPPED | Ws2_32.WSA_FLAG_NO_HANDLE_INHERIT);
-        if (handle == Ws2_32.INVALID_SOCKET) {
-            throw WinsockErrors.exception("WSASocketW", api.lastError());
-        }
-        int key = 0;
+        long handle = calls.open(af);
+        int key = sockets.reserve();
         try {
-            if (af == Ws2_32.AF_INET6) {
-                setIntOption(handle, Ws2_32.IPPROTO_IPV6, Ws2_32.IPV6_V6ONLY, 0);
-            }
-            scratchView.putInt(S_VALUE, 0); // BOOL FALSE
-            if (api.WSAIoctl(handle, Ws2_32.SIO_UDP_CONNRESET, scratchAddress + S_VALUE, 4, 0, 0,
-                    scratchAddress + S_BYTES, 0, 0) != 0) {
-                throw WinsockErrors.exception("WSAIoctl(SIO_UDP_CONNRESET)", api.lastError());
-            }
-            key = allocateKey();
-            if (api.CreateIoCompletionPort(handle, port, key, 0) == 0) {
-                throw WinsockErrors.exception("CreateIoCompletionPort", api.lastError());
-            }
-            if (api.SetFileCompletionNotificationModes(handle, Kernel32Ex.FILE_SKIP_SET_EVENT_ON_HANDLE) == 0) {
-                throw WinsockErrors.exception("SetFileCompletionNotificationModes", api.lastError());
-            }
+            calls.associate(handle, port, key);
         } catch (IOException | RuntimeException e) {
             api.closesocket(handle);
-            if (key != 0) {
-                freeKey(key);
-            }
+            sockets.release(key);
             throw e;
         }
         IocpSocket socket = new IocpSocket(handle, af, key, operations);
-        sockets[key] = socket;
-        liveSockets++;
+        sockets.add(socket);
         return socket;
     }
 
     /** Binds {@code socket}; port 0 picks an ephemeral port. */
     public void bind(IocpSocket socket, InetSocketAddress local) throws IOException {
         checkUsable(socket);
-        int length = SockaddrCodec.encode(local, socket.isIpv6(), scratchView, S_ADDRESS);
-        if (api.bind(socket.handle(), scratchAddress + S_ADDRESS, length) != 0) {
-            throw WinsockErrors.exception("bind to '" + local + "'", api.lastError());
-        }
+        calls.bind(socket.handle(), socket.isIpv6(), local);
     }
 
     /** Connects {@code socket}: sends without a target go to {@code remote}, and only its datagrams arrive. */
     public void connect(IocpSocket socket, InetSocketAddress remote) throws IOException {
         checkUsable(socket);
-        int length = SockaddrCodec.encode(remote, socket.isIpv6(), scratchView, S_ADDRESS);
-        if (api.connect(socket.handle(), scratchAddress + S_ADDRESS, length) != 0) {
-            throw WinsockErrors.exception("connect to '" + remote + "'", api.lastError());
-        }
+        calls.connect(socket.handle(), socket.isIpv6(), remote);
     }
 
     /** The address {@code socket} is bound to ({@code getsockname}), or {@code null} if it is not bound. */
     public InetSocketAddress localAddress(IocpSocket socket) throws IOException {
         checkUsable(socket);
-        scratchView.putInt(S_LENGTH, SOCKADDR_STORAGE_SIZE);
-        if (api.getsockname(socket.handle(), scratchAddress + S_ADDRESS, scratchAddress + S_LENGTH) != 0) {
-            int error = api.lastError();
-            if (error == WinsockErrors.WSAEINVAL) {
-                return null; // documented meaning: the socket has not been bound
-            }
-            throw WinsockErrors.exception("getsockname", error);
-        }
-        return SockaddrCodec.decode(scratchView, S_ADDRESS, scratchView.getInt(S_LENGTH));
+        return calls.localAddress(socket.handle());
     }
 
     /** Sets an {@code int}-valued option ({@code setsockopt}); levels and names as in the SDK. */
     public void setIntOption(IocpSocket socket, int level, int name, int value) throws IOException {
         checkUsable(socket);
-        setIntOption(socket.handle(), level, name, value);
+        calls.setInt(socket.handle(), level, name, value);
     }
 
     /** Reads an {@code int}-valued option ({@code getsockopt}). */
     public int getIntOption(IocpSocket socket, int level, int name) throws IOException {
         checkUsable(socket);
-        scratchView.putInt(S_VALUE, 0);
-        scratchView.putInt(S_LENGTH, 4);
-        if (api.getsockopt(socket.handle(), level, name, scratchAddress + S_VALUE, scratchAddress + S_LENGTH) != 0) {
-            throw WinsockErrors.exception("getsockopt(" + level + ", " + name + ")", api.lastError());
-        }
-        return scratchView.getInt(S_VALUE);
+        return calls.getInt(socket.handle(), level, name);
     }
 
     /** Sets an option whose value is a structure, such as {@code ip_mreq}, given as its bytes. */
     public void setRawOption(IocpSocket socket, int level, int name, byte[] value) throws IOException {
         checkUsable(socket);
-        if (value.length > S_VALUE_SIZE) {
-            throw new IllegalArgumentException("Option value of '" + value.length + "' bytes is too long; at most "
-                    + S_VALUE_SIZE);
-        }
-        for (int i = 0; i < value.length; i++) {
-            scratchView.put(S_VALUE + i, value[i]);
-        }
-        if (api.setsockopt(socket.handle(), level, name, scratchAddress + S_VALUE, value.length) != 0) {
-            throw WinsockErrors.exception("setsockopt(" + level + ", " + name + ")", api.lastError());
-        }
-    }
-
-    private void setIntOption(long handle, int level, int name, int value) throws IOException {
-        scratchView.putInt(S_VALUE, value);
-        if (api.setsockopt(handle, level, name, scratchAddress + S_VALUE, 4) != 0) {
-            throw WinsockErrors.exception("setsockopt(" + level + ", " + name + ")", api.lastError());
-        }
+        calls.setRaw(socket.handle(), level, name, value);
     }
 
     /**
@@ -448,7 +385,7 @@ public final class IocpDriver implements AutoCloseable {
             wakePending.set(false);
             return false;
         }
-        IocpSocket socket = key > 0 && key < sockets.length ? sockets[(int) key] : null;
+        IocpSocket socket = sockets.get(key);
         IocpOperation op = socket == null ? null : socket.operationAt(overlapped);
         if (op == null || !op.inFlight) {
             LOG.log(System.Logger.Level.WARNING, "Ignored a completion with key " + key + " and OVERLAPPED 0x"
@@ -505,9 +442,7 @@ public final class IocpDriver implements AutoCloseable {
                     + WinsockErrors.describe(api.lastError()));
         }
         socket.state = IocpSocket.State.CLOSED;
-        sockets[socket.key()] = null;
-        freeKey(socket.key());
-        liveSockets--;
+        sockets.remove(socket);
         socket.release();
     }
 
@@ -531,7 +466,7 @@ public final class IocpDriver implements AutoCloseable {
 
     /** The number of sockets not yet fully closed. */
     public int sockets() {
-        return liveSockets;
+        return sockets.size();
     }
 
     /**
@@ -543,10 +478,8 @@ public final class IocpDriver implements AutoCloseable {
         if (closed) {
             return;
         }
-        for (IocpSocket s : sockets) {
-            if (s != null) {
-                close(s);
-            }
+        for (IocpSocket s : sockets.all()) {
+            close(s);
         }
         CompletionHandler discard = new CompletionHandler() {
             @Override
@@ -559,30 +492,29 @@ public final class IocpDriver implements AutoCloseable {
         };
         long deadline = System.nanoTime() + CLOSE_WAIT_NANOS;
         try {
-            while (liveSockets > 0 && System.nanoTime() - deadline < 0) {
+            while (sockets.size() > 0 && System.nanoTime() - deadline < 0) {
                 poll(100, discard);
             }
         } catch (IOException | RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "Draining completions on close failed", e);
         }
-        for (IocpSocket s : sockets) {
-            if (s != null) {
-                // The system still owns this memory: never free it, only close the handle.
-                api.closesocket(s.handle());
-                synchronized (LEAKED) {
-                    LEAKED.add(s);
-                }
-                LOG.log(System.Logger.Level.WARNING, s + " still had operations in flight at close;"
-                        + " its native memory is kept for the life of the process");
+        for (IocpSocket s : sockets.all()) {
+            // The system still owns this memory: never free it, only close the handle.
+            api.closesocket(s.handle());
+            synchronized (LEAKED) {
+                LEAKED.add(s);
             }
+            LOG.log(System.Logger.Level.WARNING, s + " still had operations in flight at close;"
+                    + " its native memory is kept for the life of the process");
         }
-        Arrays.fill(sockets, null);
+        sockets.clear();
         synchronized (portLock) {
             closed = true;
             api.CloseHandle(port);
         }
         NativeMemory.free(entries);
         NativeMemory.free(scratch);
+        calls.free();
         api.WSACleanup();
     }
 
@@ -599,24 +531,6 @@ public final class IocpDriver implements AutoCloseable {
         }
     }
 
-    private int allocateKey() {
-        if (freeKeyCount > 0) {
-            return freeKeys[--freeKeyCount];
-        }
-        int key = nextKey++;
-        if (key >= sockets.length) {
-            sockets = Arrays.copyOf(sockets, sockets.length * 2);
-        }
-        return key;
-    }
-
-    private void freeKey(int key) {
-        if (freeKeyCount == freeKeys.length) {
-            freeKeys = Arrays.copyOf(freeKeys, freeKeys.length * 2);
-        }
-        freeKeys[freeKeyCount++] = key;
-    }
-
     private static RuntimeException add(RuntimeException first, RuntimeException next) {
         if (first == null) {
             return next;
@@ -628,12 +542,12 @@ public final class IocpDriver implements AutoCloseable {
     @Override
     public String toString() {
         int inFlight = 0;
-        for (IocpSocket s : sockets) {
+        for (IocpSocket s : sockets.all()) {
             if (s != null) {
                 inFlight += s.inFlight;
             }
         }
-        return "iocp[sockets=" + liveSockets + " closing=" + closing.size() + " inFlight=" + inFlight
+        return "iocp[sockets=" + sockets.size() + " closing=" + closing.size() + " inFlight=" + inFlight
                 + (closed ? " closed" : "") + "]";
     }
 }
