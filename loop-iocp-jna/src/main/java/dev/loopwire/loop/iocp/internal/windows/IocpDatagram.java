@@ -18,6 +18,10 @@ import java.nio.ByteOrder;
  * while the loop is busy) and up to {@link #SENDS} send slots, whose native buffers are
  * allocated on first use and grown to the largest datagram sent through them.
  *
+ * <p>A receive that completes with an error is reported and posted again; one that Winsock
+ * refuses to start is reported and its slot stays idle, so a socket that keeps refusing
+ * receives ends up with none posted rather than spinning.
+ *
  * <p><b>Lifecycle.</b> {@link #close()} cancels everything in flight; when the
  * {@link IocpDriver} reports the socket closed (every operation completed, handle closed), the
  * data buffers are freed and the listener's {@code closed()} follows.

@@ -543,9 +543,7 @@ public final class IocpDriver implements AutoCloseable {
     public String toString() {
         int inFlight = 0;
         for (IocpSocket s : sockets.all()) {
-            if (s != null) {
-                inFlight += s.inFlight;
-            }
+            inFlight += s.inFlight;
         }
         return "iocp[sockets=" + sockets.size() + " closing=" + closing.size() + " inFlight=" + inFlight
                 + (closed ? " closed" : "") + "]";
