@@ -2,7 +2,7 @@
  * The completion loop: one thread driving one native completion queue through JNA, offering
  * {@link dev.loopwire.loop.CompletionPort} and {@link dev.loopwire.loop.Timers}
  * ({@link dev.loopwire.loop.iocp.CompletionLoop}). Backends: Linux io_uring (raw syscalls and
- * mmap'd rings) and, later, Windows IOCP, behind the internal {@code CompletionBackend} seam.
+ * mmap'd rings) and Windows IOCP (untested on the project's machines), behind the internal {@code CompletionBackend} seam.
  * {@link dev.loopwire.loop.iocp.IoUring} and {@link dev.loopwire.loop.iocp.Iocp} say whether
  * each can run here, and why not.
  *
@@ -16,8 +16,10 @@ module dev.loopwire.loop.iocp {
 
     exports dev.loopwire.loop.iocp;
 
-    // JNA binds native methods and reads Structures reflectively (native-facts, pitfall 2).
+    // JNA binds native methods and reads memory reflectively (native-facts, pitfall 2):
+    // io_uring mappings on Linux, kernel32/ws2_32 mappings on Windows.
     opens dev.loopwire.loop.iocp.internal.uring to com.sun.jna;
+    opens dev.loopwire.loop.iocp.internal.windows to com.sun.jna;
 
     provides dev.loopwire.loop.spi.EventLoopProvider with dev.loopwire.loop.iocp.CompletionLoopProvider;
 }

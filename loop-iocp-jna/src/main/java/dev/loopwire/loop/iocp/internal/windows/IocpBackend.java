@@ -1,0 +1,136 @@
+package dev.loopwire.loop.iocp.internal.windows;
+
+import dev.loopwire.loop.CompletionPort.DatagramListener;
+import dev.loopwire.loop.iocp.internal.BackendSocket;
+import dev.loopwire.loop.iocp.internal.CompletionBackend;
+import java.io.IOException;
+import java.net.ProtocolFamily;
+import java.util.ArrayDeque;
+
+/**
+ * The Windows IOCP {@link CompletionBackend}: one {@link IocpDriver} (one completion port) and its
+ * {@link IocpDatagram}s.
+ *
+ * <p>IOCP starts every operation with its own system call ({@code WSARecvFrom},
+ * {@code WSASendTo}), so unlike io_uring there is nothing to submit in {@link #await}; it
+ * dequeues up to {@link #COMPLETIONS_PER_WAIT} completions with one
+ * {@code GetQueuedCompletionStatusEx} and, if that filled the array, drains a few more rounds
+ * without waiting. Waits have millisecond granularity (the system timer may round them up
+ * further). Failures of operations that could not even start are reported on the next loop
+ * turn, never from inside the caller's own call.
+ *
+ * <p><b>Lifecycle.</b> The constructor starts Winsock and creates the port; {@link #close()}
+ * releases both after the loop has closed every socket.
+ *
+ * <p><b>Thread-safety.</b> Loop thread only, except {@link #wakeup()}, {@link #sockets()} and
+ * {@link #inflight()}.
+ */
+public final class IocpBackend implements CompletionBackend, IocpDriver.CompletionHandler {
+
+    /** Completions dequeued by one wait. */
+    public static final int COMPLETIONS_PER_WAIT = 256;
+
+    private static final int DRAIN_ROUNDS = 4;
+
+    private final IocpDriver driver;
+    private final ArrayDeque<Runnable> deferred = new ArrayDeque<>();
+    private volatile int sockets;
+    private volatile int inflight;
+
+    /** Starts Winsock and creates the completion port. */
+    public IocpBackend() throws IOException {
+        this(WinApi.NATIVE);
+    }
+
+    /** On the given API; tests pass a simulated one. */
+    IocpBackend(WinApi api) throws IOException {
+        driver = IocpDriver.open(api, COMPLETIONS_PER_WAIT);
+    }
+
+    @Override
+    public String name() {
+        return "iocp";
+    }
+
+    @Override
+    public BackendSocket openDatagram(ProtocolFamily family, DatagramListener listener) throws IOException {
+        IocpSocket socket = driver.openDatagram(family, IocpDatagram.RECEIVES + IocpDatagram.SENDS);
+        IocpDatagram datagram = new IocpDatagram(this, driver, socket, listener);
+        socket.attach(datagram);
+        sockets = sockets + 1;
+        return datagram;
+    }
+
+    @Override
+    public void await(long timeoutNanos) throws IOException {
+        int handled = driver.poll(deferred.isEmpty() ? toMillis(timeoutNanos) : 0, this);
+        for (int round = 0; handled == COMPLETIONS_PER_WAIT && round < DRAIN_ROUNDS; round++) {
+            handled = driver.poll(0, this);
+        }
+        // Only what was deferred before now: a failure reported here may defer another.
+        for (int n = deferred.size(); n > 0; n--) {
+            deferred.poll().run();
+        }
+    }
+
+    /** Milliseconds for GetQueuedCompletionStatusEx: -1 (INFINITE) for negative, rounded up otherwise. */
+    static int toMillis(long timeoutNanos) {
+        if (timeoutNanos < 0) {
+            return Kernel32Ex.INFINITE;
+        }
+        long millis = timeoutNanos / 1_000_000 + (timeoutNanos % 1_000_000 == 0 ? 0 : 1); // no overflow
+        return (int) Math.min(millis, Integer.MAX_VALUE);
+    }
+
+    @Override
+    public void completed(IocpOperation op, int bytes, int error) {
+        ((IocpDatagram) op.socket().attachment()).completed(op, bytes, error);
+    }
+
+    @Override
+    public void closed(IocpSocket socket) {
+        ((IocpDatagram) socket.attachment()).closedByDriver();
+    }
+
+    @Override
+    public void wakeup() {
+        driver.wakeup();
+    }
+
+    @Override
+    public int sockets() {
+        return sockets;
+    }
+
+    @Override
+    public int inflight() {
+        return inflight;
+    }
+
+    @Override
+    public void close() {
+        deferred.clear();
+        driver.close();
+    }
+
+    void defer(Runnable task) {
+        deferred.add(task);
+    }
+
+    void opStarted() {
+        inflight = inflight + 1;
+    }
+
+    void opEnded() {
+        inflight = inflight - 1;
+    }
+
+    void socketClosed() {
+        sockets = sockets - 1;
+    }
+
+    @Override
+    public String toString() {
+        return "iocp[sockets=" + sockets + " inflight=" + inflight + " deferred=" + deferred.size() + "]";
+    }
+}

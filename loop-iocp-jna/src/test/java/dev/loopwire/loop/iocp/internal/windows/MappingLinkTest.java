@@ -1,0 +1,78 @@
+package dev.loopwire.loop.iocp.internal.windows;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.is;
+
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.util.Arrays;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Loads the mapping classes without initializing them (which would bind the Windows DLLs) and
+ * checks that every native method has the signature its Win32 prototype needs on Win64: 64-bit
+ * {@code long} for handles, sockets and pointers, {@code int} for DWORD/ULONG/int/BOOL.
+ */
+class MappingLinkTest {
+
+    private static Class<?> load(String simpleName) throws ClassNotFoundException {
+        return Class.forName(MappingLinkTest.class.getPackageName() + "." + simpleName, false,
+                MappingLinkTest.class.getClassLoader());
+    }
+
+    private static String signatures(Class<?> type) {
+        Set<String> out = new TreeSet<>();
+        for (Method m : type.getDeclaredMethods()) {
+            if (Modifier.isNative(m.getModifiers())) {
+                assertThat(m + " is static", Modifier.isStatic(m.getModifiers()), is(true));
+                out.add(m.getReturnType().getName() + " " + m.getName() + Arrays.stream(m.getParameterTypes())
+                        .map(Class::getName).collect(Collectors.joining(",", "(", ")")));
+            }
+        }
+        return String.join("\n", out);
+    }
+
+    @Test
+    void kernel32Mappings() throws Exception {
+        assertThat(signatures(load("Kernel32Ex")), is(String.join("\n",
+                "int CancelIoEx(long,long)",
+                "int CloseHandle(long)",
+                "int GetQueuedCompletionStatusEx(long,long,int,long,int,int)",
+                "int PostQueuedCompletionStatus(long,int,long,long)",
+                "int SetFileCompletionNotificationModes(long,byte)",
+                "long CreateIoCompletionPort(long,long,long,int)")));
+    }
+
+    @Test
+    void winsockMappings() throws Exception {
+        assertThat(signatures(load("Ws2_32")), is(String.join("\n",
+                "int WSACleanup()",
+                "int WSAGetLastError()",
+                "int WSAGetOverlappedResult(long,long,long,int,long)",
+                "int WSAIoctl(long,int,long,int,long,int,long,long,long)",
+                "int WSARecvFrom(long,long,int,long,long,long,long,long,long)",
+                "int WSASendTo(long,long,int,long,int,long,int,long,long)",
+                "int WSAStartup(short,long)",
+                "int bind(long,long,int)",
+                "int closesocket(long)",
+                "int connect(long,long,int)",
+                "int getsockname(long,long,long)",
+                "int getsockopt(long,int,int,long,long)",
+                "int setsockopt(long,int,int,long,int)",
+                "long WSASocketW(int,int,int,long,int,int)")));
+    }
+
+    @Test
+    void driverClassesLinkWithoutTouchingNativeCode() throws Exception {
+        for (String name : new String[] {"IocpDriver", "IocpSocket", "IocpOperation", "IocpDriver$CompletionHandler",
+                "IocpProbe", "WinLayout", "SockaddrCodec", "WinsockErrors", "OperationAbortedException"}) {
+            Class<?> type = load(name);
+            assertThat(type.getDeclaredMethods().length > 0 || type.getDeclaredFields().length > 0, is(true));
+        }
+        assertThat(WinLayout.OP_SIZE, is(192));
+        assertThat(Ws2_32.SIO_UDP_CONNRESET, is(0x9800000C));
+    }
+}
