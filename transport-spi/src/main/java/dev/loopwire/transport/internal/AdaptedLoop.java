@@ -12,7 +12,7 @@ import java.util.Set;
  * A view of a loop that also offers capabilities built by adapters; everything else goes to
  * the loop itself. Providers chosen through an adapter are created with this view.
  */
-final class AdaptedLoop implements EventLoop {
+public final class AdaptedLoop implements EventLoop {
 
     private final EventLoop loop;
     private final Map<Class<? extends Capability>, Capability> adapted;
@@ -27,7 +27,7 @@ final class AdaptedLoop implements EventLoop {
     }
 
     /** The loop this view adapts. */
-    EventLoop loop() {
+    public EventLoop loop() {
         return loop;
     }
 

@@ -3,6 +3,7 @@ package dev.loopwire.transport.spi;
 import dev.loopwire.loop.Availability;
 import dev.loopwire.loop.Capability;
 import dev.loopwire.loop.EventLoop;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -16,6 +17,10 @@ import java.util.Set;
  *
  * <p><b>Lifecycle.</b> {@link #adapt} is called at most once per loop; the facet it returns must
  * release whatever it holds when the loop closes.
+ *
+ * <p><b>For provider authors.</b> A provider chosen through an adapter is created with a view of
+ * the loop that adds the adapted capability. Where the loop's identity shows (an endpoint's
+ * {@code loop()}, equality, logs), use {@link #baseLoop(EventLoop)}.
  *
  * @param <C> the capability this adapter offers
  */
@@ -42,4 +47,13 @@ public interface CapabilityAdapter<C extends Capability> {
      * @return the facet; never {@code null}
      */
     C adapt(EventLoop loop);
+
+    /**
+     * The loop behind a view made for a provider chosen through an adapter, or {@code loop}
+     * itself when it is not such a view.
+     */
+    static EventLoop baseLoop(EventLoop loop) {
+        Objects.requireNonNull(loop, "loop");
+        return loop instanceof dev.loopwire.transport.internal.AdaptedLoop view ? view.loop() : loop;
+    }
 }

@@ -5,6 +5,7 @@ import dev.loopwire.loop.Capability;
 import dev.loopwire.loop.EventLoop;
 import dev.loopwire.loop.FdReadiness;
 import dev.loopwire.loop.TransportKey;
+import dev.loopwire.transport.spi.CapabilityAdapter;
 import dev.loopwire.transport.spi.TransportProvider;
 import dev.loopwire.transport.udp.Udp;
 import dev.loopwire.transport.udp.UdpBinder;
@@ -34,6 +35,7 @@ public final class ReadinessUdpProvider implements TransportProvider<UdpBinder> 
         FdReadiness readiness = loop.capability(FdReadiness.class).orElseThrow(() -> new IllegalArgumentException(
                 "Loop '" + loop.name() + "' does not offer FdReadiness; " + getClass().getName()
                         + " needs it. Resolve UDP with Transports.resolve(loop, Udp.BIND) instead"));
-        return new ReadinessUdpBinder(loop, readiness);
+        // Through the selector-thread adapter, loop is a view: endpoints report the loop itself.
+        return new ReadinessUdpBinder(CapabilityAdapter.baseLoop(loop), readiness);
     }
 }
