@@ -4,18 +4,21 @@ import dev.loopwire.loop.spi.CurrentLoop;
 import dev.loopwire.loop.spi.EventLoopProvider;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
+import java.util.Set;
 import java.util.concurrent.ThreadFactory;
 import java.util.stream.Collectors;
 
 /**
  * Finds and opens event loops.
  *
- * <p>Loop kinds are found with {@link ServiceLoader} ({@link EventLoopProvider}). {@link #open()}
+ * <p>Loop kinds are found with {@link ServiceLoader} ({@link EventLoopProvider}) on the module
+ * path, the class path and in {@linkplain Plugins plugin folders}. {@link #open()}
  * picks one in the order the JDK uses for its own providers: the system property
  * {@code loopwire.loop} naming a kind first, then the highest {@linkplain
  * EventLoopProvider#priority() priority} among the available kinds, ties broken by name — never
@@ -166,10 +169,10 @@ public final class EventLoops {
 
     private static Discovered discover() {
         Discovered d = discovered;
-        if (d == null) {
+        if (d == null || d.pluginVersion != Plugins.version()) {
             synchronized (LOCK) {
                 d = discovered;
-                if (d == null) {
+                if (d == null || d.pluginVersion != Plugins.version()) {
                     d = load();
                     discovered = d;
                 }
@@ -181,25 +184,38 @@ public final class EventLoops {
     private static Discovered load() {
         List<EventLoopProvider> found = new ArrayList<>();
         List<ServiceConfigurationError> failures = new ArrayList<>();
-        var iterator = ServiceLoader.load(EventLoopProvider.class).iterator();
-        while (true) {
-            try {
-                if (!iterator.hasNext()) {
-                    break;
+        Set<Class<?>> seen = new HashSet<>();
+        List<ModuleLayer> layers = Plugins.layers();
+        int version = Plugins.version();
+        List<ServiceLoader<EventLoopProvider>> loaders = new ArrayList<>();
+        loaders.add(ServiceLoader.load(EventLoopProvider.class));
+        layers.forEach(layer -> loaders.add(ServiceLoader.load(layer, EventLoopProvider.class)));
+        for (ServiceLoader<EventLoopProvider> loader : loaders) {
+            var iterator = loader.iterator();
+            for (int failed = 0; failed < 1_000; ) {
+                try {
+                    if (!iterator.hasNext()) {
+                        break;
+                    }
+                    EventLoopProvider provider = iterator.next();
+                    if (seen.add(provider.getClass())) {
+                        found.add(provider);
+                    }
+                } catch (ServiceConfigurationError e) {
+                    LOG.log(System.Logger.Level.WARNING, "Skipping an event loop provider that failed to load", e);
+                    failures.add(e);
+                    failed++;
                 }
-                found.add(iterator.next());
-            } catch (ServiceConfigurationError e) {
-                LOG.log(System.Logger.Level.WARNING, "Skipping an event loop provider that failed to load", e);
-                failures.add(e);
             }
         }
         found.sort(Comparator
                 .comparing((EventLoopProvider p) -> !availability(p).isAvailable())
                 .thenComparing(EventLoopProvider::priority, Comparator.reverseOrder())
                 .thenComparing(EventLoopProvider::name));
-        return new Discovered(List.copyOf(found), List.copyOf(failures));
+        return new Discovered(List.copyOf(found), List.copyOf(failures), version);
     }
 
-    private record Discovered(List<EventLoopProvider> providers, List<ServiceConfigurationError> failures) {
+    private record Discovered(List<EventLoopProvider> providers, List<ServiceConfigurationError> failures,
+            int pluginVersion) {
     }
 }

@@ -1,6 +1,7 @@
 package dev.loopwire.transport;
 
 import dev.loopwire.loop.EventLoop;
+import dev.loopwire.loop.Plugins;
 import dev.loopwire.loop.TransportKey;
 import dev.loopwire.transport.internal.Discovery;
 import dev.loopwire.transport.internal.Registry;
@@ -53,7 +54,8 @@ public final class Transports {
     private static final Registry REGISTRY = new Registry(
             () -> Discovery.load(loaders(TransportProvider.class)),
             () -> Discovery.load(loaders(CapabilityAdapter.class)),
-            System::getProperty);
+            System::getProperty,
+            Plugins::version);
 
     private Transports() {
     }
@@ -121,8 +123,8 @@ public final class Transports {
     }
 
     /**
-     * Adds the providers of a module layer, such as one built from a plugin folder, and
-     * discovers again.
+     * Adds the providers of a module layer the application built itself, and discovers again.
+     * Plugin folders need no call: see {@link Plugins}.
      */
     public static void addLayer(ModuleLayer layer) {
         Objects.requireNonNull(layer, "layer");
@@ -151,7 +153,9 @@ public final class Transports {
     private static <S> List<ServiceLoader<S>> loaders(Class<?> service) {
         List<ServiceLoader<S>> loaders = new ArrayList<>();
         loaders.add((ServiceLoader) ServiceLoader.load(service));
-        for (ModuleLayer layer : LAYERS) {
+        List<ModuleLayer> layers = new ArrayList<>(Plugins.layers());
+        layers.addAll(LAYERS);
+        for (ModuleLayer layer : layers) {
             loaders.add((ServiceLoader) ServiceLoader.load(layer, service));
         }
         return loaders;

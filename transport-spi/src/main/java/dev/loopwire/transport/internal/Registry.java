@@ -21,6 +21,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
+import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -49,12 +50,13 @@ public final class Registry {
     }
 
     private record Loaded(List<ProviderEntry<TransportProvider<?>>> providers,
-            List<ProviderEntry<CapabilityAdapter<?>>> adapters) {
+            List<ProviderEntry<CapabilityAdapter<?>>> adapters, int version) {
     }
 
     private final Supplier<List<ProviderEntry<TransportProvider<?>>>> providerSource;
     private final Supplier<List<ProviderEntry<CapabilityAdapter<?>>>> adapterSource;
     private final Function<String, String> properties;
+    private final IntSupplier sourceVersion;
     private final Object lock = new Object();
     private final List<LoopRegistration> loopRegistrations = new CopyOnWriteArrayList<>();
     private final List<ClassRegistration> classRegistrations = new CopyOnWriteArrayList<>();
@@ -76,6 +78,17 @@ public final class Registry {
     public Registry(Supplier<List<ProviderEntry<TransportProvider<?>>>> providerSource,
             Supplier<List<ProviderEntry<CapabilityAdapter<?>>>> adapterSource,
             Function<String, String> properties) {
+        this(providerSource, adapterSource, properties, () -> 0);
+    }
+
+    /**
+     * Creates a registry whose sources can grow (plugin folders): when {@code sourceVersion}
+     * changes, providers are discovered again and the cache is dropped.
+     */
+    public Registry(Supplier<List<ProviderEntry<TransportProvider<?>>>> providerSource,
+            Supplier<List<ProviderEntry<CapabilityAdapter<?>>>> adapterSource,
+            Function<String, String> properties, IntSupplier sourceVersion) {
+        this.sourceVersion = Objects.requireNonNull(sourceVersion, "sourceVersion");
         this.providerSource = Objects.requireNonNull(providerSource, "providerSource");
         this.adapterSource = Objects.requireNonNull(adapterSource, "adapterSource");
         this.properties = Objects.requireNonNull(properties, "properties");
@@ -96,6 +109,7 @@ public final class Registry {
 
     private <T> T resolveSlowly(EventLoop loop, TransportKey<T> key) {
         synchronized (lock) {
+            loaded(); // may drop the cache if plugin folders were added: do it before reading the cache
             purgeClosedLoops();
             ConcurrentHashMap<TransportKey<?>, Resolved> perLoop = cache.computeIfAbsent(loop, l -> new ConcurrentHashMap<>());
             Resolved existing = perLoop.get(key);
@@ -266,12 +280,14 @@ public final class Registry {
 
     private Loaded loaded() {
         Loaded l = loaded;
-        if (l == null) {
+        if (l == null || l.version() != sourceVersion.getAsInt()) {
             synchronized (lock) {
                 l = loaded;
-                if (l == null) {
-                    l = new Loaded(providerSource.get(), adapterSource.get());
+                int version = sourceVersion.getAsInt();
+                if (l == null || l.version() != version) {
+                    l = new Loaded(providerSource.get(), adapterSource.get(), version);
                     loaded = l;
+                    invalidate();
                 }
             }
         }

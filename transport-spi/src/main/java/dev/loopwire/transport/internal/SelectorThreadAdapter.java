@@ -1,0 +1,38 @@
+package dev.loopwire.transport.internal;
+
+import dev.loopwire.loop.Capability;
+import dev.loopwire.loop.CompletionPort;
+import dev.loopwire.loop.EventLoop;
+import dev.loopwire.loop.FdReadiness;
+import com.google.auto.service.AutoService;
+import dev.loopwire.transport.spi.CapabilityAdapter;
+import java.util.Set;
+
+/**
+ * Offers {@link FdReadiness} on a completion loop: a {@link java.nio.channels.Selector} runs on a
+ * helper thread and hands each readiness event to the loop, where the handler runs. It is the
+ * workaround asyncio users copied into Tornado, anyio and pyzmq for years, registered once here.
+ *
+ * <p>It requires {@link CompletionPort} on purpose: on an arbitrary loop (a deterministic test
+ * loop, say) a hidden selector thread would be a surprise, not a help. Each event costs a
+ * thread hand-off and a selector wake-up to re-arm, so a provider native to the loop's own
+ * capabilities is always ranked first.
+ */
+@AutoService(CapabilityAdapter.class)
+public final class SelectorThreadAdapter implements CapabilityAdapter<FdReadiness> {
+
+    @Override
+    public Class<FdReadiness> offers() {
+        return FdReadiness.class;
+    }
+
+    @Override
+    public Set<Class<? extends Capability>> requires() {
+        return Set.of(CompletionPort.class);
+    }
+
+    @Override
+    public FdReadiness adapt(EventLoop loop) {
+        return new SelectorThreadReadiness(loop);
+    }
+}

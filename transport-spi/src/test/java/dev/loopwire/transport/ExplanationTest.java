@@ -1,0 +1,99 @@
+package dev.loopwire.transport;
+
+import static dev.loopwire.transport.Fakes.ECHO;
+import static dev.loopwire.transport.Fakes.entries;
+import static dev.loopwire.transport.Fakes.registry;
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.is;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.loopwire.transport.Explanation.Candidate;
+import dev.loopwire.transport.Explanation.Verdict;
+import dev.loopwire.transport.Fakes.Alpha;
+import dev.loopwire.transport.Fakes.Beta;
+import dev.loopwire.transport.Fakes.FakeLoop;
+import dev.loopwire.transport.Fakes.ProviderA;
+import dev.loopwire.transport.Fakes.ProviderB;
+import dev.loopwire.transport.Fakes.Unavailable;
+import dev.loopwire.transport.internal.Registry;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** The report and the exception message, asserted to the letter. */
+class ExplanationTest {
+
+    @Test
+    void theExceptionMessageNamesKeyLoopCapabilitiesEveryCandidateAndARemedy() {
+        Registry registry = registry(entries(new ProviderA(Set.of(Beta.class), 0), new Unavailable()),
+                Map.of("loopwire.disable", ProviderB.class.getName()));
+        FakeLoop loop = new FakeLoop("selector-1", Alpha.class);
+        var e = assertThrows(UnsupportedTransportException.class, () -> registry.resolve(loop, ECHO));
+        assertThat(e.getMessage(), is("No implementation of 'dev.loopwire.transport.test.echo' for loop 'selector-1'"
+                + " (capabilities: Alpha); passed over: ProviderA (missing Beta), Unavailable (unavailable: needs the moon);"
+                + " add a provider that requires only these capabilities,"
+                + " or register an implementation with Transports.register"));
+        assertThat(e.explanation().keyName(), is("dev.loopwire.transport.test.echo"));
+        assertThat(e.explanation().chosen().isPresent(), is(false));
+    }
+
+    @Test
+    void withNoProviderAtAllTheMessageSaysWhereToLook() {
+        var e = assertThrows(UnsupportedTransportException.class,
+                () -> registry(entries(), Map.of()).resolve(new FakeLoop("bare"), ECHO));
+        assertThat(e.getMessage(), is("No implementation of 'dev.loopwire.transport.test.echo' for loop 'bare'"
+                + " (capabilities: none); passed over: nothing (no provider for this key was found; put the module"
+                + " that provides it on the module path); add a provider that requires only these capabilities,"
+                + " or register an implementation with Transports.register"));
+    }
+
+    @Test
+    void explainListsCandidatesInDispatchOrderWithVerdicts() {
+        Registry registry = registry(entries(new ProviderB(Set.of(Alpha.class), 0), new ProviderA(Set.of(), 0),
+                new Unavailable()), Map.of());
+        Explanation report = registry.explain(new FakeLoop("fake-2", Alpha.class), ECHO);
+        Module module = getClass().getModule();
+        String origin = module.getName() + "@" + module.getDescriptor().rawVersion().orElseThrow() + " (test-classes)";
+        assertThat(report.candidates().stream().map(Candidate::name).toList(), contains("ProviderB", "ProviderA", "Unavailable"));
+        assertThat(report.candidates().stream().map(Candidate::verdict).toList(),
+                contains(Verdict.CHOSEN, Verdict.FITS, Verdict.PASSED_OVER));
+        assertThat(report.toString(), is(
+                "Transport 'dev.loopwire.transport.test.echo' on loop 'fake-2' (capabilities: Alpha)\n"
+                + "  #  verdict      candidate    source    requires  prio  reason\n"
+                + "  1  chosen       ProviderB    provider  Alpha     0     offers every required capability\n"
+                + "  2  fits         ProviderA    provider  none      0     offers every required capability\n"
+                + "  3  passed over  Unavailable  provider  none      100   unavailable: needs the moon\n"
+                + "  origins:\n"
+                + "    1 dev.loopwire.transport.Fakes$ProviderB: " + origin + "\n"
+                + "    2 dev.loopwire.transport.Fakes$ProviderA: " + origin + "\n"
+                + "    3 dev.loopwire.transport.Fakes$Unavailable: " + origin + "\n"));
+    }
+
+    @Test
+    void explainCreatesNothing() {
+        ProviderA a = new ProviderA(Set.of(), 0);
+        Registry registry = registry(entries(a), Map.of());
+        FakeLoop loop = new FakeLoop("fake");
+        registry.explain(loop, ECHO);
+        assertThat(a.created.get(), is(0));
+        registry.resolve(loop, ECHO);
+        assertThat(a.created.get(), is(1));
+        assertThat(registry.explain(loop, ECHO).chosen().get().name(), is("ProviderA"));
+        assertThat(a.created.get(), is(1));
+    }
+
+    @Test
+    void afterResolutionExplainShowsWhatIsInUseIncludingCreateFailures() {
+        var failing = new Fakes.ProviderC(Set.of(), 5, l -> {
+            throw new IllegalStateException("socket table full");
+        });
+        Registry registry = registry(entries(failing, new ProviderA(Set.of(), 0)), Map.of());
+        FakeLoop loop = new FakeLoop("fake");
+        assertThat(registry.explain(loop, ECHO).chosen().get().name(), is("ProviderC"));
+        assertThat(registry.resolve(loop, ECHO).who(), is("A"));
+        Explanation report = registry.explain(loop, ECHO);
+        assertThat(report.chosen().get().name(), is("ProviderA"));
+        assertThat(report.candidates().get(0).reason(), is("create threw java.lang.IllegalStateException: socket table full"));
+    }
+}
