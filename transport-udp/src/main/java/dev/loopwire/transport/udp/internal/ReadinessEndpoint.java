@@ -127,6 +127,10 @@ final class ReadinessEndpoint implements DatagramEndpoint {
         queue.add(item);
         if (inLoop) {
             data.position(data.limit());
+            // The queue drains on OP_WRITE; it fires at once if the socket has room again.
+            if ((registration.interestOps() & SelectionKey.OP_WRITE) == 0) {
+                registration.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
+            }
             if (reservation == SendQueue.Reservation.ACCEPTED_NOW_FULL) {
                 notifyWritability();
             }
@@ -189,15 +193,21 @@ final class ReadinessEndpoint implements DatagramEndpoint {
     }
 
     private void notifyWritability() {
-        boolean writable = queue.isWritable();
-        if (writable != notifiedWritable) {
-            notifiedWritable = writable;
-            try {
-                handler.onWritabilityChanged(this, writable);
-            } catch (RuntimeException | Error e) {
-                rethrowIfFatal(e);
-                error(e);
-            }
+        if (queue.takeWentUnwritable() && notifiedWritable) {
+            writabilityChanged(false);
+        }
+        if (queue.isWritable() != notifiedWritable) {
+            writabilityChanged(!notifiedWritable);
+        }
+    }
+
+    private void writabilityChanged(boolean writable) {
+        notifiedWritable = writable;
+        try {
+            handler.onWritabilityChanged(this, writable);
+        } catch (RuntimeException | Error e) {
+            rethrowIfFatal(e);
+            error(e);
         }
     }
 

@@ -33,6 +33,9 @@ final class SendQueue {
     private int bytes;
     private int datagrams;
     private volatile boolean writable = true;
+    // Set whenever the queue turns (or stays) unwritable, cleared by the loop when it reports it,
+    // so that a sender refused once always hears "writable again", however fast the drain was.
+    private boolean wentUnwritable;
 
     SendQueue(int maxBytes, int maxDatagrams, int maxDatagram) {
         this.maxBytes = maxBytes;
@@ -43,12 +46,14 @@ final class SendQueue {
     synchronized Reservation reserve(int length) {
         if (datagrams + 1 > maxDatagrams || bytes + length > maxBytes) {
             writable = false;
+            wentUnwritable = true;
             return Reservation.REFUSED;
         }
         datagrams++;
         bytes += length;
         if (writable && (datagrams >= maxDatagrams || bytes + maxDatagram > maxBytes)) {
             writable = false;
+            wentUnwritable = true;
             return Reservation.ACCEPTED_NOW_FULL;
         }
         return Reservation.ACCEPTED;
@@ -91,6 +96,13 @@ final class SendQueue {
 
     synchronized int size() {
         return datagrams;
+    }
+
+    /** Whether the queue went unwritable since the last call. */
+    synchronized boolean takeWentUnwritable() {
+        boolean went = wentUnwritable;
+        wentUnwritable = false;
+        return went;
     }
 
     boolean isWritable() {
