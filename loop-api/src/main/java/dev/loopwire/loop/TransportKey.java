@@ -112,7 +112,10 @@ public final class TransportKey<T> {
         return owner(type);
     }
 
-    /** Whether {@code candidate} lives in the module (or, unnamed, the package) that owns this key. */
+    /**
+     * Whether {@code candidate} lives in the module that owns this key, or, on the class path, in
+     * the owning package or a package below it (where a module's {@code internal} package sits).
+     */
     public boolean isOwnedBy(Class<?> candidate) {
         return sameOwner(candidate, type);
     }
@@ -137,7 +140,10 @@ public final class TransportKey<T> {
         if (a.getModule().isNamed() || b.getModule().isNamed()) {
             return a.getModule() == b.getModule();
         }
-        return a.getPackageName().equals(b.getPackageName());
+        // On the class path a module's providers sit in its unexported ...internal package, below
+        // the package of the key's type: they belong to the owner. A stray jar elsewhere does not.
+        return a.getPackageName().equals(b.getPackageName())
+                || a.getPackageName().startsWith(b.getPackageName() + ".");
     }
 
     private static String owner(Class<?> type) {
