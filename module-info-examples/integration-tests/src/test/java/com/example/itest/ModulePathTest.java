@@ -56,7 +56,11 @@ class ModulePathTest {
         ChildJvm.Result udp = probeOnModulePath(jars(n -> true), List.of(), "udp", "simulated");
 
         assertThat(explain.output(), explain.lines(), hasItem("chosen=SimUdpBinder source=loop"));
-        assertThat(explain.output(), explain.lines().get(2).startsWith("  1  chosen       SimUdpBinder"), is(true));
+        assertThat(explain.output(), explain.lines().get(2), is(
+                "  1  chosen       SimUdpBinder          loop                none         0     the loop's own implementation"));
+        // The readiness provider would fit (through the selector-thread adapter): the loop still wins.
+        assertThat(explain.output(), explain.lines().get(3), is("  2  fits         ReadinessUdpProvider  provider + adapter"
+                + "  FdReadiness  0     through SelectorThreadAdapter for FdReadiness"));
         assertThat(udp.output(), udp.lines(), is(List.of("udp ok via SimUdpBinder: hello")));
     }
 }
