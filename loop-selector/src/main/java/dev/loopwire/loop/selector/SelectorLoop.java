@@ -224,6 +224,10 @@ public final class SelectorLoop implements EventLoop {
         } finally {
             wakeupPending.set(true);
         }
+        // A pending interrupt makes every select return at once: clear it, or the loop would spin.
+        if (Thread.interrupted()) {
+            LOG.log(System.Logger.Level.DEBUG, "Loop '" + name + "' cleared an interrupt of its thread");
+        }
         readiness.recount();
     }
 

@@ -213,6 +213,15 @@ class SelectorLoopTest {
     }
 
     @Test
+    void anInterruptOfTheLoopThreadIsClearedAndTheLoopGoesOn() throws Exception {
+        CompletableFuture<Boolean> stillSet = new CompletableFuture<>();
+        loop.execute(() -> Thread.currentThread().interrupt());
+        loop.capability(Timers.class).orElseThrow().schedule(Duration.ofMillis(20),
+                () -> stillSet.complete(Thread.currentThread().isInterrupted()));
+        assertThat(stillSet.get(10, SECONDS), is(false));
+    }
+
+    @Test
     void closeRunsPendingTasksThenRejects() throws Exception {
         CountDownLatch blocked = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);

@@ -109,6 +109,10 @@ class SelectorReadinessTest {
             client.send(ByteBuffer.wrap("three".getBytes(StandardCharsets.UTF_8)), server.getLocalAddress());
             assertThat(received.poll(10, SECONDS), is("again:three"));
             assertThat(again.isValid(), is(true));
+            var twice = assertThrows(java.util.concurrent.ExecutionException.class,
+                    () -> onLoop(() -> readiness.register(server, SelectionKey.OP_READ, (r, ops) -> { })));
+            assertThat(twice.getCause().getMessage(), is("Channel " + server + " is already registered with loop '"
+                    + loop.name() + "'; change the interest of its registration or cancel it first"));
         }
         loop.close();
         assertThat(server.isOpen(), is(false)); // the loop closes what is still registered

@@ -75,15 +75,29 @@ public final class Discovery {
         return ProviderEntry.failed(type, className, e);
     }
 
-    /** ServiceLoader names the class in its message: "S: Provider a.b.C could not be ...". */
+    /**
+     * ServiceLoader names the class in its message: "S: Provider a.b.C could not be ..." or
+     * "S: Unable to load a.b.C".
+     */
     private static String nameFrom(Throwable e) {
         String message = String.valueOf(e.getMessage());
-        int at = message.indexOf("Provider ");
-        if (at >= 0) {
-            String rest = message.substring(at + "Provider ".length());
-            int end = rest.indexOf(' ');
-            return end < 0 ? rest : rest.substring(0, end);
+        for (String marker : new String[] {"Provider ", "Unable to load "}) {
+            int at = message.indexOf(marker);
+            if (at >= 0) {
+                String rest = message.substring(at + marker.length());
+                int end = rest.indexOf(' ');
+                return end < 0 ? rest : rest.substring(0, end);
+            }
         }
         return "unknown provider";
+    }
+
+    /** The failure and its causes in one line: ServiceLoader's message alone hides the real error. */
+    public static String describe(Throwable failure) {
+        StringBuilder s = new StringBuilder(failure.toString());
+        for (Throwable c = failure.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
+            s.append("; caused by ").append(c);
+        }
+        return s.toString();
     }
 }

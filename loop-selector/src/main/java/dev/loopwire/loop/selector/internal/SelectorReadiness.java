@@ -4,7 +4,6 @@ import dev.loopwire.loop.EventLoop;
 import dev.loopwire.loop.FdReadiness;
 import java.io.IOException;
 import java.nio.channels.CancelledKeyException;
-import java.nio.channels.ClosedChannelException;
 import java.nio.channels.IllegalBlockingModeException;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
@@ -34,8 +33,11 @@ public final class SelectorReadiness implements FdReadiness {
         checkInLoop("register");
         Objects.requireNonNull(channel, "channel");
         Objects.requireNonNull(handler, "handler");
-        if (loop.isClosed()) {
-            throw new ClosedChannelException();
+        SelectionKey existing = channel.keyFor(selector);
+        if (existing != null && existing.isValid()) {
+            // SelectableChannel.register would silently replace the first handler.
+            throw new IllegalStateException("Channel " + channel + " is already registered with loop '"
+                    + loop.name() + "'; change the interest of its registration or cancel it first");
         }
         SelectorRegistration registration = new SelectorRegistration(channel, handler);
         try {

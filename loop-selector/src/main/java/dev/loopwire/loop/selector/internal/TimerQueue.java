@@ -11,7 +11,9 @@ import java.util.function.Consumer;
  *
  * <p><b>Concurrency.</b> The heap is touched on the loop thread only; {@link Entry#cancel()} may
  * be called from any thread and only flips the entry's state: the loop drops cancelled entries
- * when they reach the top of the heap, so cancelling never needs a hand-over to the loop.
+ * when they reach the top of the heap, so cancelling never needs a hand-over to the loop. So
+ * that many cancelled far-off timeouts (the usual fate of a request timeout) do not pile up,
+ * the heap is purged once cancelled entries outnumber live ones.
  */
 public final class TimerQueue {
 
@@ -23,6 +25,9 @@ public final class TimerQueue {
     private final AtomicLong sequence = new AtomicLong();
     // Timers neither run nor cancelled, readable from any thread for toString().
     private final AtomicInteger live = new AtomicInteger();
+    // Cancelled entries that may still sit in the heap.
+    private final AtomicInteger cancelled = new AtomicInteger();
+    private static final int PURGE_THRESHOLD = 1024;
 
     /** Creates an entry; the caller hands it to {@link #add} on the loop thread. */
     public Entry newEntry(long deadlineNanos, Runnable task) {
@@ -42,6 +47,11 @@ public final class TimerQueue {
      * only.
      */
     public long nanosUntilNext(long now) {
+        int dead = cancelled.get();
+        if (dead >= PURGE_THRESHOLD && dead > heap.size() / 2) {
+            heap.removeIf(e -> e.state.get() != WAITING);
+            cancelled.set(0);
+        }
         Entry top = peekLive();
         return top == null ? -1 : Math.max(0, top.deadline - now);
     }
@@ -69,6 +79,11 @@ public final class TimerQueue {
         while ((e = heap.poll()) != null) {
             e.cancel();
         }
+    }
+
+    /** Entries in the heap, cancelled ones included; loop thread only, for tests. */
+    public int heapSize() {
+        return heap.size();
     }
 
     /** The number of timers not yet run nor cancelled; any thread. */
@@ -107,6 +122,7 @@ public final class TimerQueue {
         public boolean cancel() {
             if (state.compareAndSet(WAITING, CANCELLED)) {
                 live.decrementAndGet();
+                cancelled.incrementAndGet();
                 return true;
             }
             return false;

@@ -6,7 +6,6 @@ import dev.loopwire.transport.udp.DatagramEndpoint;
 import dev.loopwire.transport.udp.DatagramHandler;
 import dev.loopwire.transport.udp.DatagramTooLargeException;
 import dev.loopwire.transport.udp.EndpointClosedException;
-import dev.loopwire.transport.udp.InvalidAddressException;
 import dev.loopwire.transport.udp.UdpOptions;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -87,8 +86,7 @@ final class ReadinessEndpoint implements DatagramEndpoint {
     public boolean send(ByteBuffer data) {
         Objects.requireNonNull(data, "data");
         if (remote == null) {
-            throw new IllegalStateException("Endpoint " + this + " is not connected; use send(data, target)"
-                    + " or open it with Udp.connect");
+            throw UdpChecks.notConnected(this);
         }
         return send(data, remote);
     }
@@ -101,8 +99,7 @@ final class ReadinessEndpoint implements DatagramEndpoint {
             throw closedException();
         }
         if (remote != null && !remote.equals(to)) {
-            throw new InvalidAddressException("Endpoint " + this + " is connected to '" + UdpChecks.format(remote)
-                    + "' and cannot send to '" + UdpChecks.format(to) + "'; use send(data) or an unconnected endpoint");
+            throw UdpChecks.connectedElsewhere(this, remote, to);
         }
         UdpChecks.sameFamily(local, to);
         int length = data.remaining();
@@ -135,6 +132,11 @@ final class ReadinessEndpoint implements DatagramEndpoint {
                 notifyWritability();
             }
             return true;
+        }
+        // A close may have slipped in after the check in send() and after the loop's last flush:
+        // take the datagram back if the loop has not, so that nothing accepted is then dropped.
+        if (closed.get() && queue.takeBack(item)) {
+            throw closedException();
         }
         if (reservation == SendQueue.Reservation.ACCEPTED_NOW_FULL || flushScheduled.compareAndSet(false, true)) {
             try {
@@ -172,9 +174,12 @@ final class ReadinessEndpoint implements DatagramEndpoint {
     /** Writes the queue until the socket would block; loop thread. */
     private void flush() {
         SendQueue.Item head;
+        // At most one queue's worth per call, so that senders on other threads cannot keep the
+        // loop writing forever; the rest goes on the next OP_WRITE, which fires at once.
+        int budget = options.sendQueueDatagrams();
         while ((head = queue.peek()) != null) {
             ByteBuffer data = head.data();
-            if (!sendNow(data, head.target())) {
+            if (budget-- == 0 || !sendNow(data, head.target())) {
                 if ((registration.interestOps() & SelectionKey.OP_WRITE) == 0) {
                     registration.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
                 }
@@ -307,8 +312,7 @@ final class ReadinessEndpoint implements DatagramEndpoint {
         Objects.requireNonNull(group, "group");
         Objects.requireNonNull(networkInterface, "networkInterface");
         if (!group.isMulticastAddress()) {
-            throw new InvalidAddressException("'" + group.getHostAddress() + "' is not a multicast address;"
-                    + " use a group in 224.0.0.0/4 (IPv4) or ff00::/8 (IPv6)");
+            throw UdpChecks.notMulticast(group);
         }
         UdpChecks.sameFamily(local, new InetSocketAddress(group, 1));
         return new Membership(group, networkInterface);
@@ -362,7 +366,7 @@ final class ReadinessEndpoint implements DatagramEndpoint {
     }
 
     private EndpointClosedException closedException() {
-        return new EndpointClosedException("Endpoint " + this + " is closed; open a new one with Udp.bind");
+        return UdpChecks.closed(this);
     }
 
     private static void rethrowIfFatal(Throwable t) {

@@ -1,6 +1,7 @@
 package dev.loopwire.transport.udp.internal;
 
 import dev.loopwire.transport.udp.DatagramTooLargeException;
+import dev.loopwire.transport.udp.EndpointClosedException;
 import dev.loopwire.transport.udp.InvalidAddressException;
 import dev.loopwire.transport.udp.UdpOptions;
 import java.net.Inet4Address;
@@ -100,6 +101,30 @@ public final class UdpChecks {
 
     private static int protocolLimit(InetSocketAddress target) {
         return target.getAddress() instanceof Inet4Address ? UdpOptions.MAX_IPV4_PAYLOAD : UdpOptions.MAX_IPV6_PAYLOAD;
+    }
+
+    /** The refusal of a send on a closed endpoint. */
+    public static EndpointClosedException closed(Object endpoint) {
+        return new EndpointClosedException("Endpoint " + endpoint + " is closed; open a new one with Udp.bind");
+    }
+
+    /** The refusal of {@code send(data)} on an unconnected endpoint. */
+    public static IllegalStateException notConnected(Object endpoint) {
+        return new IllegalStateException("Endpoint " + endpoint + " is not connected; use send(data, target)"
+                + " or open it with Udp.connect");
+    }
+
+    /** The refusal of a send to another address than the connected peer. */
+    public static InvalidAddressException connectedElsewhere(Object endpoint, InetSocketAddress remote,
+            InetSocketAddress target) {
+        return new InvalidAddressException("Endpoint " + endpoint + " is connected to '" + format(remote)
+                + "' and cannot send to '" + format(target) + "'; use send(data) or an unconnected endpoint");
+    }
+
+    /** The refusal of a join or leave with a group that is not a multicast address. */
+    public static InvalidAddressException notMulticast(InetAddress group) {
+        return new InvalidAddressException("'" + group.getHostAddress() + "' is not a multicast address;"
+                + " use a group in 224.0.0.0/4 (IPv4) or ff00::/8 (IPv6)");
     }
 
     /** {@code 127.0.0.1:5000}, {@code [::1]:5000} or, unresolved, {@code host:5000}. */
