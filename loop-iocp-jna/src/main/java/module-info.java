@@ -1,9 +1,12 @@
 /**
  * The completion loop: one thread driving one native completion queue through JNA, offering
- * {@link dev.loopwire.loop.CompletionPort} and {@link dev.loopwire.loop.Timers}. Backends: Linux
- * io_uring and Windows IOCP.
+ * {@link dev.loopwire.loop.CompletionPort} and {@link dev.loopwire.loop.Timers}
+ * ({@link dev.loopwire.loop.iocp.CompletionLoop}). Backends: Linux io_uring (raw syscalls and
+ * mmap'd rings) and, later, Windows IOCP, behind the internal {@code CompletionBackend} seam.
+ * {@link dev.loopwire.loop.iocp.IoUring} and {@link dev.loopwire.loop.iocp.Iocp} say whether
+ * each can run here, and why not.
  *
- * @provides dev.loopwire.loop.spi.EventLoopProvider
+ * @provides dev.loopwire.loop.spi.EventLoopProvider the {@code completion} loop, priority 10
  */
 module dev.loopwire.loop.iocp {
     requires transitive dev.loopwire.loop;
@@ -11,4 +14,10 @@ module dev.loopwire.loop.iocp {
     requires com.sun.jna.platform;
     requires static com.google.auto.service; // Only needed at compile time, for @AutoService.
 
+    exports dev.loopwire.loop.iocp;
+
+    // JNA binds native methods and reads Structures reflectively (native-facts, pitfall 2).
+    opens dev.loopwire.loop.iocp.internal.uring to com.sun.jna;
+
+    provides dev.loopwire.loop.spi.EventLoopProvider with dev.loopwire.loop.iocp.CompletionLoopProvider;
 }

@@ -1,0 +1,58 @@
+package dev.loopwire.loop.iocp;
+
+import com.google.auto.service.AutoService;
+import dev.loopwire.loop.Availability;
+import dev.loopwire.loop.Capability;
+import dev.loopwire.loop.CompletionPort;
+import dev.loopwire.loop.EventLoop;
+import dev.loopwire.loop.Timers;
+import dev.loopwire.loop.iocp.internal.Backends;
+import dev.loopwire.loop.spi.EventLoopProvider;
+import java.util.Set;
+import java.util.concurrent.ThreadFactory;
+
+/**
+ * The {@link EventLoopProvider} for {@link CompletionLoop}, named {@code completion}, with
+ * priority 10 so that {@link dev.loopwire.loop.EventLoops#open()} prefers it to the selector
+ * loop (priority 0) wherever a completion queue is available: io_uring on Linux, IOCP on
+ * Windows.
+ *
+ * <p>The constructor does nothing; {@link #availability()} runs the platform probe once.
+ *
+ * <p>Thread-safe.
+ */
+@AutoService(EventLoopProvider.class)
+public final class CompletionLoopProvider implements EventLoopProvider {
+
+    /** The provider's name, for {@code EventLoops.open("completion")}. */
+    public static final String NAME = "completion";
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public Availability availability() {
+        return Backends.availability();
+    }
+
+    @Override
+    public int priority() {
+        return 10;
+    }
+
+    @Override
+    public Set<Class<? extends Capability>> capabilities() {
+        return Set.of(CompletionPort.class, Timers.class);
+    }
+
+    @Override
+    public EventLoop open(ThreadFactory threads) {
+        Availability availability = availability();
+        if (!availability.isAvailable()) {
+            throw new IllegalStateException("Event loop '" + NAME + "' is unavailable: " + availability.reason());
+        }
+        return CompletionLoop.open(threads);
+    }
+}

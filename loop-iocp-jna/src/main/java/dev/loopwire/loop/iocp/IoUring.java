@@ -1,0 +1,50 @@
+package dev.loopwire.loop.iocp;
+
+import dev.loopwire.loop.Availability;
+import dev.loopwire.loop.iocp.internal.Backends;
+
+/**
+ * Whether Linux io_uring can be used here, found by a real probe (setting up a small ring and
+ * tearing it down) on first use and cached for the life of the JVM.
+ *
+ * <p>Thread-safe.
+ */
+public final class IoUring {
+
+    private IoUring() {
+    }
+
+    /** Whether a {@link CompletionLoop} can run on io_uring here. */
+    public static boolean isAvailable() {
+        return Holder.AVAILABILITY.isAvailable();
+    }
+
+    /**
+     * Why io_uring cannot be used here, as an exception whose message says so (for example
+     * "io_uring_setup returned EPERM (errno 1): blocked by seccomp ..."), or {@code null} if it
+     * can.
+     */
+    public static Throwable unavailabilityCause() {
+        return isAvailable() ? null : new UnsupportedOperationException(Holder.AVAILABILITY.reason());
+    }
+
+    /** The probe's answer as an {@link Availability}. */
+    public static Availability availability() {
+        return Holder.AVAILABILITY;
+    }
+
+    /**
+     * Throws if io_uring cannot be used here.
+     *
+     * @throws UnsupportedOperationException with the reason
+     */
+    public static void ensureAvailability() {
+        if (!isAvailable()) {
+            throw new UnsupportedOperationException(Holder.AVAILABILITY.reason());
+        }
+    }
+
+    private static final class Holder {
+        static final Availability AVAILABILITY = Backends.ioUring();
+    }
+}

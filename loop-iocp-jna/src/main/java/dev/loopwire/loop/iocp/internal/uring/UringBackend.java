@@ -1,0 +1,357 @@
+package dev.loopwire.loop.iocp.internal.uring;
+
+import com.sun.jna.Memory;
+import dev.loopwire.loop.CompletionPort.DatagramListener;
+import dev.loopwire.loop.iocp.internal.BackendSocket;
+import dev.loopwire.loop.iocp.internal.CompletionBackend;
+import dev.loopwire.loop.iocp.internal.NativeMemory;
+import java.io.IOException;
+import java.net.ProtocolFamily;
+import java.net.StandardProtocolFamily;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.BitSet;
+import java.util.List;
+
+/**
+ * The io_uring {@link CompletionBackend}: one ring, an eventfd for wake-ups (kept read by an
+ * {@code IORING_OP_READ}), and a table of {@link Op}s indexed by {@code user_data}.
+ *
+ * <p>SQEs are only claimed during a loop turn and handed to the kernel together in
+ * {@link #await}, so a turn's sends, re-armed receives and cancels cost one
+ * {@code io_uring_enter}; only a full submission ring forces an extra one.
+ *
+ * <p>Loop thread only, except {@link #wakeup()}, {@link #sockets()} and {@link #inflight()}.
+ */
+public final class UringBackend implements CompletionBackend {
+
+    /** Default submission ring size. */
+    public static final int ENTRIES = 256;
+
+    private static final System.Logger LOG = System.getLogger(UringBackend.class.getName());
+
+    private final Ring ring;
+    private final Ring.CompletionSink dispatcher = this::dispatch;
+    private final Memory scratch = NativeMemory.allocate(128);
+    private final Object wakeLock = new Object();
+    private final int eventFd;
+    private final WakeOp wake = new WakeOp();
+    private final List<UringDatagram> open = new ArrayList<>();
+    private final List<UringDatagram> toArm = new ArrayList<>();
+    private final List<Runnable> deferred = new ArrayList<>();
+    private final BitSet bufferGroups = new BitSet();
+    private final boolean bufferRings;
+    private Op[] ops = new Op[64];
+    private int[] freeIds = new int[0];
+    private int freeIdCount;
+    private int nextId;
+    private boolean providedBuffersRefused;
+    private volatile int sockets;
+    private volatile int inflight;
+    private boolean closed;
+
+    /** A ring of {@link #ENTRIES} entries using provided-buffer rings where the kernel has them. */
+    public UringBackend() throws IOException {
+        this(ENTRIES, ENTRIES * 8, true);
+    }
+
+    /**
+     * @param entries submission ring size, a power of two
+     * @param completionEntries completion ring size, a power of two
+     * @param bufferRings whether to try multishot receive with provided-buffer rings
+     */
+    public UringBackend(int entries, int completionEntries, boolean bufferRings) throws IOException {
+        this.bufferRings = bufferRings;
+        Ring r = Ring.open(entries, completionEntries);
+        int fd = LibC.eventfd(0, LibC.EFD_CLOEXEC | LibC.EFD_NONBLOCK);
+        if (fd < 0) {
+            int errno = LibC.errno();
+            r.close();
+            NativeMemory.free(scratch);
+            throw Errno.exception("eventfd", errno);
+        }
+        ring = r;
+        eventFd = fd;
+        register(wake);
+        wake.arm();
+    }
+
+    @Override
+    public String name() {
+        return "io_uring";
+    }
+
+    Ring ring() {
+        return ring;
+    }
+
+    Memory scratch() {
+        return scratch;
+    }
+
+    @Override
+    public BackendSocket openDatagram(ProtocolFamily family, DatagramListener listener) throws IOException {
+        boolean ipv6 = family == StandardProtocolFamily.INET6;
+        int fd = LibC.socket(ipv6 ? LibC.AF_INET6 : LibC.AF_INET,
+                LibC.SOCK_DGRAM | LibC.SOCK_NONBLOCK | LibC.SOCK_CLOEXEC, 0);
+        if (fd < 0) {
+            throw Errno.exception("socket(" + family + ", SOCK_DGRAM)", LibC.errno());
+        }
+        UringDatagram socket = new UringDatagram(this, fd, ipv6, listener);
+        if (ipv6) {
+            try {
+                new SocketOptions(fd, true, scratch).dualStack();
+            } catch (IOException e) {
+                LibC.close(fd);
+                throw e;
+            }
+        }
+        open.add(socket);
+        sockets = open.size();
+        return socket;
+    }
+
+    Receiver newReceiver(UringDatagram socket, int maxDatagramSize) {
+        if (bufferRings && !providedBuffersRefused) {
+            int group = bufferGroups.nextClearBit(0);
+            if (group <= 0xffff) {
+                int[] refusal = new int[1];
+                MultishotReceiver receiver = MultishotReceiver.create(socket, this, group, maxDatagramSize, refusal);
+                if (receiver != null) {
+                    bufferGroups.set(group);
+                    return receiver;
+                }
+                if (refusal[0] == Errno.EINVAL) {
+                    providedBuffersRefused = true;
+                }
+                LOG.log(System.Logger.Level.DEBUG, "Provided-buffer ring refused with {0}; posting plain receives",
+                        Errno.describe(refusal[0]));
+            }
+        }
+        return new PostedReceivers(socket, this, maxDatagramSize);
+    }
+
+    void releaseBufferGroup(int group) {
+        bufferGroups.clear(group);
+    }
+
+    /** Gives {@code op} an id; ids are reused once an op is unregistered. */
+    void register(Op op) {
+        int id = freeIdCount > 0 ? freeIds[--freeIdCount] : nextId++;
+        if (id >= ops.length) {
+            ops = Arrays.copyOf(ops, ops.length * 2);
+        }
+        ops[id] = op;
+        op.id = id;
+    }
+
+    void unregister(Op op) {
+        if (op.id < 0) {
+            return;
+        }
+        ops[op.id] = null;
+        if (freeIdCount == freeIds.length) {
+            freeIds = Arrays.copyOf(freeIds, Math.max(16, freeIds.length * 2));
+        }
+        freeIds[freeIdCount++] = op.id;
+        op.id = -1;
+    }
+
+    /**
+     * Claims an SQE, handing the pending ones to the kernel first if the ring is full.
+     *
+     * @return the SQE's offset, or -1 if the kernel takes none right now
+     */
+    int sqe() {
+        int sqe = ring.nextSqe();
+        if (sqe < 0) {
+            ring.submit();
+            sqe = ring.nextSqe();
+        }
+        return sqe;
+    }
+
+    /**
+     * Like {@link #sqe()}, for operations that must happen but may wait a turn (cancels, the
+     * wake-up read): when the kernel takes no entry now, {@code retry} runs at the start of the
+     * next {@link #await}, after the completions that make room have been reaped.
+     *
+     * @return the SQE's offset, or -1 if {@code retry} was deferred
+     */
+    int sqeOrDefer(Runnable retry) {
+        int sqe = sqe();
+        if (sqe < 0) {
+            deferred.add(retry);
+        }
+        return sqe;
+    }
+
+    /** Receives that could not get an SQE are armed at the start of the next turn. */
+    void armLater(UringDatagram socket) {
+        if (!toArm.contains(socket)) {
+            toArm.add(socket);
+        }
+    }
+
+    void opStarted() {
+        inflight++; // written by the loop thread only
+    }
+
+    void opEnded() {
+        inflight--;
+    }
+
+    void socketClosed(UringDatagram socket) {
+        open.remove(socket);
+        toArm.remove(socket);
+        sockets = open.size();
+    }
+
+    @Override
+    public void await(long timeoutNanos) throws IOException {
+        if (!deferred.isEmpty()) {
+            Runnable[] again = deferred.toArray(new Runnable[0]);
+            deferred.clear();
+            for (Runnable retry : again) {
+                retry.run();
+            }
+        }
+        if (!toArm.isEmpty()) {
+            UringDatagram[] again = toArm.toArray(new UringDatagram[0]);
+            toArm.clear();
+            for (UringDatagram socket : again) {
+                socket.armAgain();
+            }
+        }
+        int result = timeoutNanos == 0 ? ring.submit() : ring.submitAndWait(timeoutNanos);
+        if (result < 0 && result != -Errno.ETIME && result != -Errno.EINTR
+                && result != -Errno.EBUSY && result != -Errno.EAGAIN) {
+            throw Errno.exception("io_uring_enter", -result);
+        }
+        ring.reap(dispatcher);
+    }
+
+    /** Pending SQEs, for tests of the submission accounting. */
+    int pendingSubmissions() {
+        return ring.pending();
+    }
+
+    private void dispatch(long userData, int result, int flags) {
+        Op op = userData >= 0 && userData < ops.length ? ops[(int) userData] : null;
+        if (op == null) {
+            LOG.log(System.Logger.Level.WARNING, "Completion for unknown operation {0} (res {1}); ignored",
+                    userData, result);
+            return;
+        }
+        op.complete(result, flags);
+    }
+
+    @Override
+    public void wakeup() {
+        synchronized (wakeLock) {
+            if (!closed) {
+                LibC.eventfd_write(eventFd, 1);
+            }
+        }
+    }
+
+    @Override
+    public int sockets() {
+        return sockets;
+    }
+
+    @Override
+    public int inflight() {
+        return inflight;
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        // The wake-up read is the last operation: cancel it and reap its completion before the
+        // memory it reads into is freed.
+        wake.cancel();
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while ((wake.armed || wake.cancelling) && System.nanoTime() < deadline) {
+            ring.submitAndWait(100_000_000L);
+            ring.reap(dispatcher);
+        }
+        synchronized (wakeLock) {
+            closed = true;
+            LibC.close(eventFd);
+        }
+        ring.close();
+        unregister(wake);
+        wake.free();
+        NativeMemory.free(scratch);
+    }
+
+    @Override
+    public String toString() {
+        return "io_uring[fd=" + ring.fd + " entries=" + ring.sqEntries + "/" + ring.cqEntries
+                + " features=0x" + Integer.toHexString(ring.features) + "]";
+    }
+
+    /** Keeps one READ of the eventfd in flight; each completion is a wake-up. */
+    private final class WakeOp extends Op {
+        private final Memory counter = NativeMemory.allocate(8);
+        private final CancelWake canceller = new CancelWake();
+        boolean armed;
+        boolean cancelling;
+        boolean stopping;
+
+        void arm() {
+            if (stopping) {
+                return;
+            }
+            int sqe = sqeOrDefer(this::arm);
+            if (sqe < 0) {
+                return;
+            }
+            ring.prepare(sqe, Ring.OP_READ, eventFd, NativeMemory.address(counter), 8, -1L, id);
+            armed = true;
+        }
+
+        @Override
+        void complete(int result, int flags) {
+            armed = false;
+            if (!stopping) {
+                arm();
+            }
+        }
+
+        void cancel() {
+            stopping = true;
+            if (armed) {
+                register(canceller);
+                int sqe = sqe();
+                for (int tries = 0; sqe < 0 && tries < 500; tries++) { // outside any dispatch: reaping makes room
+                    ring.submitAndWait(10_000_000L);
+                    ring.reap(dispatcher);
+                    sqe = sqe();
+                }
+                if (sqe < 0) {
+                    LOG.log(System.Logger.Level.WARNING, "Could not cancel the wake-up read; closing the ring with it in flight");
+                    return;
+                }
+                ring.prepare(sqe, Ring.OP_ASYNC_CANCEL, -1, 0, 0, 0, canceller.id);
+                ring.sqes().putLong(sqe + 16, id); // addr: the user_data to cancel
+                cancelling = true;
+            }
+        }
+
+        void free() {
+            unregister(canceller);
+            NativeMemory.free(counter);
+        }
+
+        private final class CancelWake extends Op {
+            @Override
+            void complete(int result, int flags) {
+                cancelling = false;
+            }
+        }
+    }
+}
