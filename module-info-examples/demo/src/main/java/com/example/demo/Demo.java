@@ -7,6 +7,7 @@ import com.example.simloop.SimLoop;
 import dev.loopwire.loop.Capability;
 import dev.loopwire.loop.EventLoop;
 import dev.loopwire.loop.EventLoops;
+import dev.loopwire.loop.FdReadiness;
 import dev.loopwire.loop.TransportKey;
 import dev.loopwire.loop.spi.EventLoopProvider;
 import dev.loopwire.transport.Explanation;
@@ -63,7 +64,9 @@ public final class Demo {
                 System.out.println("  " + heartbeat(loop));
             }
             System.out.println("The rogue module claims dev.loopwire.transport.udp.bind at priority 1000:");
-            EventLoop any = loops.stream().filter(l -> !(l instanceof SimLoop)).findFirst().orElse(loops.get(0));
+            // The rogue requires FdReadiness: show it on a loop that offers it, where it would otherwise fit.
+            EventLoop any = loops.stream().filter(l -> l.capabilities().contains(FdReadiness.class)).findFirst()
+                    .orElse(loops.get(0));
             Transports.explain(any, Udp.BIND).candidates().stream()
                     .filter(c -> c.name().equals("RogueUdpProvider"))
                     .forEach(c -> System.out.println(wrap(c.name() + " " + c.verdict().label() + ": " + c.reason(), 100)));

@@ -6,7 +6,9 @@ import static org.hamcrest.Matchers.is;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.example.simloop.SimLoop;
+import dev.loopwire.loop.Availability;
 import dev.loopwire.loop.EventLoop;
+import dev.loopwire.loop.spi.EventLoopProvider;
 import dev.loopwire.loop.EventLoops;
 import dev.loopwire.transport.Explanation;
 import dev.loopwire.transport.Transports;
@@ -16,7 +18,12 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class HeartbeatTest {
 
@@ -41,9 +48,24 @@ class HeartbeatTest {
         }
     }
 
-    @Test
-    void peersGoUpAndDownOverRealUdpOnASelectorLoop() throws Exception {
-        try (EventLoop loop = EventLoops.open("selector")) {
+    /** The real loops and the provider each must pick; io_uring must not skip where it is required. */
+    static Stream<Arguments> realLoops() {
+        return Stream.of(Arguments.of("selector", "ReadinessHeartbeatProvider"),
+                Arguments.of("completion", "CompletionHeartbeatProvider"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("realLoops")
+    void peersGoUpAndDownOverRealUdp(String kind, String provider) throws Exception {
+        EventLoopProvider loops = EventLoops.providers().stream().filter(p -> p.name().equals(kind)).findFirst()
+                .orElseThrow(() -> new AssertionError("no '" + kind + "' loop on the test module path"));
+        Availability availability = EventLoops.availability(loops);
+        if (!availability.isAvailable()) {
+            assertThat("io_uring is required here but " + availability,
+                    System.getProperty("loopwire.require", "").contains("io_uring"), is(false));
+            Assumptions.abort(kind + " loop unavailable: " + availability.reason());
+        }
+        try (EventLoop loop = EventLoops.open(kind)) {
             Events eventsA = new Events();
             Presence a = Heartbeat.open(ANY_LOOPBACK_PORT, Duration.ofMillis(20), eventsA, loop)
                     .toCompletableFuture().get(10, TimeUnit.SECONDS);
@@ -60,7 +82,7 @@ class HeartbeatTest {
             a.close().toCompletableFuture().get(10, TimeUnit.SECONDS);
 
             Explanation e = Transports.explain(loop, Heartbeat.OPEN);
-            assertThat(e.chosen().orElseThrow().name(), is("ReadinessHeartbeatProvider"));
+            assertThat(e.chosen().orElseThrow().name(), is(provider));
         }
     }
 

@@ -27,6 +27,15 @@ class DemoTest {
         assertThat(r.output(), r.lines(), hasItem(
                 "  simulated-1  CompletionHeartbeatProvider :49152 <-> :49153 up (virtual t=100ms)"));
         assertThat(r.output(), r.lines(), hasItem("  RogueUdpProvider passed over: foreign: com.example.rogue does not own"));
+        // Every available loop (io_uring's completion loop too, where the kernel allows it) ran the heartbeat.
+        long available = r.lines().stream().takeWhile(l -> !l.startsWith("Transport providers"))
+                .filter(l -> l.matches("  \\S+ +prio +-?\\d+  available .*")).count();
+        int at = r.lines().indexOf("Heartbeats over UDP (com.example.heartbeat) on every available loop:");
+        List<String> beats = r.lines().subList(at + 1, at + 1 + (int) available);
+        assertThat(r.output(), available >= 2, is(true));
+        for (String line : beats) {
+            assertThat(line, matchesPattern("  \\S+ +\\S+HeartbeatProvider +:\\d+ <-> :\\d+ up.*"));
+        }
         assertThat(r.output(), r.lines(), hasItem("  UDP on selector-1 still resolves to ReadinessUdpProvider"));
     }
 }
