@@ -131,8 +131,13 @@ class HeartbeatTest {
     }
 
     @Test
-    void badArgumentsNameTheValue() {
+    void badArgumentsNameTheValue() throws Exception {
         try (SimLoop loop = SimLoop.open()) {
+            Presence p = Heartbeat.open(new InetSocketAddress("10.0.0.1", 5000), Duration.ofSeconds(1), new Events(), loop)
+                    .toCompletableFuture().get(10, TimeUnit.SECONDS);
+            var peer = assertThrows(IllegalArgumentException.class, () -> p.watch(new InetSocketAddress("10.0.0.2", 0)));
+            assertThat(peer.getMessage(), is("Heartbeat peer address '/10.0.0.2:0' must be resolved and have a port"
+                    + " from 1 to 65535"));
             var interval = assertThrows(IllegalArgumentException.class, () ->
                     Heartbeat.open(ANY_LOOPBACK_PORT, Duration.ZERO, new Events(), loop));
             assertThat(interval.getMessage(), is("Heartbeat interval 'PT0S' is out of range; use 1 ms to 1 h"));

@@ -11,6 +11,9 @@ import dev.loopwire.transport.Explanation;
 import dev.loopwire.transport.Transports;
 import dev.loopwire.transport.udp.DatagramEndpoint;
 import dev.loopwire.transport.udp.DatagramHandler;
+import dev.loopwire.transport.udp.DatagramTooLargeException;
+import dev.loopwire.transport.udp.EndpointClosedException;
+import dev.loopwire.transport.udp.InvalidAddressException;
 import dev.loopwire.transport.udp.Udp;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -65,14 +68,21 @@ class SimLoopTest {
     @Test
     void udpEndpointsExchangeDatagramsOnTheInMemoryNetwork() throws Exception {
         CompletableFuture<String> reply = new CompletableFuture<>();
-        DatagramEndpoint server = Udp.bind(new InetSocketAddress("127.0.0.1", 7000), new DatagramHandler() {
+        DatagramHandler echoWithBang = new DatagramHandler() {
+            private DatagramEndpoint self;
+
+            @Override
+            public void onOpen(DatagramEndpoint endpoint) {
+                self = endpoint;
+            }
+
             @Override
             public void onDatagram(ByteBuffer data, InetSocketAddress sender) {
-                ByteBuffer answer = ByteBuffer.allocate(data.remaining() + 1).put(data).put((byte) '!').flip();
-                server(sender, answer);
+                self.send(ByteBuffer.allocate(data.remaining() + 1).put(data).put((byte) '!').flip(), sender);
             }
-        }, loop).toCompletableFuture().get(10, TimeUnit.SECONDS);
-        serverRef = server;
+        };
+        DatagramEndpoint server = Udp.bind(new InetSocketAddress("127.0.0.1", 7000), echoWithBang, loop)
+                .toCompletableFuture().get(10, TimeUnit.SECONDS);
         DatagramEndpoint client = Udp.bind(new InetSocketAddress("127.0.0.1", 0), (data, sender) ->
                 reply.complete(StandardCharsets.US_ASCII.decode(data) + " from " + sender.getPort()), loop)
                 .toCompletableFuture().get(10, TimeUnit.SECONDS);
@@ -86,12 +96,6 @@ class SimLoopTest {
         server.close().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 
-    private DatagramEndpoint serverRef;
-
-    private void server(InetSocketAddress to, ByteBuffer data) {
-        serverRef.send(data, to);
-    }
-
     @Test
     void aSecondBindOnTheSameAddressFailsWithTheAddress() throws Exception {
         DatagramHandler ignore = (data, sender) -> { };
@@ -102,6 +106,39 @@ class SimLoopTest {
         var e = assertThrows(java.util.concurrent.ExecutionException.class, () -> failed.get(10, TimeUnit.SECONDS));
         assertThat(e.getCause().getMessage(),
                 is("Address already in use on the simulated network: '/127.0.0.1:7001'"));
+    }
+
+    @Test
+    void badSendsAreRefusedWithTheValueAndTheEndpointStaysUsable() throws Exception {
+        CompletableFuture<Integer> got = new CompletableFuture<>();
+        DatagramEndpoint e = Udp.bind(new InetSocketAddress("127.0.0.1", 7002), (data, sender) ->
+                got.complete(data.remaining()), loop).toCompletableFuture().get(10, TimeUnit.SECONDS);
+
+        var tooLarge = assertThrows(DatagramTooLargeException.class,
+                () -> e.send(ByteBuffer.allocate(65_508), e.localAddress()));
+        var unresolved = assertThrows(InvalidAddressException.class,
+                () -> e.send(ByteBuffer.allocate(1), InetSocketAddress.createUnresolved("nowhere.invalid", 9)));
+        e.send(ByteBuffer.allocate(3), e.localAddress());
+
+        assertThat(tooLarge.getMessage(), is("Datagram of 65508 bytes exceeds 65507 bytes; split it"));
+        assertThat(unresolved.getMessage(), is("Target 'nowhere.invalid/<unresolved>:9' is not a resolved"
+                + " InetSocketAddress with a port from 1 to 65535"));
+        assertThat(got.get(10, TimeUnit.SECONDS), is(3));
+        e.close().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        var closed = assertThrows(EndpointClosedException.class, () -> e.send(ByteBuffer.allocate(1), e.localAddress()));
+        assertThat(closed.getMessage(), is("Endpoint '/127.0.0.1:7002' is closed; open a new one"));
+    }
+
+    @Test
+    void aDatagramToNobodyIsDroppedAndCounted() throws Exception {
+        DatagramEndpoint e = Udp.bind(new InetSocketAddress("127.0.0.1", 0), (data, sender) -> { }, loop)
+                .toCompletableFuture().get(10, TimeUnit.SECONDS);
+
+        e.send(ByteBuffer.allocate(1), new InetSocketAddress("127.0.0.1", 9));
+        loop.advance(Duration.ZERO).get(10, TimeUnit.SECONDS);
+
+        assertThat(loop.dropped(), is(1L));
+        e.close().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 
     @Test
