@@ -62,11 +62,19 @@ public final class UringBackend implements CompletionBackend {
      */
     public UringBackend(int entries, int completionEntries, boolean bufferRings) throws IOException {
         this.bufferRings = bufferRings;
-        Ring r = Ring.open(entries, completionEntries);
+        Ring r;
+        try {
+            r = Ring.open(entries, completionEntries);
+        } catch (IOException | RuntimeException e) {
+            wake.free();
+            NativeMemory.free(scratch);
+            throw e;
+        }
         int fd = LibC.eventfd(0, LibC.EFD_CLOEXEC | LibC.EFD_NONBLOCK);
         if (fd < 0) {
             int errno = LibC.errno();
             r.close();
+            wake.free();
             NativeMemory.free(scratch);
             throw Errno.exception("eventfd", errno);
         }

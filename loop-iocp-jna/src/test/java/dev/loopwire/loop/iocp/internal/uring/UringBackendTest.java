@@ -41,6 +41,14 @@ class UringBackendTest {
         assertThat(receiveThree(new UringBackend(8, 16, false)), is("16 posted recvmsg"));
     }
 
+    @Test
+    void aRefusedSetupThrowsAndLeavesNothingBehind() {
+        IOException refused = org.junit.jupiter.api.Assertions.assertThrows(IOException.class,
+                () -> new UringBackend(0, 16, true));
+        assertThat(refused.getMessage(), is("io_uring_setup failed: EINVAL (errno 22)"));
+        assertThat(NativeMemory.outstandingBytes(), is(memoryBefore));
+    }
+
     private String receiveThree(UringBackend backend) throws Exception {
         List<String> events = new ArrayList<>();
         DatagramListener listener = new DatagramListener() {
