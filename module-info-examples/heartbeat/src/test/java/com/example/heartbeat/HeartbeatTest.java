@@ -90,9 +90,9 @@ class HeartbeatTest {
     void theCompletionProviderIsDeterministicOnTheSimulatedLoop() throws Exception {
         try (SimLoop loop = SimLoop.open()) {
             Events eventsA = new Events();
-            Presence a = Heartbeat.open(new InetSocketAddress("10.0.0.1", 5000), Duration.ofSeconds(1), eventsA, loop)
+            Presence a = Heartbeat.open(new InetSocketAddress("127.0.0.1", 5000), Duration.ofSeconds(1), eventsA, loop)
                     .toCompletableFuture().get(10, TimeUnit.SECONDS);
-            Presence b = Heartbeat.open(new InetSocketAddress("10.0.0.2", 5000), Duration.ofSeconds(1), new Events(),
+            Presence b = Heartbeat.open(new InetSocketAddress("127.0.0.2", 5000), Duration.ofSeconds(1), new Events(),
                     loop).toCompletableFuture().get(10, TimeUnit.SECONDS);
             a.watch(b.localAddress());
             b.watch(a.localAddress());
@@ -116,9 +116,9 @@ class HeartbeatTest {
     void strangersBeatsAreIgnoredAndCounted() throws Exception {
         try (SimLoop loop = SimLoop.open()) {
             Events events = new Events();
-            Presence a = Heartbeat.open(new InetSocketAddress("10.0.0.1", 5000), Duration.ofSeconds(1), events, loop)
+            Presence a = Heartbeat.open(new InetSocketAddress("127.0.0.1", 5000), Duration.ofSeconds(1), events, loop)
                     .toCompletableFuture().get(10, TimeUnit.SECONDS);
-            Presence stranger = Heartbeat.open(new InetSocketAddress("10.0.0.9", 5000), Duration.ofSeconds(1),
+            Presence stranger = Heartbeat.open(new InetSocketAddress("127.0.0.9", 5000), Duration.ofSeconds(1),
                     new Events(), loop).toCompletableFuture().get(10, TimeUnit.SECONDS);
             stranger.watch(a.localAddress());
 
@@ -133,10 +133,10 @@ class HeartbeatTest {
     @Test
     void badArgumentsNameTheValue() throws Exception {
         try (SimLoop loop = SimLoop.open()) {
-            Presence p = Heartbeat.open(new InetSocketAddress("10.0.0.1", 5000), Duration.ofSeconds(1), new Events(), loop)
+            Presence p = Heartbeat.open(new InetSocketAddress("127.0.0.1", 5000), Duration.ofSeconds(1), new Events(), loop)
                     .toCompletableFuture().get(10, TimeUnit.SECONDS);
-            var peer = assertThrows(IllegalArgumentException.class, () -> p.watch(new InetSocketAddress("10.0.0.2", 0)));
-            assertThat(peer.getMessage(), is("Heartbeat peer address '/10.0.0.2:0' must be resolved and have a port"
+            var peer = assertThrows(IllegalArgumentException.class, () -> p.watch(new InetSocketAddress("127.0.0.2", 0)));
+            assertThat(peer.getMessage(), is("Heartbeat peer address '/127.0.0.2:0' must be resolved and have a port"
                     + " from 1 to 65535"));
             var interval = assertThrows(IllegalArgumentException.class, () ->
                     Heartbeat.open(ANY_LOOPBACK_PORT, Duration.ZERO, new Events(), loop));
