@@ -1,0 +1,66 @@
+package com.example.itest;
+
+import static com.example.itest.ChildJvm.jars;
+import static com.example.itest.ChildJvm.probeOnModulePath;
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsInAnyOrder;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.is;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The example jars on the module path, as a user's application has them. */
+class ModulePathTest {
+
+    private static final String ROGUE = "com.example.rogue.internal.RogueUdpProvider";
+
+    @Test
+    void everyProviderIsFoundWithItsModule() throws Exception {
+        ChildJvm.Result r = probeOnModulePath(jars(n -> true), List.of(), "providers");
+
+        assertThat(r.output(), r.exitCode(), is(0));
+        assertThat(r.output(), r.lines(), containsInAnyOrder(
+                "provider ReadinessUdpProvider key=dev.loopwire.transport.udp.bind module=dev.loopwire.transport.udp available",
+                "provider RogueUdpProvider key=dev.loopwire.transport.udp.bind module=com.example.rogue available",
+                "provider ReadinessHeartbeatProvider key=com.example.heartbeat.open module=com.example.heartbeat available",
+                "provider CompletionHeartbeatProvider key=com.example.heartbeat.open module=com.example.heartbeat available"));
+    }
+
+    @Test
+    void theRogueIsRefusedByDefaultAndExplainSaysWhy() throws Exception {
+        ChildJvm.Result udp = probeOnModulePath(jars(n -> true), List.of(), "udp", "selector");
+        ChildJvm.Result explain = probeOnModulePath(jars(n -> true), List.of(),
+                "explain", "dev.loopwire.transport.udp.Udp", "BIND", "selector");
+
+        assertThat(udp.output(), udp.lines(), is(List.of("udp ok via ReadinessUdpProvider: hello")));
+        assertThat(explain.output(), explain.lines(), hasItem(
+                "  2  passed over  RogueUdpProvider      provider  FdReadiness  1000  foreign: com.example.rogue does"
+                        + " not own 'dev.loopwire.transport.udp.bind' (owner: dev.loopwire.transport.udp); allow it with"
+                        + " -Dloopwire.allow=" + ROGUE));
+        assertThat(explain.output(), explain.lines(), hasItem("chosen=ReadinessUdpProvider source=provider"));
+    }
+
+    @Test
+    void theRogueIsUsedWhenAllowed() throws Exception {
+        ChildJvm.Result udp = probeOnModulePath(jars(n -> true), List.of("-Dloopwire.allow=" + ROGUE), "udp", "selector");
+
+        assertThat(udp.output(), udp.lines(),
+                is(List.of("udp failed: UDP bind intercepted by com.example.rogue: '/127.0.0.1:0'")));
+    }
+
+    @Test
+    void theSimulatedLoopsOwnUdpWinsOverEveryProvider() throws Exception {
+        ChildJvm.Result explain = probeOnModulePath(jars(n -> true), List.of(),
+                "explain", "dev.loopwire.transport.udp.Udp", "BIND", "simulated");
+        ChildJvm.Result udp = probeOnModulePath(jars(n -> true), List.of(), "udp", "simulated");
+
+        assertThat(explain.output(), explain.lines(), hasItem("chosen=SimUdpBinder source=loop"));
+        assertThat(explain.output(), explain.lines().get(2), is(
+                "  1  chosen       SimUdpBinder          loop                none         0     the loop's own implementation"));
+        // The readiness provider would fit (through the selector-thread adapter): the loop still wins.
+        assertThat(explain.output(), explain.lines().get(3), is("  2  fits         ReadinessUdpProvider  provider + adapter"
+                + "  FdReadiness  0     through SelectorThreadAdapter for FdReadiness"));
+        assertThat(udp.output(), udp.lines(), is(List.of("udp ok via SimUdpBinder: hello")));
+    }
+}

@@ -1,0 +1,295 @@
+package com.example.simloop;
+
+import com.example.simloop.internal.SimNetwork;
+import com.example.simloop.internal.SimPort;
+import com.example.simloop.internal.SimUdpBinder;
+import dev.loopwire.loop.Capability;
+import dev.loopwire.loop.CompletionPort;
+import dev.loopwire.loop.EventLoop;
+import dev.loopwire.loop.Timers;
+import dev.loopwire.loop.TransportKey;
+import dev.loopwire.loop.spi.CurrentLoop;
+import dev.loopwire.transport.udp.Udp;
+import dev.loopwire.transport.udp.UdpBinder;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.PriorityQueue;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A deterministic event loop: one thread, a virtual clock that moves only when
+ * {@link #advance} is called, and an in-memory network of datagram sockets.
+ *
+ * <p>Everything the loop runs — submitted tasks, timers, datagram deliveries — is one agenda
+ * ordered by virtual time, then by the order it was added; a delivery takes no virtual time. So
+ * the same program produces the same events in the same order on every run. Time never moves by
+ * itself, which also means the loop never spins: with nothing due, its thread sleeps until a task
+ * or an {@code advance} arrives.
+ *
+ * <p>It offers {@link Timers} and {@link CompletionPort}, and carries its own implementation of
+ * {@link Udp#BIND}, which wins over every provider ({@code Transports.explain} shows it as the
+ * loop's own).
+ *
+ * <p><b>Lifecycle.</b> Open with {@link #open()} (a new network) or {@link #openSharing} (the
+ * network of another loop). {@link #close()} runs what is due now, closes the loop's sockets and
+ * drops timers still in the future. Loops sharing a network keep separate clocks: a datagram to
+ * another loop arrives at that loop's current virtual time.
+ *
+ * <p><b>Concurrency.</b> The {@link EventLoop} methods, {@link #advance} and {@link #now()} may be
+ * called from any thread.
+ */
+public final class SimLoop implements EventLoop {
+
+    private static final System.Logger LOG = System.getLogger(SimLoop.class.getName());
+    private static final AtomicInteger IDS = new AtomicInteger();
+    private static final Runnable STOP = () -> { };
+
+    private record Event(long at, long seq, Runnable task, AtomicBoolean cancelled) implements Comparable<Event> {
+        @Override
+        public int compareTo(Event o) {
+            return at != o.at ? Long.compare(at, o.at) : Long.compare(seq, o.seq);
+        }
+    }
+
+    private final String name = "simulated-" + IDS.incrementAndGet();
+    private final SimNetwork network;
+    private final SimPort port;
+    private final SimUdpBinder udp;
+    private final LinkedBlockingQueue<Runnable> inbox = new LinkedBlockingQueue<>();
+    private final PriorityQueue<Event> agenda = new PriorityQueue<>();
+    private final List<CompletableFuture<Void>> idleWaiters = new ArrayList<>();
+    private final Thread thread;
+    private final Timers timers = this::schedule;
+    private volatile boolean closed;
+    private volatile long now;
+    private long horizon;
+    private long seq;
+
+    private SimLoop(SimNetwork network, ThreadFactory threads) {
+        this.network = network;
+        this.port = new SimPort(this, network);
+        this.udp = new SimUdpBinder(this, port);
+        this.thread = threads.newThread(this::run);
+        thread.setName(name);
+        thread.start();
+    }
+
+    /** Opens a loop on a new, empty network. */
+    public static SimLoop open() {
+        return open(Thread::new);
+    }
+
+    /** Opens a loop on a new network with its thread made by {@code threads}. */
+    public static SimLoop open(ThreadFactory threads) {
+        return new SimLoop(new SimNetwork(), Objects.requireNonNull(threads, "threads"));
+    }
+
+    /** Opens a loop on the network of {@code other}, so their sockets can reach each other. */
+    public static SimLoop openSharing(SimLoop other) {
+        return new SimLoop(other.network, Thread::new);
+    }
+
+    /**
+     * Moves this loop's virtual clock forward by {@code delay}, running every timer and delivery
+     * due on the way, in order.
+     *
+     * @return completes when the clock has reached the new time and nothing more is due
+     * @throws IllegalArgumentException if {@code delay} is negative
+     * @throws RejectedExecutionException if the loop is closed
+     */
+    public CompletableFuture<Void> advance(Duration delay) {
+        if (delay.isNegative()) {
+            throw new IllegalArgumentException("Cannot advance virtual time by '" + delay
+                    + "'; time only moves forward");
+        }
+        long nanos = delay.toNanos();
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        execute(() -> {
+            horizon = Math.max(horizon, now) + nanos;
+            idleWaiters.add(done);
+        });
+        return done;
+    }
+
+    /** The virtual time since the loop opened. */
+    public Duration now() {
+        return Duration.ofNanos(now);
+    }
+
+    /** Datagrams the network dropped so far: no socket bound at the target, or not receiving. */
+    public long dropped() {
+        return network.dropped();
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public Set<Class<? extends Capability>> capabilities() {
+        return Set.of(Timers.class, CompletionPort.class);
+    }
+
+    @Override
+    public <C extends Capability> Optional<C> capability(Class<C> type) {
+        if (type == Timers.class) {
+            return Optional.of(type.cast(timers));
+        }
+        if (type == CompletionPort.class) {
+            return Optional.of(type.cast(port));
+        }
+        return Optional.empty();
+    }
+
+    /** The loop's own UDP: datagram sockets on the in-memory network. */
+    @Override
+    public <T> Optional<T> implementation(TransportKey<T> key) {
+        if (key.name().equals(Udp.BIND.name()) && key.type() == UdpBinder.class) {
+            return Optional.of(key.type().cast(udp));
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    public boolean inLoop() {
+        return Thread.currentThread() == thread;
+    }
+
+    @Override
+    public boolean isClosed() {
+        return closed;
+    }
+
+    @Override
+    public void execute(Runnable task) {
+        Objects.requireNonNull(task, "task");
+        if (closed) {
+            throw new RejectedExecutionException("Loop '" + name + "' is closed");
+        }
+        inbox.add(task);
+    }
+
+    private Timers.Timeout schedule(Duration delay, Runnable task) {
+        Objects.requireNonNull(delay, "delay");
+        Objects.requireNonNull(task, "task");
+        AtomicBoolean cancelled = new AtomicBoolean();
+        long nanos = Math.max(0, delay.toNanos());
+        if (inLoop()) {
+            agenda.add(new Event(now + nanos, seq++, task, cancelled));
+        } else {
+            execute(() -> agenda.add(new Event(now + nanos, seq++, task, cancelled)));
+        }
+        return new Timers.Timeout() {
+            @Override
+            public boolean cancel() {
+                return cancelled.compareAndSet(false, true);
+            }
+
+            @Override
+            public boolean isCancelled() {
+                return cancelled.get();
+            }
+        };
+    }
+
+    private void run() {
+        CurrentLoop.enter(this);
+        try {
+            while (true) {
+                Runnable task = inbox.poll();
+                if (task == STOP) {
+                    break;
+                }
+                if (task != null) {
+                    agenda.add(new Event(now, seq++, task, new AtomicBoolean()));
+                    continue;
+                }
+                Event next = agenda.peek();
+                if (next != null && next.at() <= Math.max(now, horizon)) {
+                    agenda.poll();
+                    now = Math.max(now, next.at());
+                    if (!next.cancelled().getAndSet(true)) {
+                        runSafely(next.task());
+                    }
+                    continue;
+                }
+                now = Math.max(now, horizon);
+                idleWaiters.forEach(w -> w.complete(null));
+                idleWaiters.clear();
+                task = inbox.take();
+                if (task == STOP) {
+                    break;
+                }
+                agenda.add(new Event(now, seq++, task, new AtomicBoolean()));
+            }
+            finish();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            CurrentLoop.exit();
+        }
+    }
+
+    /** Runs what is due now and was submitted before close, then releases the sockets. */
+    private void finish() {
+        for (Runnable task; (task = inbox.poll()) != null; ) {
+            agenda.add(new Event(now, seq++, task, new AtomicBoolean()));
+        }
+        for (Event e; (e = agenda.peek()) != null && e.at() <= now; ) {
+            agenda.poll();
+            if (!e.cancelled().getAndSet(true)) {
+                runSafely(e.task());
+            }
+        }
+        agenda.clear();
+        port.closeAll();
+        idleWaiters.forEach(w -> w.completeExceptionally(new RejectedExecutionException("Loop '" + name + "' closed")));
+    }
+
+    private void runSafely(Runnable task) {
+        try {
+            task.run();
+        } catch (RuntimeException | Error e) {
+            LOG.log(System.Logger.Level.WARNING, "Task on " + name + " threw", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (!closed) {
+                closed = true;
+                inbox.add(STOP);
+            }
+        }
+        if (!inLoop()) {
+            boolean interrupted = false;
+            while (thread.isAlive()) {
+                try {
+                    thread.join();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return name + "[t=" + Duration.ofNanos(now).toMillis() + "ms sockets=" + port.open() + " timers="
+                + agenda.size() + " pending=" + inbox.size() + (closed ? " closed" : "") + "]";
+    }
+}

@@ -1,0 +1,157 @@
+package com.example.simloop;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.is;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.loopwire.loop.Timers;
+import dev.loopwire.transport.Explanation;
+import dev.loopwire.transport.Transports;
+import dev.loopwire.transport.udp.DatagramEndpoint;
+import dev.loopwire.transport.udp.DatagramHandler;
+import dev.loopwire.transport.udp.DatagramTooLargeException;
+import dev.loopwire.transport.udp.EndpointClosedException;
+import dev.loopwire.transport.udp.InvalidAddressException;
+import dev.loopwire.transport.udp.Udp;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class SimLoopTest {
+
+    private final SimLoop loop = SimLoop.open();
+
+    @AfterEach
+    void close() {
+        loop.close();
+    }
+
+    @Test
+    void timersRunInVirtualTimeOrderOnlyWhenTimeIsAdvanced() throws Exception {
+        List<String> ran = new CopyOnWriteArrayList<>();
+        Timers timers = loop.capability(Timers.class).orElseThrow();
+        timers.schedule(Duration.ofSeconds(2), () -> ran.add("b@" + loop.now().toMillis()));
+        timers.schedule(Duration.ofSeconds(1), () -> ran.add("a@" + loop.now().toMillis()));
+        Timers.Timeout cancelled = timers.schedule(Duration.ofMillis(1500), () -> ran.add("cancelled"));
+        assertThat(cancelled.cancel(), is(true));
+
+        loop.advance(Duration.ZERO).get(10, TimeUnit.SECONDS);
+        assertThat(ran.isEmpty(), is(true));
+        loop.advance(Duration.ofSeconds(5)).get(10, TimeUnit.SECONDS);
+
+        assertThat(ran, contains("a@1000", "b@2000"));
+        assertThat(loop.now(), is(Duration.ofSeconds(5)));
+    }
+
+    @Test
+    void theLoopsOwnUdpIsChosenBeforeAnyProvider() {
+        Explanation e = Transports.explain(loop, Udp.BIND);
+
+        Explanation.Candidate first = e.candidates().get(0);
+        assertThat(first.source(), is(Explanation.Source.LOOP));
+        assertThat(first.verdict(), is(Explanation.Verdict.CHOSEN));
+        assertThat(first.name(), is("SimUdpBinder"));
+        assertThat(e.chosen().orElseThrow().className(), is("com.example.simloop.internal.SimUdpBinder"));
+        assertThat(e.toString(), containsString("the loop's own implementation"));
+    }
+
+    @Test
+    void udpEndpointsExchangeDatagramsOnTheInMemoryNetwork() throws Exception {
+        CompletableFuture<String> reply = new CompletableFuture<>();
+        DatagramHandler echoWithBang = new DatagramHandler() {
+            private DatagramEndpoint self;
+
+            @Override
+            public void onOpen(DatagramEndpoint endpoint) {
+                self = endpoint;
+            }
+
+            @Override
+            public void onDatagram(ByteBuffer data, InetSocketAddress sender) {
+                self.send(ByteBuffer.allocate(data.remaining() + 1).put(data).put((byte) '!').flip(), sender);
+            }
+        };
+        DatagramEndpoint server = Udp.bind(new InetSocketAddress("127.0.0.1", 7000), echoWithBang, loop)
+                .toCompletableFuture().get(10, TimeUnit.SECONDS);
+        DatagramEndpoint client = Udp.bind(new InetSocketAddress("127.0.0.1", 0), (data, sender) ->
+                reply.complete(StandardCharsets.US_ASCII.decode(data) + " from " + sender.getPort()), loop)
+                .toCompletableFuture().get(10, TimeUnit.SECONDS);
+
+        client.send(ByteBuffer.wrap("ping".getBytes(StandardCharsets.US_ASCII)), server.localAddress());
+
+        assertThat(reply.get(10, TimeUnit.SECONDS), is("ping! from 7000"));
+        assertThat(client.localAddress().getPort() >= 49_152, is(true));
+        assertThat(loop.now(), is(Duration.ZERO));
+        client.close().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        server.close().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void aSecondBindOnTheSameAddressFailsWithTheAddress() throws Exception {
+        DatagramHandler ignore = (data, sender) -> { };
+        Udp.bind(new InetSocketAddress("127.0.0.1", 7001), ignore, loop).toCompletableFuture().get(10, TimeUnit.SECONDS);
+
+        var failed = Udp.bind(new InetSocketAddress("127.0.0.1", 7001), ignore, loop).toCompletableFuture();
+
+        var e = assertThrows(java.util.concurrent.ExecutionException.class, () -> failed.get(10, TimeUnit.SECONDS));
+        assertThat(e.getCause().getMessage(),
+                is("Address already in use on the simulated network: '/127.0.0.1:7001'"));
+    }
+
+    @Test
+    void badSendsAreRefusedWithTheValueAndTheEndpointStaysUsable() throws Exception {
+        CompletableFuture<Integer> got = new CompletableFuture<>();
+        DatagramEndpoint e = Udp.bind(new InetSocketAddress("127.0.0.1", 7002), (data, sender) ->
+                got.complete(data.remaining()), loop).toCompletableFuture().get(10, TimeUnit.SECONDS);
+
+        var tooLarge = assertThrows(DatagramTooLargeException.class,
+                () -> e.send(ByteBuffer.allocate(65_508), e.localAddress()));
+        var unresolved = assertThrows(InvalidAddressException.class,
+                () -> e.send(ByteBuffer.allocate(1), InetSocketAddress.createUnresolved("nowhere.invalid", 9)));
+        e.send(ByteBuffer.allocate(3), e.localAddress());
+
+        assertThat(tooLarge.getMessage(), is("Datagram of 65508 bytes exceeds 65507 bytes; split it"));
+        assertThat(unresolved.getMessage(), is("Target 'nowhere.invalid/<unresolved>:9' is not a resolved"
+                + " InetSocketAddress with a port from 1 to 65535"));
+        assertThat(got.get(10, TimeUnit.SECONDS), is(3));
+        e.close().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        var closed = assertThrows(EndpointClosedException.class, () -> e.send(ByteBuffer.allocate(1), e.localAddress()));
+        assertThat(closed.getMessage(), is("Endpoint '/127.0.0.1:7002' is closed; open a new one"));
+    }
+
+    @Test
+    void aDatagramToNobodyIsDroppedAndCounted() throws Exception {
+        DatagramEndpoint e = Udp.bind(new InetSocketAddress("127.0.0.1", 0), (data, sender) -> { }, loop)
+                .toCompletableFuture().get(10, TimeUnit.SECONDS);
+
+        e.send(ByteBuffer.allocate(1), new InetSocketAddress("127.0.0.1", 9));
+        loop.advance(Duration.ZERO).get(10, TimeUnit.SECONDS);
+
+        assertThat(loop.dropped(), is(1L));
+        e.close().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void aClosedLoopRefusesWorkAndTime() {
+        loop.close();
+        assertThrows(RejectedExecutionException.class, () -> loop.execute(() -> { }));
+        assertThrows(RejectedExecutionException.class, () -> loop.advance(Duration.ofSeconds(1)));
+        assertThat(loop.toString(), containsString(" closed]"));
+    }
+
+    @Test
+    void negativeTimeIsRefusedWithTheValue() {
+        var e = assertThrows(IllegalArgumentException.class, () -> loop.advance(Duration.ofSeconds(-1)));
+        assertThat(e.getMessage(), is("Cannot advance virtual time by 'PT-1S'; time only moves forward"));
+    }
+}
