@@ -13,13 +13,19 @@ import dev.loopwire.loop.spi.EventLoopProvider;
 import dev.loopwire.transport.Explanation;
 import dev.loopwire.transport.ProviderInfo;
 import dev.loopwire.transport.Transports;
+import dev.loopwire.transport.udp.DatagramEndpoint;
+import dev.loopwire.transport.udp.DatagramHandler;
 import dev.loopwire.transport.udp.Udp;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
@@ -59,6 +65,7 @@ public final class Demo {
                     System.out.printf("  %-32s %-12s -> %s%n", key.name(), loop.name(), chosen(loop, key));
                 }
             }
+            System.out.println(udpEcho());
             System.out.println("Heartbeats over UDP (com.example.heartbeat) on every available loop:");
             for (EventLoop loop : loops) {
                 System.out.println("  " + heartbeat(loop));
@@ -74,6 +81,42 @@ public final class Demo {
                     + Transports.explain(any, Udp.BIND).chosen().map(Explanation.Candidate::name).orElse("nothing"));
         } finally {
             loops.forEach(EventLoop::close);
+        }
+    }
+
+    /** A plain Udp echo on the default loop, as an application would write it, and why it resolved so. */
+    private static String udpEcho() throws Exception {
+        InetSocketAddress any = new InetSocketAddress("127.0.0.1", 0);
+        DatagramEndpoint server = Udp.bind(any, new DatagramHandler() {
+            private DatagramEndpoint self;
+
+            @Override
+            public void onOpen(DatagramEndpoint endpoint) {
+                self = endpoint;
+            }
+
+            @Override
+            public void onDatagram(ByteBuffer data, InetSocketAddress sender) {
+                self.send(data, sender);
+            }
+        }).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        BlockingQueue<String> replies = new LinkedBlockingQueue<>();
+        DatagramEndpoint client = Udp.connect(server.localAddress(), (data, sender) ->
+                replies.add(StandardCharsets.UTF_8.decode(data).toString())).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        try {
+            List<String> got = new ArrayList<>();
+            for (String word : List.of("one", "two", "three")) {
+                client.send(ByteBuffer.wrap(word.getBytes(StandardCharsets.UTF_8)));
+                String reply = replies.poll(10, TimeUnit.SECONDS);
+                got.add(reply == null ? "(lost)" : reply);
+            }
+            EventLoop loop = server.loop();
+            Explanation.Candidate chosen = Transports.explain(loop, Udp.BIND).chosen().orElseThrow();
+            return "Udp echo on the default loop " + loop.name() + ": sent one, two, three; echoed " + String.join(", ", got)
+                    + "\n  chosen: " + chosen.name() + " (" + chosen.source().label() + ": " + chosen.reason() + ")";
+        } finally {
+            client.close().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            server.close().toCompletableFuture().get(10, TimeUnit.SECONDS);
         }
     }
 
