@@ -14,6 +14,8 @@
 module dev.loopwire.loop {
     exports dev.loopwire.loop;
     exports dev.loopwire.loop.spi;
+    // Shared by loopwire's own loops only: the timer heap both loops run.
+    exports dev.loopwire.loop.internal to dev.loopwire.loop.selector, dev.loopwire.loop.iocp;
 
     uses dev.loopwire.loop.spi.EventLoopProvider;
 }

@@ -8,7 +8,7 @@ import dev.loopwire.loop.iocp.internal.Backends;
 import dev.loopwire.loop.iocp.internal.CompletionBackend;
 import dev.loopwire.loop.iocp.internal.LoopContext;
 import dev.loopwire.loop.iocp.internal.LoopDatagram;
-import dev.loopwire.loop.iocp.internal.TimerQueue;
+import dev.loopwire.loop.internal.TimerQueue;
 import dev.loopwire.loop.spi.CurrentLoop;
 import java.io.IOException;
 import java.net.ProtocolFamily;
@@ -72,9 +72,8 @@ public final class CompletionLoop implements EventLoop, CompletionPort, Timers {
     private final Set<LoopDatagram> datagrams = new LinkedHashSet<>();
     private final CountDownLatch terminated = new CountDownLatch(1);
     private final Context context = new Context();
-    private final Consumer<Runnable> guardedRunner = this::runGuarded;
+    private final Consumer<Throwable> onTimerFailure = this::timerFailed;
     private final Consumer<LoopDatagram> onDatagramClosed = datagrams::remove;
-    private final Consumer<TimerQueue.Task> onTimerCancel = this::timerCancelled;
     private volatile boolean closing;
     private volatile Consumer<? super Throwable> exceptionHandler;
 
@@ -185,25 +184,18 @@ public final class CompletionLoop implements EventLoop, CompletionPort, Timers {
         }
         long nanos = delay.isNegative() ? 0 : delay.compareTo(Duration.ofDays(365 * 100)) > 0
                 ? TimeUnit.DAYS.toNanos(365 * 100) : delay.toNanos();
-        TimerQueue.Task timeout = TimerQueue.newTask(System.nanoTime(), nanos, task, onTimerCancel);
-        if (inLoop()) {
-            timers.add(timeout);
-        } else {
-            execute(() -> timers.add(timeout));
+        TimerQueue.Entry timeout = timers.newEntry(System.nanoTime() + nanos, task);
+        try {
+            if (inLoop()) {
+                timers.add(timeout);
+            } else {
+                execute(() -> timers.add(timeout));
+            }
+        } catch (RejectedExecutionException e) {
+            timeout.cancel();
+            throw e;
         }
         return timeout;
-    }
-
-    private void timerCancelled(TimerQueue.Task task) {
-        if (inLoop()) {
-            timers.remove(task);
-        } else if (!closing) {
-            try {
-                execute(() -> timers.remove(task));
-            } catch (RejectedExecutionException e) {
-                // closed meanwhile: the queue is being dropped anyway
-            }
-        }
     }
 
     @Override
@@ -259,7 +251,7 @@ public final class CompletionLoop implements EventLoop, CompletionPort, Timers {
             while (true) {
                 wakePending.set(false);
                 runTasks();
-                timers.runDue(System.nanoTime(), guardedRunner);
+                timers.runDue(System.nanoTime(), onTimerFailure);
                 long timeout = tasks.isEmpty() ? timers.nanosUntilNext(System.nanoTime()) : 0;
                 if (closing) {
                     if (closeDeadline == 0) {
@@ -302,16 +294,16 @@ public final class CompletionLoop implements EventLoop, CompletionPort, Timers {
             if (task == null) {
                 return;
             }
-            runGuarded(task);
+            try {
+                task.run();
+            } catch (Throwable t) {
+                context.handle(t);
+            }
         }
     }
 
-    private void runGuarded(Runnable task) {
-        try {
-            task.run();
-        } catch (Throwable t) {
-            context.handle(t);
-        }
+    private void timerFailed(Throwable t) {
+        context.handle(t);
     }
 
     @Override

@@ -5,7 +5,7 @@ import dev.loopwire.loop.EventLoop;
 import dev.loopwire.loop.FdReadiness;
 import dev.loopwire.loop.Timers;
 import dev.loopwire.loop.selector.internal.SelectorReadiness;
-import dev.loopwire.loop.selector.internal.TimerQueue;
+import dev.loopwire.loop.internal.TimerQueue;
 import dev.loopwire.loop.spi.CurrentLoop;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,4 +1,4 @@
-package dev.loopwire.loop.selector.internal;
+package dev.loopwire.loop.internal;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.contains;

@@ -1,4 +1,4 @@
-package dev.loopwire.loop.selector.internal;
+package dev.loopwire.loop.internal;
 
 import dev.loopwire.loop.Timers;
 import java.util.PriorityQueue;
@@ -7,7 +7,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
- * The timers of one loop: a heap ordered by deadline, then by the order of scheduling.
+ * The timers of one loop: a heap ordered by deadline, then by the order of scheduling. Shared
+ * by loopwire's loops through a qualified export; not an API.
  *
  * <p><b>Concurrency.</b> The heap is touched on the loop thread only; {@link Entry#cancel()} may
  * be called from any thread and only flips the entry's state: the loop drops cancelled entries
