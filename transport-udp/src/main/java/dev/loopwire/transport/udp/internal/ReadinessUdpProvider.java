@@ -31,9 +31,6 @@ public final class ReadinessUdpProvider implements TransportProvider<UdpBinder> 
 
     @Override
     public UdpBinder create(EventLoop loop) {
-        FdReadiness readiness = loop.capability(FdReadiness.class).orElseThrow(() -> new IllegalArgumentException(
-                "Loop '" + loop.name() + "' does not offer FdReadiness; " + getClass().getName()
-                        + " needs it. Resolve UDP with Transports.resolve(loop, Udp.BIND) instead"));
-        return new ReadinessUdpBinder(loop, readiness);
+        return new ReadinessUdpBinder(loop, SocketSetup.capability(loop, FdReadiness.class, this));
     }
 }
