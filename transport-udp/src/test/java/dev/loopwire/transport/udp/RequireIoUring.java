@@ -14,7 +14,7 @@ import dev.loopwire.loop.EventLoops;
  * {@code loop-iocp-jna}'s {@code RequireIoUring}, reached by the loop's name because this module
  * does not read the loop module.
  */
-final class RequireIoUring {
+public final class RequireIoUring {
 
     static final String LOOP = "completion";
 
@@ -22,7 +22,7 @@ final class RequireIoUring {
     }
 
     /** Call first in every test that needs the completion loop. */
-    static void check() {
+    public static void check() {
         Availability availability = EventLoops.providers().stream().filter(p -> p.name().equals(LOOP))
                 .map(EventLoops::availability).findFirst()
                 .orElse(Availability.unavailable("no event loop provider named '" + LOOP + "' is installed"));
@@ -37,13 +37,9 @@ final class RequireIoUring {
     }
 
     /** Opens the completion loop after {@link #check()}. */
-    static EventLoop open() {
+    public static EventLoop open() {
         check();
         return EventLoops.open(LOOP);
-    }
-
-    static boolean isCompletion(EventLoop loop) {
-        return loop.capabilities().contains(dev.loopwire.loop.CompletionPort.class);
     }
 
 }
