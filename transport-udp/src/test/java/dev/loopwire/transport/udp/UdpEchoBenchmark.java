@@ -4,7 +4,6 @@ import dev.loopwire.loop.EventLoop;
 import dev.loopwire.loop.EventLoops;
 import java.lang.reflect.Method;
 import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -30,7 +29,7 @@ public final class UdpEchoBenchmark {
             DatagramEndpoint server = Udp.bind(new InetSocketAddress("127.0.0.1", 0), new EchoHandler(), serverLoop)
                     .toCompletableFuture().get(10, TimeUnit.SECONDS);
             for (int round = 1; round <= 3; round++) {
-                Client client = new Client(server.localAddress(), round == 1 ? echoes / 4 : echoes);
+                WindowedClient client = new WindowedClient(server.localAddress(), round == 1 ? echoes / 4 : echoes, WINDOW, SIZE);
                 DatagramEndpoint endpoint = Udp.bind(new InetSocketAddress("127.0.0.1", 0), client, clientLoop)
                         .toCompletableFuture().get(10, TimeUnit.SECONDS);
                 long serverBefore = allocated(serverLoop);
@@ -67,53 +66,5 @@ public final class UdpEchoBenchmark {
             }
         });
         return bytes.get(10, TimeUnit.SECONDS);
-    }
-
-    /** Keeps {@link #WINDOW} datagrams in flight until {@code total} have come back. */
-    private static final class Client implements DatagramHandler {
-        final CompletableFuture<Integer> done = new CompletableFuture<>();
-        private final InetSocketAddress server;
-        private final int total;
-        private final ByteBuffer out = ByteBuffer.allocateDirect(SIZE);
-        private DatagramEndpoint self;
-        private int sent;
-        private int received;
-
-        Client(InetSocketAddress server, int total) {
-            this.server = server;
-            this.total = total;
-        }
-
-        @Override
-        public void onOpen(DatagramEndpoint endpoint) {
-            self = endpoint;
-        }
-
-        void start() {
-            for (int i = 0; i < WINDOW; i++) {
-                sendNext();
-            }
-        }
-
-        @Override
-        public void onDatagram(ByteBuffer data, InetSocketAddress sender) {
-            if (++received == total) {
-                done.complete(received);
-            } else if (sent < total) {
-                sendNext();
-            }
-        }
-
-        private void sendNext() {
-            sent++;
-            if (!self.send(out.clear(), server)) {
-                done.completeExceptionally(new IllegalStateException("send queue full after " + sent));
-            }
-        }
-
-        @Override
-        public void onError(Throwable error) {
-            done.completeExceptionally(error);
-        }
     }
 }
