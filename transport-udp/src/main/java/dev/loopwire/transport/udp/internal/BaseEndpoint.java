@@ -270,10 +270,8 @@ abstract class BaseEndpoint implements DatagramEndpoint {
 
     /** Hands a received datagram to the handler, or reports it as too large; loop thread. */
     final void deliver(ByteBuffer data, InetSocketAddress sender) {
-        int max = options.maxDatagramSize();
-        if (data.remaining() > max) {
-            error(new DatagramTooLargeException("Dropped a datagram from '" + UdpChecks.format(sender)
-                    + "' larger than the maximum of " + max + " bytes; raise UdpOptions.maxDatagramSize to receive it"));
+        if (data.remaining() > options.maxDatagramSize()) {
+            tooLarge(sender);
             return;
         }
         try {
@@ -282,6 +280,13 @@ abstract class BaseEndpoint implements DatagramEndpoint {
             rethrowIfFatal(e);
             error(e);
         }
+    }
+
+    /** Reports a received datagram over the maximum, which was dropped; loop thread. */
+    final void tooLarge(InetSocketAddress sender) {
+        error(new DatagramTooLargeException("Dropped a datagram from '" + UdpChecks.format(sender)
+                + "' larger than the maximum of " + options.maxDatagramSize()
+                + " bytes; raise UdpOptions.maxDatagramSize to receive it"));
     }
 
     /** Reports to the handler; what onError itself throws goes to the loop's exception handler. */

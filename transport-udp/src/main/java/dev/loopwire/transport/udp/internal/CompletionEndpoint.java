@@ -173,6 +173,11 @@ final class CompletionEndpoint extends BaseEndpoint {
         }
 
         @Override
+        public void oversized(int length, int maxDatagramSize, InetSocketAddress sender) {
+            endpoint.tooLarge(sender);
+        }
+
+        @Override
         public void writable() {
             endpoint.awaitingWritable = false;
             if (!endpoint.released()) {
