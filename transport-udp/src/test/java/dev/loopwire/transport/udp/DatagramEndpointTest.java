@@ -61,6 +61,34 @@ class DatagramEndpointTest {
         echoRoundTrip(loops, V6);
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource(LOOPS)
+    void aDualStackSocketOnTheIpv6WildcardReachesAnIpv4Peer(Supplier<EventLoop> loops) throws Exception {
+        boolean dualStack;
+        try (var probe = java.nio.channels.DatagramChannel.open()) {
+            probe.bind(new InetSocketAddress("::", 0));
+            dualStack = true;
+        } catch (Exception e) {
+            dualStack = false;
+        }
+        assumeTrue(dualStack, "'::' cannot be bound on this machine (IPv6 disabled)");
+        try (EventLoop loop = loops.get()) {
+            Recorder v4 = new Recorder();
+            DatagramEndpoint v4Endpoint = await(Udp.bind(V4, v4, loop));
+            Recorder dual = new Recorder();
+            DatagramEndpoint dualEndpoint = await(Udp.bind(new InetSocketAddress("::", 0), dual, loop));
+            assertThat(dualEndpoint.send(Recorder.text("to v4"), v4Endpoint.localAddress()), is(true));
+            Recorder.Received r = v4.datagrams.poll(10, SECONDS);
+            assertThat(r, is(notNullValue()));
+            assertThat(r.text(), is("to v4"));
+            assertThat(r.sender().getPort(), is(dualEndpoint.localAddress().getPort()));
+            v4Endpoint.send(Recorder.text("back"), r.sender());
+            assertThat(dual.next(), is("back"));
+            await(dualEndpoint.close());
+            await(v4Endpoint.close());
+        }
+    }
+
     private void echoRoundTrip(Supplier<EventLoop> loops, InetSocketAddress address) throws Exception {
         try (EventLoop loop = loops.get()) {
             DatagramEndpoint echo = await(Udp.bind(address, new EchoHandler(), loop));
