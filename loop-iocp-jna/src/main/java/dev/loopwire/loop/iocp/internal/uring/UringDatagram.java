@@ -43,6 +43,7 @@ final class UringDatagram implements BackendSocket {
     private Receiver receiver;
     private final CancelOp cancel = new CancelOp();
     private State state = State.OPEN;
+    private boolean cancelSubmitted;
     private boolean cancelDone;
     private boolean wantWritable;
     private int inflight;
@@ -144,17 +145,24 @@ final class UringDatagram implements BackendSocket {
     void sendCompleted(SendSlot slot, int result) {
         opEnded();
         freeSlots[freeCount++] = slot;
+        if (result < 0) {
+            // Reported while closing too: a send accepted before close is sent or reported, never lost.
+            listener.failed(Errno.exception("sendmsg", -result));
+        }
         if (state == State.OPEN) {
-            if (result < 0) {
-                listener.failed(Errno.exception("sendmsg", -result));
-            }
             if (wantWritable) {
                 wantWritable = false;
                 listener.writable();
             }
         } else {
+            cancelWhenSendsAreDone();
             maybeFinish();
         }
+    }
+
+    /** Sends in native slots, submitted and not yet completed. */
+    private int sendsInFlight() {
+        return slotCount - freeCount;
     }
 
     void received(ByteBuffer payload, InetSocketAddress sender) {
@@ -212,7 +220,20 @@ final class UringDatagram implements BackendSocket {
         }
         state = State.CLOSING;
         backend.register(cancel);
-        cancel.submit();
+        cancelWhenSendsAreDone();
+    }
+
+    /**
+     * Cancels what is left on the socket (its receives) once every send already submitted has
+     * completed: cancelling by fd would also cancel a send the kernel parked for a full send
+     * buffer, and that datagram would be lost without a word. A send stuck for good is bounded
+     * by the loop's close deadline.
+     */
+    private void cancelWhenSendsAreDone() {
+        if (!cancelSubmitted && sendsInFlight() == 0) {
+            cancelSubmitted = true;
+            cancel.submit();
+        }
     }
 
     private void maybeFinish() {

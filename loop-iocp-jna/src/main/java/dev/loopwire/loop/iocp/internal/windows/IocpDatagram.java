@@ -50,6 +50,7 @@ final class IocpDatagram implements BackendSocket {
     private final ByteBuffer[] sendData = new ByteBuffer[SENDS];
     private final int[] freeSends = new int[SENDS];
     private int freeSendCount;
+    private boolean driverClosing;
     private int maxDatagramSize;
     private boolean wantWritable;
     private boolean bound;
@@ -219,10 +220,9 @@ final class IocpDatagram implements BackendSocket {
             data.clear().limit(bytes);
             listener.received(data, socket.sender(op));
         } else if (error == WinsockErrors.WSAEMSGSIZE) {
-            listener.failed(new IOException("Dropped a datagram from '" + senderOrUnknown(op)
-                    + "': larger than the maxDatagramSize " + maxDatagramSize
-                    + " given to startReceiving; receive with a larger size ("
-                    + WinsockErrors.describe(error) + ")"));
+            // Winsock does not tell the full length: report the least it can be.
+            InetSocketAddress sender = senderOrNull(op);
+            listener.oversized(maxDatagramSize + 1, maxDatagramSize, sender);
         } else if (!WinsockErrors.isAborted(error)) {
             listener.failed(WinsockErrors.exception("WSARecvFrom", error));
         }
@@ -232,21 +232,23 @@ final class IocpDatagram implements BackendSocket {
         }
     }
 
-    private Object senderOrUnknown(IocpOperation op) {
+    private InetSocketAddress senderOrNull(IocpOperation op) {
         try {
             return socket.sender(op);
         } catch (IllegalArgumentException e) {
-            return "unknown sender";
+            return null;
         }
     }
 
     private void sendCompleted(int slot, int error) {
         freeSends[freeSendCount++] = slot;
-        if (state != State.OPEN) {
-            return;
-        }
         if (error != 0 && !WinsockErrors.isAborted(error)) {
+            // Reported while closing too: a send accepted before close is sent or reported, never lost.
             listener.failed(WinsockErrors.exception("WSASendTo", error));
+        }
+        if (state == State.CLOSING) {
+            closeWhenSendsAreDone();
+            return;
         }
         if (wantWritable && state == State.OPEN) {
             wantWritable = false;
@@ -270,7 +272,18 @@ final class IocpDatagram implements BackendSocket {
             return;
         }
         state = State.CLOSING;
-        driver.close(socket);
+        closeWhenSendsAreDone();
+    }
+
+    /**
+     * Closes through the driver (which cancels what is pending: the receives) once every send
+     * already started has completed, so that closing never cancels an accepted datagram.
+     */
+    private void closeWhenSendsAreDone() {
+        if (!driverClosing && freeSendCount == SENDS) {
+            driverClosing = true;
+            driver.close(socket);
+        }
     }
 
     /** Called by the backend once the driver has closed the socket and reaped everything. */
