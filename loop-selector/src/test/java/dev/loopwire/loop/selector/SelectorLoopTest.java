@@ -4,7 +4,6 @@ import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.is;
-import static org.hamcrest.Matchers.lessThanOrEqualTo;
 import static org.hamcrest.Matchers.matchesPattern;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -198,18 +197,11 @@ class SelectorLoopTest {
         }
         release.countDown();
         assertTrue(ran.await(10, SECONDS));
-        // The loop was awake (running the blocking task) during the whole burst.
+        // The loop was awake (running the blocking task) during the whole burst. (On an idle loop
+        // the count depends on how the scheduler interleaves producer and loop: one wake-up per
+        // task is correct if the loop drains each task before the next arrives, so it is not
+        // asserted.)
         assertThat(loop.wakeups() - before, is(0));
-
-        // Idle loop: a burst from one thread costs at most a handful of wake-ups, far fewer than tasks.
-        Thread.sleep(20);
-        int idle = loop.wakeups();
-        CountDownLatch ran2 = new CountDownLatch(1000);
-        for (int i = 0; i < 1000; i++) {
-            loop.execute(ran2::countDown);
-        }
-        assertTrue(ran2.await(10, SECONDS));
-        assertThat(loop.wakeups() - idle, lessThanOrEqualTo(100));
     }
 
     @Test
