@@ -59,9 +59,9 @@ SERVERS=(
   "netty-nio|$JAVA_CMD dev.loopwire.benchmarks.echo.NettyNioEchoServer --port 0 --bind 127.0.0.1"
   "netty-epoll|$JAVA_CMD dev.loopwire.benchmarks.echo.NettyEpollEchoServer --port 0 --bind 127.0.0.1"
   "netty-io_uring|$JAVA_CMD dev.loopwire.benchmarks.echo.NettyIoUringEchoServer --port 0 --bind 127.0.0.1"
-  # loopwire's servers go here, e.g.:
+  # loopwire's servers:
   "loopwire-selector|$JAVA_CMD dev.loopwire.benchmarks.echo.LoopwireEchoServer\$Selector --port 0 --bind 127.0.0.1"
-  # "loopwire-completion|$JAVA_CMD dev.loopwire.benchmarks.echo.LoopwireCompletionEchoServer --port 0 --bind 127.0.0.1"
+  "loopwire-completion|$JAVA_CMD dev.loopwire.benchmarks.echo.LoopwireEchoServer\$Completion --port 0 --bind 127.0.0.1"
 )
 
 if [ "$LIST" = 1 ]; then

@@ -96,4 +96,15 @@ public class LoopwireEchoServer implements EchoServer {
             EchoMain.run(args, Selector::new);
         }
     }
+
+    /** The completion loop's server (io_uring here), for the harness's server list. */
+    public static final class Completion extends LoopwireEchoServer {
+        public Completion(EchoOptions options) {
+            super(options, "completion");
+        }
+
+        public static void main(String[] args) {
+            EchoMain.run(args, Completion::new);
+        }
+    }
 }

@@ -32,6 +32,7 @@ class EchoServerTest {
         return Stream.of(
                 Arguments.of("jdk-selector", (Function<EchoOptions, EchoServer>) JdkSelectorEchoServer::new),
                 Arguments.of("loopwire-selector", (Function<EchoOptions, EchoServer>) LoopwireEchoServer.Selector::new),
+                Arguments.of("loopwire-completion", (Function<EchoOptions, EchoServer>) LoopwireEchoServer.Completion::new),
                 Arguments.of("jdk-blocking", (Function<EchoOptions, EchoServer>) JdkBlockingEchoServer::new),
                 Arguments.of("netty-nio", (Function<EchoOptions, EchoServer>) NettyNioEchoServer::new),
                 Arguments.of("netty-epoll", (Function<EchoOptions, EchoServer>) NettyEpollEchoServer::new),

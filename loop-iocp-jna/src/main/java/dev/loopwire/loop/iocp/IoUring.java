@@ -21,7 +21,7 @@ public final class IoUring {
 
     /**
      * Why io_uring cannot be used here, as an exception whose message says so (for example
-     * "io_uring_setup returned EPERM (errno 1): blocked by seccomp ..."), or {@code null} if it
+     * "io_uring_setup returned Operation not permitted (EPERM, errno 1): blocked by seccomp ..."), or {@code null} if it
      * can.
      */
     public static Throwable unavailabilityCause() {

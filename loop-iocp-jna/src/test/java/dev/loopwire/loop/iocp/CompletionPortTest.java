@@ -273,7 +273,7 @@ class CompletionPortTest {
                     second.close();
                 }
             }));
-            assertThat(inUse.getMessage(), is("bind to '" + bound.localAddress() + "' failed: EADDRINUSE (errno 98)"));
+            assertThat(inUse.getMessage(), is("bind to '" + bound.localAddress() + "' failed: Address already in use (EADDRINUSE, errno 98)"));
 
             // A connected socket learns from ICMP that nobody listens on the port.
             InetSocketAddress nobody;
@@ -291,7 +291,7 @@ class CompletionPortTest {
             assertThat(client.remoteAddress(), is(nobody));
             IOException error = refused.failures.poll(10, TimeUnit.SECONDS);
             assertThat(error, instanceOf(PortUnreachableException.class));
-            assertThat(error.getMessage(), endsWith(" failed: ECONNREFUSED (errno 111)"));
+            assertThat(error.getMessage(), endsWith(" failed: Connection refused (ECONNREFUSED, errno 111)"));
             // the socket stays open and usable after an ICMP error
             assertThat(OnLoop.call(loop, () -> client.send(utf8("again"), null)), is(true));
             assertThat(client.isOpen(), is(true));

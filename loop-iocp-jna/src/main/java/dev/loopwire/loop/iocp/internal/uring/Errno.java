@@ -9,8 +9,8 @@ import java.net.SocketException;
 /**
  * Linux errno values: their names and the typed {@link IOException} each one becomes.
  *
- * <p>Messages name the call, the errno name and its number, e.g.
- * {@code "sendmsg failed: ECONNREFUSED (errno 111)"}. Stateless, thread-safe.
+ * <p>Messages name the call, the system's text, the errno name and its number, e.g.
+ * {@code "sendmsg failed: Connection refused (ECONNREFUSED, errno 111)"}. Stateless, thread-safe.
  */
 public final class Errno {
 
@@ -26,6 +26,8 @@ public final class Errno {
     public static final int ECANCELED = 125;
 
     private static final String[] NAMES = new String[134];
+    // glibc's strerror texts, so messages read like the JDK's ("Address already in use").
+    private static final String[] TEXTS = new String[134];
 
     static {
         String[] pairs = {
@@ -43,6 +45,53 @@ public final class Errno {
             int space = pair.indexOf(' ');
             NAMES[Integer.parseInt(pair.substring(0, space))] = pair.substring(space + 1);
         }
+        String[] texts = {
+            "1 Operation not permitted",
+            "2 No such file or directory",
+            "4 Interrupted system call",
+            "5 Input/output error",
+            "9 Bad file descriptor",
+            "11 Resource temporarily unavailable",
+            "12 Cannot allocate memory",
+            "13 Permission denied",
+            "14 Bad address",
+            "16 Device or resource busy",
+            "17 File exists",
+            "22 Invalid argument",
+            "23 Too many open files in system",
+            "24 Too many open files",
+            "28 No space left on device",
+            "32 Broken pipe",
+            "38 Function not implemented",
+            "62 Timer expired",
+            "88 Socket operation on non-socket",
+            "89 Destination address required",
+            "90 Message too long",
+            "91 Protocol wrong type for socket",
+            "92 Protocol not available",
+            "93 Protocol not supported",
+            "95 Operation not supported",
+            "97 Address family not supported by protocol",
+            "98 Address already in use",
+            "99 Cannot assign requested address",
+            "100 Network is down",
+            "101 Network is unreachable",
+            "103 Software caused connection abort",
+            "104 Connection reset by peer",
+            "105 No buffer space available",
+            "106 Transport endpoint is already connected",
+            "107 Transport endpoint is not connected",
+            "110 Connection timed out",
+            "111 Connection refused",
+            "112 Host is down",
+            "113 No route to host",
+            "114 Operation already in progress",
+            "125 Operation canceled",
+        };
+        for (String text : texts) {
+            int space = text.indexOf(' ');
+            TEXTS[Integer.parseInt(text.substring(0, space))] = text.substring(space + 1);
+        }
     }
 
     private Errno() {
@@ -54,9 +103,10 @@ public final class Errno {
         return name != null ? name : "E" + errno;
     }
 
-    /** {@code "ECONNREFUSED (errno 111)"}. */
+    /** {@code "Connection refused (ECONNREFUSED, errno 111)"}, or {@code "E1234 (errno 1234)"}. */
     public static String describe(int errno) {
-        return name(errno) + " (errno " + errno + ")";
+        String text = errno > 0 && errno < TEXTS.length ? TEXTS[errno] : null;
+        return text != null ? text + " (" + name(errno) + ", errno " + errno + ")" : name(errno) + " (errno " + errno + ")";
     }
 
     /**

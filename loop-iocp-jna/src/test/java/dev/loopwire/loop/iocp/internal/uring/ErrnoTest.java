@@ -27,10 +27,10 @@ class ErrnoTest {
 
     @Test
     void messagesNameTheCallTheErrnoAndItsNumber() {
-        assertThat(Errno.exception("sendmsg", 111).getMessage(), is("sendmsg failed: ECONNREFUSED (errno 111)"));
+        assertThat(Errno.exception("sendmsg", 111).getMessage(), is("sendmsg failed: Connection refused (ECONNREFUSED, errno 111)"));
         assertThat(Errno.exception("bind to '/127.0.0.1:1'", 13).getMessage(),
-                is("bind to '/127.0.0.1:1' failed: EACCES (errno 13)"));
-        assertThat(Errno.exception("socket", 1).getMessage(), is("socket failed: EPERM (errno 1)"));
+                is("bind to '/127.0.0.1:1' failed: Permission denied (EACCES, errno 13)"));
+        assertThat(Errno.exception("socket", 1).getMessage(), is("socket failed: Operation not permitted (EPERM, errno 1)"));
         assertThat(Errno.exception("x", 4095).getMessage(), is("x failed: E4095 (errno 4095)"));
     }
 }

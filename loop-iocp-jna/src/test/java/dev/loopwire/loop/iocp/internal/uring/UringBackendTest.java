@@ -45,7 +45,7 @@ class UringBackendTest {
     void aRefusedSetupThrowsAndLeavesNothingBehind() {
         IOException refused = org.junit.jupiter.api.Assertions.assertThrows(IOException.class,
                 () -> new UringBackend(0, 16, true));
-        assertThat(refused.getMessage(), is("io_uring_setup failed: EINVAL (errno 22)"));
+        assertThat(refused.getMessage(), is("io_uring_setup failed: Invalid argument (EINVAL, errno 22)"));
         assertThat(NativeMemory.outstandingBytes(), is(memoryBefore));
     }
 

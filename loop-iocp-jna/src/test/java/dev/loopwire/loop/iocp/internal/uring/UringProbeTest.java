@@ -19,9 +19,9 @@ class UringProbeTest {
 
     @Test
     void refusalsAreExplained() {
-        assertThat(UringProbe.explain(Errno.ENOSYS), is("io_uring_setup returned ENOSYS (errno 38): the kernel ("
+        assertThat(UringProbe.explain(Errno.ENOSYS), is("io_uring_setup returned Function not implemented (ENOSYS, errno 38): the kernel ("
                 + System.getProperty("os.version") + ") is older than 5.1 or was built without io_uring"));
-        assertThat(UringProbe.explain(Errno.EPERM), startsWith("io_uring_setup returned EPERM (errno 1): "));
-        assertThat(UringProbe.explain(Errno.EINVAL), is("io_uring_setup returned EINVAL (errno 22)"));
+        assertThat(UringProbe.explain(Errno.EPERM), startsWith("io_uring_setup returned Operation not permitted (EPERM, errno 1): "));
+        assertThat(UringProbe.explain(Errno.EINVAL), is("io_uring_setup returned Invalid argument (EINVAL, errno 22)"));
     }
 }
