@@ -60,8 +60,8 @@ SERVERS=(
   "netty-epoll|$JAVA_CMD dev.loopwire.benchmarks.echo.NettyEpollEchoServer --port 0 --bind 127.0.0.1"
   "netty-io_uring|$JAVA_CMD dev.loopwire.benchmarks.echo.NettyIoUringEchoServer --port 0 --bind 127.0.0.1"
   # loopwire's servers:
-  "loopwire-selector|$JAVA_CMD dev.loopwire.benchmarks.echo.LoopwireEchoServer\$Selector --port 0 --bind 127.0.0.1"
-  "loopwire-completion|$JAVA_CMD dev.loopwire.benchmarks.echo.LoopwireEchoServer\$Completion --port 0 --bind 127.0.0.1"
+  "loopwire-selector|$JAVA_CMD dev.loopwire.benchmarks.echo.LoopwireSelectorEchoServer --port 0 --bind 127.0.0.1"
+  "loopwire-completion|$JAVA_CMD dev.loopwire.benchmarks.echo.LoopwireCompletionEchoServer --port 0 --bind 127.0.0.1"
 )
 
 if [ "$LIST" = 1 ]; then

@@ -96,4 +96,14 @@ class ExplanationTest {
         assertThat(report.chosen().get().name(), is("ProviderA"));
         assertThat(report.candidates().get(0).reason(), is("create threw java.lang.IllegalStateException: socket table full"));
     }
+
+    @Test
+    void lambdaRegistrationsAreShownByTheirOwnerNotTheirHiddenClassName() {
+        Registry registry = registry(entries(), Map.of());
+        FakeLoop loop = new FakeLoop("fake");
+        registry.register(FakeLoop.class, ECHO, l -> Fakes.echo("class"));
+        Candidate c = registry.explain(loop, ECHO).candidates().get(0);
+        assertThat(c.name(), is("ExplanationTest lambda"));
+        assertThat(c.className(), is("dev.loopwire.transport.ExplanationTest lambda"));
+    }
 }

@@ -85,26 +85,4 @@ public class LoopwireEchoServer implements EchoServer {
             System.err.println("loopwire echo: " + refused.get() + " datagrams found the send queue full");
         }
     }
-
-    /** The selector loop's server, for the harness's server list. */
-    public static final class Selector extends LoopwireEchoServer {
-        public Selector(EchoOptions options) {
-            super(options, "selector");
-        }
-
-        public static void main(String[] args) {
-            EchoMain.run(args, Selector::new);
-        }
-    }
-
-    /** The completion loop's server (io_uring here), for the harness's server list. */
-    public static final class Completion extends LoopwireEchoServer {
-        public Completion(EchoOptions options) {
-            super(options, "completion");
-        }
-
-        public static void main(String[] args) {
-            EchoMain.run(args, Completion::new);
-        }
-    }
 }

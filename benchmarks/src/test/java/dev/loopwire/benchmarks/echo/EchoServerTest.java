@@ -31,8 +31,8 @@ class EchoServerTest {
     static Stream<Arguments> servers() {
         return Stream.of(
                 Arguments.of("jdk-selector", (Function<EchoOptions, EchoServer>) JdkSelectorEchoServer::new),
-                Arguments.of("loopwire-selector", (Function<EchoOptions, EchoServer>) LoopwireEchoServer.Selector::new),
-                Arguments.of("loopwire-completion", (Function<EchoOptions, EchoServer>) LoopwireEchoServer.Completion::new),
+                Arguments.of("loopwire-selector", (Function<EchoOptions, EchoServer>) LoopwireSelectorEchoServer::new),
+                Arguments.of("loopwire-completion", (Function<EchoOptions, EchoServer>) LoopwireCompletionEchoServer::new),
                 Arguments.of("jdk-blocking", (Function<EchoOptions, EchoServer>) JdkBlockingEchoServer::new),
                 Arguments.of("netty-nio", (Function<EchoOptions, EchoServer>) NettyNioEchoServer::new),
                 Arguments.of("netty-epoll", (Function<EchoOptions, EchoServer>) NettyEpollEchoServer::new),

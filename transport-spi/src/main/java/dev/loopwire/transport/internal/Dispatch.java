@@ -353,9 +353,12 @@ final class Dispatch<T> {
     private static Candidate candidate(String className, Source source, String origin,
             Collection<Class<? extends Capability>> requires, int priority, Verdict verdict, String reason,
             Throwable failure) {
-        String simple = className.substring(className.lastIndexOf('.') + 1);
+        // A lambda's hidden class is named like "a.b.Owner$$Lambda$14/0x0000...": show "Owner lambda".
+        int lambda = className.indexOf("$$Lambda");
+        String shown = lambda < 0 ? className : className.substring(0, lambda) + " lambda";
+        String simple = shown.substring(shown.lastIndexOf('.') + 1);
         simple = simple.substring(simple.lastIndexOf('$') + 1);
-        return new Candidate(simple, className, source, origin, List.copyOf(requires), priority, verdict, reason,
+        return new Candidate(simple, shown, source, origin, List.copyOf(requires), priority, verdict, reason,
                 Optional.ofNullable(failure));
     }
 
