@@ -69,6 +69,14 @@ abstract class BaseEndpoint implements DatagramEndpoint {
     abstract boolean sendNow(ByteBuffer data, InetSocketAddress target);
 
     /**
+     * Refuses, with a typed exception, a payload this kind of socket cannot send; any thread.
+     *
+     * @implSpec The default accepts everything the shared checks let through.
+     */
+    void checkSendable(int length) {
+    }
+
+    /**
      * The queue is not empty and the loop is not draining it now: arrange for {@link #flush()}
      * to run when the socket can take more (at once, if it refused nothing).
      */
@@ -146,6 +154,7 @@ abstract class BaseEndpoint implements DatagramEndpoint {
         UdpChecks.sameFamily(local, to);
         int length = data.remaining();
         UdpChecks.size(length, to, options);
+        checkSendable(length);
         if (loop.inLoop()) {
             if (queue.isEmpty() && sendNow(data, to)) {
                 return true;

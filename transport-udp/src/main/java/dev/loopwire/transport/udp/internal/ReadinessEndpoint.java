@@ -47,6 +47,19 @@ final class ReadinessEndpoint extends BaseEndpoint {
         opened();
     }
 
+    /**
+     * A connected {@code DatagramChannel} cannot send a zero-length datagram: {@code write} and
+     * {@code send} both return 0 and send nothing. Refused loudly rather than lost quietly.
+     */
+    @Override
+    void checkSendable(int length) {
+        if (length == 0 && remoteAddress() != null) {
+            throw new IllegalArgumentException("Cannot send a zero-length datagram on connected endpoint " + this
+                    + ": the JDK's DatagramChannel sends nothing for an empty buffer once connected;"
+                    + " send it from an unconnected endpoint, or use a loop with CompletionPort");
+        }
+    }
+
     @Override
     boolean sendNow(ByteBuffer data, InetSocketAddress to) {
         try {
