@@ -8,6 +8,7 @@
 module dev.loopwire.reliability {
     requires dev.loopwire.transport.udp;
     requires static com.google.auto.service; // Only needed at compile time, for @AutoService.
+    requires java.management; // The load test reads heap use through MemoryMXBean.
 
     exports dev.loopwire.reliability.probe;
 
