@@ -6,6 +6,7 @@ import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsInAnyOrder;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.matchesRegex;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -22,6 +23,7 @@ class ModulePathTest {
         assertThat(r.output(), r.exitCode(), is(0));
         assertThat(r.output(), r.lines(), containsInAnyOrder(
                 "provider ReadinessUdpProvider key=dev.loopwire.transport.udp.bind module=dev.loopwire.transport.udp available",
+                "provider CompletionUdpProvider key=dev.loopwire.transport.udp.bind module=dev.loopwire.transport.udp available",
                 "provider RogueUdpProvider key=dev.loopwire.transport.udp.bind module=com.example.rogue available",
                 "provider ReadinessHeartbeatProvider key=com.example.heartbeat.open module=com.example.heartbeat available",
                 "provider CompletionHeartbeatProvider key=com.example.heartbeat.open module=com.example.heartbeat available"));
@@ -34,10 +36,11 @@ class ModulePathTest {
                 "explain", "dev.loopwire.transport.udp.Udp", "BIND", "selector");
 
         assertThat(udp.output(), udp.lines(), is(List.of("udp ok via ReadinessUdpProvider: hello")));
-        assertThat(explain.output(), explain.lines(), hasItem(
-                "  2  passed over  RogueUdpProvider      provider  FdReadiness  1000  foreign: com.example.rogue does"
+        // Columns are padded to the longest entry: match the row's cells, not its spacing.
+        assertThat(explain.output(), explain.lines(), hasItem(matchesRegex(
+                "  2  passed over  RogueUdpProvider +provider +FdReadiness +1000 +\\Qforeign: com.example.rogue does"
                         + " not own 'dev.loopwire.transport.udp.bind' (owner: dev.loopwire.transport.udp); allow it with"
-                        + " -Dloopwire.allow=" + ROGUE));
+                        + " -Dloopwire.allow=" + ROGUE + "\\E")));
         assertThat(explain.output(), explain.lines(), hasItem("chosen=ReadinessUdpProvider source=provider"));
     }
 
@@ -56,11 +59,14 @@ class ModulePathTest {
         ChildJvm.Result udp = probeOnModulePath(jars(n -> true), List.of(), "udp", "simulated");
 
         assertThat(explain.output(), explain.lines(), hasItem("chosen=SimUdpBinder source=loop"));
-        assertThat(explain.output(), explain.lines().get(2), is(
-                "  1  chosen       SimUdpBinder          loop                none         0     the loop's own implementation"));
-        // The readiness provider would fit (through the selector-thread adapter): the loop still wins.
-        assertThat(explain.output(), explain.lines().get(3), is("  2  fits         ReadinessUdpProvider  provider + adapter"
-                + "  FdReadiness  0     through SelectorThreadAdapter for FdReadiness"));
+        assertThat(explain.output(), explain.lines().get(2), matchesRegex(
+                "  1  chosen +SimUdpBinder +loop +none +0 +the loop's own implementation"));
+        // Both UDP providers would fit (the completion one directly, the readiness one through the
+        // selector-thread adapter): the loop's own implementation still wins.
+        assertThat(explain.output(), explain.lines().get(3), matchesRegex(
+                "  2  fits +CompletionUdpProvider +provider +CompletionPort +0 +offers every required capability"));
+        assertThat(explain.output(), explain.lines().get(4), matchesRegex("  3  fits +ReadinessUdpProvider"
+                + " +provider \\+ adapter +FdReadiness +0 +through SelectorThreadAdapter for FdReadiness"));
         assertThat(udp.output(), udp.lines(), is(List.of("udp ok via SimUdpBinder: hello")));
     }
 }
