@@ -40,10 +40,15 @@ public class LoopwireEchoServer implements EchoServer {
     @Override
     public InetSocketAddress start() throws IOException {
         loop = EventLoops.open(loopName);
-        UdpOptions udp = UdpOptions.builder()
+        UdpOptions.Builder udpOptions = UdpOptions.builder()
                 .receiveBufferSize(options.socketBuffer())
-                .sendBufferSize(options.socketBuffer())
-                .build();
+                .sendBufferSize(options.socketBuffer());
+        // A knob for experiments: datagrams read per readiness event (selector loop only).
+        Integer reads = Integer.getInteger("loopwire.bench.readsPerEvent");
+        if (reads != null) {
+            udpOptions.readsPerEvent(reads);
+        }
+        UdpOptions udp = udpOptions.build();
         DatagramHandler echo = new DatagramHandler() {
             private DatagramEndpoint self;
 
