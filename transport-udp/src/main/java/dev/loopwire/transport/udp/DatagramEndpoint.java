@@ -50,6 +50,9 @@ public interface DatagramEndpoint {
      * @throws InvalidAddressException if the target is unresolved, of another kind, port 0, in a
      *     family this socket cannot reach, or not the connected peer
      * @throws EndpointClosedException if the endpoint is closed or closing
+     * @throws IllegalArgumentException if the payload is empty and this endpoint cannot send an
+     *     empty datagram (a connected endpoint on a readiness loop: the JDK's connected
+     *     {@code DatagramChannel} sends nothing for an empty buffer)
      */
     boolean send(ByteBuffer data, SocketAddress target);
 
