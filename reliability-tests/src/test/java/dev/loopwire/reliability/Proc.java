@@ -1,0 +1,86 @@
+package dev.loopwire.reliability;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * What Linux reports about this process and the kernel's UDP counters: open file descriptors,
+ * resident memory, and the {@code Udp:} line of {@code /proc/net/snmp} (system-wide for this
+ * network namespace, so other processes' drops count too: it is an upper bound for ours).
+ */
+final class Proc {
+
+    private Proc() {
+    }
+
+    /** Entries in {@code /proc/self/fd}. */
+    static long openFds() {
+        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+            return fds.count();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** {@code VmRSS} in bytes. */
+    static long rss() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+                }
+            }
+            throw new IllegalStateException("no VmRSS in /proc/self/status");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Used heap after a full GC, in bytes. */
+    static long usedHeapAfterGc() {
+        Runtime rt = Runtime.getRuntime();
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+        }
+        return rt.totalMemory() - rt.freeMemory();
+    }
+
+    /** The kernel's UDP drop counters at one moment. */
+    record UdpDrops(long inErrors, long rcvbufErrors, long sndbufErrors) {
+
+        static UdpDrops now() {
+            try {
+                List<String> lines = Files.readAllLines(Path.of("/proc/net/snmp")).stream()
+                        .filter(l -> l.startsWith("Udp:")).toList();
+                List<String> names = List.of(lines.get(0).trim().split("\\s+"));
+                String[] values = lines.get(1).trim().split("\\s+");
+                return new UdpDrops(value(names, values, "InErrors"), value(names, values, "RcvbufErrors"),
+                        value(names, values, "SndbufErrors"));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        private static long value(List<String> names, String[] values, String name) {
+            return Long.parseLong(values[names.indexOf(name)]);
+        }
+
+        /** The counters' growth since {@code earlier}. */
+        UdpDrops since(UdpDrops earlier) {
+            return new UdpDrops(inErrors - earlier.inErrors, rcvbufErrors - earlier.rcvbufErrors,
+                    sndbufErrors - earlier.sndbufErrors);
+        }
+
+        /**
+         * Datagrams the kernel says it dropped. A receive-buffer overflow counts in both
+         * {@code RcvbufErrors} and {@code InErrors}, so {@code InErrors} already includes it.
+         */
+        long dropped() {
+            return inErrors + sndbufErrors;
+        }
+    }
+}
