@@ -26,6 +26,39 @@ final class Proc {
         }
     }
 
+    /**
+     * Waits up to 3 seconds for the count of open file descriptors to come back to
+     * {@code baseline}, for resources released by another thread shortly after the call that
+     * asked for it returned (the selector-thread adapter checks once a second whether its loop
+     * closed). Returns the last count; the caller asserts it.
+     */
+    static long awaitFds(long baseline) throws InterruptedException {
+        long deadline = System.nanoTime() + 3_000_000_000L;
+        long n = openFds();
+        while (n != baseline && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+            n = openFds();
+        }
+        return n;
+    }
+
+    /**
+     * A baseline count of open file descriptors: the same value read twice 50 ms apart (at most
+     * 2 seconds of trying), so that a socket another thread is still releasing is not counted.
+     */
+    static long stableFds() throws InterruptedException {
+        long deadline = System.nanoTime() + 2_000_000_000L;
+        long previous = openFds();
+        while (true) {
+            Thread.sleep(50);
+            long n = openFds();
+            if (n == previous || System.nanoTime() > deadline) {
+                return n;
+            }
+            previous = n;
+        }
+    }
+
     /** {@code VmRSS} in bytes. */
     static long rss() {
         try {
