@@ -140,6 +140,15 @@ public final class SelectorReadiness implements FdReadiness {
             if (key.isValid()) {
                 key.cancel();
                 registered--;
+                // Deregister now: the JDK defers closing a channel that is still registered with
+                // a selector until that selector's next select, so without this a close() right
+                // after cancel() would keep the socket (and its port) until the next turn. Ready
+                // keys this finds are handled on the next turn, as in register().
+                try {
+                    selector.selectNow();
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
             }
         }
 
