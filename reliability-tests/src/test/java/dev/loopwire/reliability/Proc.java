@@ -59,6 +59,21 @@ final class Proc {
         }
     }
 
+    /**
+     * {@link #stableFds()} for a test that has no loop open: first waits (at most 3 seconds) for
+     * the helper threads of the selector-thread adapter to end, which outlive their loop by up to
+     * a second and hold a selector meanwhile (loops closed by earlier tests).
+     */
+    static long baselineFds() throws InterruptedException {
+        long deadline = System.nanoTime() + 3_000_000_000L;
+        while (Thread.getAllStackTraces().keySet().stream()
+                .anyMatch(t -> t.getName().startsWith("loopwire-") && t.getName().endsWith("-readiness"))
+                && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        return stableFds();
+    }
+
     /** {@code VmRSS} in bytes. */
     static long rss() {
         try {
