@@ -1,10 +1,14 @@
 package dev.loopwire.reliability;
 
+import dev.loopwire.loop.EventLoop;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -60,14 +64,17 @@ final class Proc {
     }
 
     /**
-     * {@link #stableFds()} for a test that has no loop open: first waits (at most 3 seconds) for
-     * the helper threads of the selector-thread adapter to end, which outlive their loop by up to
-     * a second and hold a selector meanwhile (loops closed by earlier tests).
+     * {@link #stableFds()} after waiting (at most 3 seconds) for the helper threads of the
+     * selector-thread adapter that belong to loops other than {@code open} to end: they outlive
+     * their loop by up to a second (the adapter checks once a second whether its loop closed) and
+     * hold a selector meanwhile, so a loop closed by an earlier test would inflate the baseline.
      */
-    static long baselineFds() throws InterruptedException {
+    static long baselineFds(EventLoop... open) throws InterruptedException {
+        Set<String> mine = Arrays.stream(open).map(l -> "loopwire-" + l.name() + "-readiness").collect(Collectors.toSet());
         long deadline = System.nanoTime() + 3_000_000_000L;
         while (Thread.getAllStackTraces().keySet().stream()
-                .anyMatch(t -> t.getName().startsWith("loopwire-") && t.getName().endsWith("-readiness"))
+                .map(Thread::getName)
+                .anyMatch(n -> n.startsWith("loopwire-") && n.endsWith("-readiness") && !mine.contains(n))
                 && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }

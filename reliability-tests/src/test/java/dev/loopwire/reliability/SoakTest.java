@@ -46,7 +46,7 @@ class SoakTest {
             Recorder peer = new Recorder();
             DatagramEndpoint target = await(Udp.bind(ANY, peer, loop));
             cycle(loop, target, 0); // warm-up: anything created once per loop exists from here on
-            long fds = Proc.stableFds();
+            long fds = Proc.baselineFds(loop);
             long start = System.nanoTime();
             for (int i = 1; i <= cycles; i++) {
                 cycle(loop, target, i);
@@ -147,7 +147,7 @@ class SoakTest {
     void anEndpointClosesItselfFromItsOwnCallbacks(String kind) throws Exception {
         try (EventLoop loop = Loops.open(kind)) {
             await(Udp.bind(ANY, new Recorder(), loop).thenCompose(DatagramEndpoint::close));
-            long fds = Proc.stableFds();
+            long fds = Proc.baselineFds(loop);
             CompletableFuture<Void> closedFromCallback = new CompletableFuture<>();
             Recorder closer = new Recorder() {
                 @Override
