@@ -30,6 +30,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * (empty, read-only, heap buffers) works; {@code send} copies, so later changes to the caller's
  * buffer never reach the wire; an interrupt of the loop thread does not stop the loop.
  */
+@SuppressWarnings("try") // Pair.close() may be interrupted: in a test that is a failure like any other.
 class BadInputTest {
 
     private static final InetSocketAddress V4 = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
