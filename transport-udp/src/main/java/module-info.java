@@ -17,5 +17,6 @@ module dev.loopwire.transport.udp {
     exports dev.loopwire.transport.udp;
 
     provides dev.loopwire.transport.spi.TransportProvider
-            with dev.loopwire.transport.udp.internal.ReadinessUdpProvider;
+            with dev.loopwire.transport.udp.internal.ReadinessUdpProvider,
+                 dev.loopwire.transport.udp.internal.CompletionUdpProvider;
 }

@@ -52,6 +52,24 @@ public interface CompletionPort extends Capability {
          */
         void received(ByteBuffer data, InetSocketAddress sender);
 
+        /**
+         * A datagram larger than the {@code maxDatagramSize} given to
+         * {@link Datagram#startReceiving} arrived and was dropped. The socket goes on receiving.
+         *
+         * @implSpec The default reports {@link #failed} with an {@link IOException} naming the
+         *     length, the sender and the limit. Transports that report oversized datagrams in a
+         *     type of their own override it instead of parsing that message.
+         * @param length the datagram's length as the operating system reported it (at least
+         *     {@code maxDatagramSize + 1}; the full length where the system tells it)
+         * @param maxDatagramSize the limit given to {@link Datagram#startReceiving}
+         * @param sender who sent it
+         */
+        default void oversized(int length, int maxDatagramSize, InetSocketAddress sender) {
+            failed(new IOException("Dropped a datagram of " + length + " bytes from '" + sender
+                    + "': larger than the maxDatagramSize " + maxDatagramSize
+                    + " given to startReceiving; receive with a larger size"));
+        }
+
         /** Send slots came free after {@link Datagram#send} returned {@code false}. */
         void writable();
 
@@ -111,7 +129,8 @@ public interface CompletionPort extends Capability {
         /**
          * Keeps receive operations submitted until the socket closes. Each datagram is
          * reported through {@link DatagramListener#received}; a datagram larger than
-         * {@code maxDatagramSize} is truncated by the operating system and reported as failed.
+         * {@code maxDatagramSize} is truncated by the operating system, dropped, and reported
+         * through {@link DatagramListener#oversized}.
          * Calling it twice is a no-op.
          *
          * @param maxDatagramSize the largest payload to receive, 1 to 65,535

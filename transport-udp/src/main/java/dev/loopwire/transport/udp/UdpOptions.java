@@ -137,7 +137,8 @@ public final class UdpOptions {
 
     /**
      * The most datagrams read per readiness event before other channels get their turn;
-     * default 16.
+     * default 16. Readiness loops only: on a completion loop the port keeps receives submitted
+     * and hands over each datagram as it completes.
      */
     public int readsPerEvent() {
         return readsPerEvent;

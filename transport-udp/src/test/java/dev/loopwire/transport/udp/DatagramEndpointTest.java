@@ -61,6 +61,34 @@ class DatagramEndpointTest {
         echoRoundTrip(loops, V6);
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource(LOOPS)
+    void aDualStackSocketOnTheIpv6WildcardReachesAnIpv4Peer(Supplier<EventLoop> loops) throws Exception {
+        boolean dualStack;
+        try (var probe = java.nio.channels.DatagramChannel.open()) {
+            probe.bind(new InetSocketAddress("::", 0));
+            dualStack = true;
+        } catch (Exception e) {
+            dualStack = false;
+        }
+        assumeTrue(dualStack, "'::' cannot be bound on this machine (IPv6 disabled)");
+        try (EventLoop loop = loops.get()) {
+            Recorder v4 = new Recorder();
+            DatagramEndpoint v4Endpoint = await(Udp.bind(V4, v4, loop));
+            Recorder dual = new Recorder();
+            DatagramEndpoint dualEndpoint = await(Udp.bind(new InetSocketAddress("::", 0), dual, loop));
+            assertThat(dualEndpoint.send(Recorder.text("to v4"), v4Endpoint.localAddress()), is(true));
+            Recorder.Received r = v4.datagrams.poll(10, SECONDS);
+            assertThat(r, is(notNullValue()));
+            assertThat(r.text(), is("to v4"));
+            assertThat(r.sender().getPort(), is(dualEndpoint.localAddress().getPort()));
+            v4Endpoint.send(Recorder.text("back"), r.sender());
+            assertThat(dual.next(), is("back"));
+            await(dualEndpoint.close());
+            await(v4Endpoint.close());
+        }
+    }
+
     private void echoRoundTrip(Supplier<EventLoop> loops, InetSocketAddress address) throws Exception {
         try (EventLoop loop = loops.get()) {
             DatagramEndpoint echo = await(Udp.bind(address, new EchoHandler(), loop));
@@ -238,6 +266,48 @@ class DatagramEndpointTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource(LOOPS)
+    void closeRightAfterABurstOfSendsInTheSameLoopTurnSendsThemAllInOrder(Supplier<EventLoop> loops)
+            throws Exception {
+        int count = 50;
+        try (EventLoop loop = loops.get();
+                java.nio.channels.DatagramChannel peer = java.nio.channels.DatagramChannel.open()) {
+            // On a completion loop the sends and the socket's close are submitted together: the
+            // close must not cancel sends the endpoint has accepted. (On loopback the kernel
+            // frees the sender's buffer at once, so sends never wait for room here.)
+            peer.setOption(java.net.StandardSocketOptions.SO_RCVBUF, 1 << 20);
+            peer.bind(V4);
+            InetSocketAddress target = (InetSocketAddress) peer.getLocalAddress();
+            Recorder client = new Recorder();
+            DatagramEndpoint endpoint = await(Udp.bind(V4, client, loop));
+            CompletableFuture<CompletionStage<Void>> closing = new CompletableFuture<>();
+            loop.execute(() -> {
+                ByteBuffer payload = ByteBuffer.allocate(1000);
+                for (int i = 0; i < count; i++) {
+                    payload.clear().putInt(0, i);
+                    if (!endpoint.send(payload, target)) {
+                        closing.completeExceptionally(new AssertionError("refused datagram " + i));
+                        return;
+                    }
+                }
+                closing.complete(endpoint.close());
+            });
+            CompletionStage<Void> closed = closing.get(10, SECONDS);
+            ByteBuffer in = ByteBuffer.allocate(2000);
+            for (int i = 0; i < count; i++) {
+                int n = i;
+                assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
+                    peer.receive(in.clear());
+                    assertThat(in.flip().getInt(), is(n));
+                });
+            }
+            await(closed);
+            assertThat(await(client.closed), is(true));
+            assertThat(client.errors.isEmpty(), is(true));
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource(LOOPS)
     void fullSendQueueRefusesWithoutTouchingTheBufferAndReportsWritability(Supplier<EventLoop> loops)
             throws Exception {
         try (EventLoop loop = loops.get()) {
@@ -275,6 +345,28 @@ class DatagramEndpointTest {
             assertThat(server.next(), is("refused"));
             await(endpoint.close());
             await(serverEndpoint.close());
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource(LOOPS)
+    void anIncomingDatagramOverTheMaximumIsReportedAndReceivingGoesOn(Supplier<EventLoop> loops) throws Exception {
+        try (EventLoop loop = loops.get()) {
+            Recorder receiver = new Recorder();
+            DatagramEndpoint small = await(Udp.bind(V4, receiver, UdpOptions.builder().maxDatagramSize(100).build(),
+                    loop));
+            DatagramEndpoint sender = await(Udp.bind(V4, new Recorder(), loop));
+            for (int size : new int[] {101, 5000}) {
+                sender.send(ByteBuffer.allocate(size), small.localAddress());
+                Throwable error = receiver.errors.poll(10, SECONDS);
+                assertThat(String.valueOf(error), error instanceof DatagramTooLargeException, is(true));
+                assertThat(error.getMessage(), is("Dropped a datagram from '" + UdpTestText.format(sender.localAddress())
+                        + "' larger than the maximum of 100 bytes; raise UdpOptions.maxDatagramSize to receive it"));
+            }
+            sender.send(Recorder.text("fits"), small.localAddress());
+            assertThat(receiver.next(), is("fits"));
+            await(sender.close());
+            await(small.close());
         }
     }
 

@@ -8,7 +8,8 @@ import org.junit.jupiter.api.Named;
 
 /**
  * The loops every endpoint contract test runs on. To run the suite on another loop, add one
- * line here, e.g. {@code Named.of("completion", () -> EventLoops.open("io_uring"))}.
+ * line here. The completion loop skips (or, with {@code -Dloopwire.require=io_uring}, fails) where
+ * io_uring is unavailable; see {@link RequireIoUring}.
  *
  * <p>Loops are opened by name through {@link EventLoops}, not by class: the loop modules are
  * test dependencies on the module path, which this module does not read.
@@ -20,6 +21,7 @@ final class LoopFactories {
 
     static Stream<Named<Supplier<EventLoop>>> all() {
         return Stream.of(
-                Named.of("selector", () -> EventLoops.open("selector")));
+                Named.of("selector", () -> EventLoops.open("selector")),
+                Named.of("completion", RequireIoUring::open));
     }
 }

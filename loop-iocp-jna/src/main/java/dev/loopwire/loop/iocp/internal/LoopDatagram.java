@@ -267,6 +267,15 @@ public final class LoopDatagram implements CompletionPort.Datagram {
         }
 
         @Override
+        public void oversized(int length, int maxDatagramSize, InetSocketAddress sender) {
+            try {
+                delegate.oversized(length, maxDatagramSize, sender);
+            } catch (Throwable t) {
+                loop.handle(t);
+            }
+        }
+
+        @Override
         public void writable() {
             try {
                 delegate.writable();

@@ -8,11 +8,9 @@ import dev.loopwire.transport.udp.UdpBinder;
 import dev.loopwire.transport.udp.UdpOptions;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.StandardSocketOptions;
 import java.nio.channels.DatagramChannel;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.RejectedExecutionException;
 
 /**
  * Opens {@link ReadinessEndpoint}s on one loop that offers {@link FdReadiness}.
@@ -32,18 +30,7 @@ final class ReadinessUdpBinder implements UdpBinder {
     @Override
     public CompletionStage<DatagramEndpoint> open(InetSocketAddress local, InetSocketAddress remote,
             DatagramHandler handler, UdpOptions options) {
-        CompletableFuture<DatagramEndpoint> result = new CompletableFuture<>();
-        Runnable task = () -> openOnLoop(local, remote, handler, options, result);
-        if (loop.inLoop()) {
-            task.run();
-        } else {
-            try {
-                loop.execute(task);
-            } catch (RejectedExecutionException e) {
-                result.completeExceptionally(e);
-            }
-        }
-        return result;
+        return SocketSetup.onLoop(loop, result -> openOnLoop(local, remote, handler, options, result));
     }
 
     private void openOnLoop(InetSocketAddress local, InetSocketAddress remote, DatagramHandler handler,
@@ -51,7 +38,7 @@ final class ReadinessUdpBinder implements UdpBinder {
         DatagramChannel channel = null;
         try {
             channel = DatagramChannel.open(UdpChecks.family(local));
-            configure(channel, options);
+            SocketSetup.configure(channel::setOption, channel.supportedOptions(), options);
             channel.bind(local);
             if (remote != null) {
                 channel.connect(remote);
@@ -71,33 +58,6 @@ final class ReadinessUdpBinder implements UdpBinder {
             }
             result.completeExceptionally(e);
         }
-    }
-
-    private static void configure(DatagramChannel channel, UdpOptions options) throws IOException {
-        if (options.reuseAddress()) {
-            channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-        }
-        if (options.reusePort()) {
-            if (!channel.supportedOptions().contains(StandardSocketOptions.SO_REUSEPORT)) {
-                throw new UnsupportedOperationException("SO_REUSEPORT is not supported on this system;"
-                        + " set UdpOptions.reusePort(false)");
-            }
-            channel.setOption(StandardSocketOptions.SO_REUSEPORT, true);
-        }
-        if (options.receiveBufferSize() > 0) {
-            channel.setOption(StandardSocketOptions.SO_RCVBUF, options.receiveBufferSize());
-        }
-        if (options.sendBufferSize() > 0) {
-            channel.setOption(StandardSocketOptions.SO_SNDBUF, options.sendBufferSize());
-        }
-        if (options.broadcast()) {
-            channel.setOption(StandardSocketOptions.SO_BROADCAST, true);
-        }
-        if (options.multicastInterface() != null) {
-            channel.setOption(StandardSocketOptions.IP_MULTICAST_IF, options.multicastInterface());
-        }
-        channel.setOption(StandardSocketOptions.IP_MULTICAST_TTL, options.multicastTtl());
-        channel.setOption(StandardSocketOptions.IP_MULTICAST_LOOP, options.multicastLoopback());
     }
 
     @Override

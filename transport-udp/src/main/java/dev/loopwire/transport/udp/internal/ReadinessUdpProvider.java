@@ -32,10 +32,7 @@ public final class ReadinessUdpProvider implements TransportProvider<UdpBinder> 
 
     @Override
     public UdpBinder create(EventLoop loop) {
-        FdReadiness readiness = loop.capability(FdReadiness.class).orElseThrow(() -> new IllegalArgumentException(
-                "Loop '" + loop.name() + "' does not offer FdReadiness; " + getClass().getName()
-                        + " needs it. Resolve UDP with Transports.resolve(loop, Udp.BIND) instead"));
         // Through the selector-thread adapter, loop is a view: endpoints report the loop itself.
-        return new ReadinessUdpBinder(CapabilityAdapter.baseLoop(loop), readiness);
+        return new ReadinessUdpBinder(CapabilityAdapter.baseLoop(loop), SocketSetup.capability(loop, FdReadiness.class, this));
     }
 }

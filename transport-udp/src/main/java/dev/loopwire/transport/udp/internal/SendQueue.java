@@ -89,6 +89,17 @@ final class SendQueue {
         unreserve(head.data().limit());
     }
 
+    /** Drops every queued datagram (the socket is gone); returns how many there were. */
+    synchronized int clear() {
+        int dropped = 0;
+        Item item;
+        while ((item = items.poll()) != null) {
+            unreserve(item.data().limit());
+            dropped++;
+        }
+        return dropped;
+    }
+
     /** Whether nothing is reserved or queued. */
     synchronized boolean isEmpty() {
         return datagrams == 0;

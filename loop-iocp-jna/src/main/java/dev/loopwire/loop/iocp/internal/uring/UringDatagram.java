@@ -165,8 +165,7 @@ final class UringDatagram implements BackendSocket {
 
     void truncated(int length, InetSocketAddress sender, int max) {
         if (state == State.OPEN) {
-            listener.failed(new IOException("Dropped a datagram of " + length + " bytes from '" + sender
-                    + "': larger than the maxDatagramSize " + max + " given to startReceiving; receive with a larger size"));
+            listener.oversized(length, max, sender);
         }
     }
 

@@ -6,20 +6,36 @@ import static org.hamcrest.Matchers.is;
 
 import dev.loopwire.loop.EventLoop;
 import dev.loopwire.loop.EventLoops;
+import dev.loopwire.transport.spi.TransportProvider;
 import dev.loopwire.transport.udp.DatagramEndpoint;
+import dev.loopwire.transport.udp.RequireIoUring;
+import dev.loopwire.transport.udp.UdpBinder;
 import dev.loopwire.transport.udp.UdpOptions;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CountDownLatch;
-import org.junit.jupiter.api.Test;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
-/** What is particular to the readiness endpoint: its state in toString(). */
-class ReadinessEndpointTest {
+/** Both endpoints show their addresses, queue and state the same way in toString(). */
+class EndpointToStringTest {
 
-    @Test
-    void toStringShowsAddressesQueueAndState() throws Exception {
-        try (EventLoop loop = EventLoops.open("selector")) {
-            var binder = new ReadinessUdpProvider().create(loop);
+    static Stream<Arguments> providers() {
+        return Stream.of(
+                Arguments.of("readiness", (Supplier<EventLoop>) () -> EventLoops.open("selector"),
+                        new ReadinessUdpProvider()),
+                Arguments.of("completion", (Supplier<EventLoop>) RequireIoUring::open, new CompletionUdpProvider()));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("providers")
+    void toStringShowsAddressesQueueAndState(String name, Supplier<EventLoop> loops,
+            TransportProvider<UdpBinder> provider) throws Exception {
+        try (EventLoop loop = loops.get()) {
+            UdpBinder binder = provider.create(loop);
             InetSocketAddress v4 = new InetSocketAddress("127.0.0.1", 0);
             DatagramEndpoint target = binder.open(v4, null, (d, s) -> { }, UdpOptions.defaults())
                     .toCompletableFuture().get(10, SECONDS);
