@@ -192,8 +192,7 @@ abstract class BaseEndpoint implements DatagramEndpoint {
                 loop.execute(flushTask);
             } catch (RejectedExecutionException e) {
                 if (queue.takeBack(item)) {
-                    throw new EndpointClosedException("Endpoint " + this + " cannot send: its loop '" + loop.name()
-                            + "' is closed; open a new endpoint on a running loop");
+                    throw closedException();
                 }
             }
         }
@@ -377,7 +376,12 @@ abstract class BaseEndpoint implements DatagramEndpoint {
         return closeFuture.minimalCompletionStage();
     }
 
+    /** Names the loop when the loop is why: the remedy differs (a running loop, not just a new endpoint). */
     private EndpointClosedException closedException() {
+        if (loop.isClosed()) {
+            return new EndpointClosedException("Endpoint " + this + " cannot send: its loop '" + loop.name()
+                    + "' is closed; open a new endpoint on a running loop");
+        }
         return UdpChecks.closed(this);
     }
 
