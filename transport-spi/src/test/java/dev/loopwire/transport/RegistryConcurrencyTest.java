@@ -129,6 +129,12 @@ class RegistryConcurrencyTest {
                 assertThat(registry.explain(loop(p), key(p)).chosen().isPresent(), is(true));
             }
         }
+        // A reader that ran out of reads before the writer finished must not take its final reading
+        // yet: under load that happened once, and the "final" answer was an older registration.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!writerDone.get() && System.nanoTime() < deadline) {
+            Thread.yield();
+        }
         int[] seen = new int[started.length()];
         for (int p = 0; p < seen.length; p++) {
             seen[p] = version(registry.resolve(loop(p), key(p)));
