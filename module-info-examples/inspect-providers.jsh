@@ -93,6 +93,7 @@ for (String k : Transports.providers().stream().flatMap(p -> p.keyName().stream(
 }
 
 loops.forEach(EventLoop::close);
-System.out.println("\n" + keys.size() + " keys, " + loops.size() + " loops, " + Transports.providers().size()
-        + " providers, " + Transports.adapters().size() + " adapters");
+String count(int n, String noun) { return n + " " + noun + (n == 1 ? "" : "s"); }
+System.out.println("\n" + count(keys.size(), "key") + ", " + count(loops.size(), "loop") + ", "
+        + count(Transports.providers().size(), "provider") + ", " + count(Transports.adapters().size(), "adapter"));
 /exit
