@@ -15,9 +15,18 @@ import java.nio.ByteBuffer;
  * endpoint in {@code onOpen}; one handler may serve several endpoints.
  *
  * <p><b>Concurrency.</b> Every method runs on the endpoint's loop thread, never concurrently.
- * An exception thrown by {@link #onOpen}, {@link #onDatagram} or {@link #onWritabilityChanged}
- * is passed to {@link #onError}; the endpoint keeps receiving. An exception thrown by
- * {@code onError} or {@code onClose} goes to the loop's exception handler.
+ * (One exception: {@link DatagramEndpoint#close()} called after the loop itself closed runs the
+ * endpoint's last {@code onError} and {@code onClose} on the caller's thread, since the loop
+ * thread runs nothing more.)
+ *
+ * <p><b>What a callback throws</b>, {@code Error}s such as {@code StackOverflowError} included:
+ * from {@link #onOpen}, it fails the stage returned by {@link Udp#bind}/{@link Udp#connect} with
+ * that throwable, and the endpoint is closed and its socket released before the stage
+ * completes ({@code onClose} is not called: the endpoint was never handed out). From
+ * {@link #onDatagram} or {@link #onWritabilityChanged}, it is passed to {@link #onError}; the
+ * endpoint keeps receiving and sending. From {@code onError} or {@code onClose}, it goes to the
+ * loop's exception handler (an {@code Error} wrapped in an unchecked exception naming the
+ * callback and the endpoint), and the loop goes on.
  */
 public interface DatagramHandler {
 

@@ -45,9 +45,13 @@ abstract class BaseEndpoint implements DatagramEndpoint {
     private final AtomicBoolean flushScheduled = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
+    // One stage for every close() call, as DatagramEndpoint#close promises.
+    private final CompletionStage<Void> closeStage = closeFuture.minimalCompletionStage();
     private final Runnable flushTask = this::scheduledFlush;
     private boolean notifiedWritable = true;
     private boolean released;
+    private Throwable openFailure;
+    private CompletableFuture<?> failedOpen;
 
     BaseEndpoint(EventLoop loop, DatagramHandler handler, UdpOptions options, InetSocketAddress local,
             InetSocketAddress remote) {
@@ -90,14 +94,34 @@ abstract class BaseEndpoint implements DatagramEndpoint {
 
     // ---- lifecycle hooks for subclasses
 
-    /** Calls {@code onOpen}; loop thread. */
-    final void opened() {
+    /**
+     * Calls {@code onOpen}; loop thread. Whatever it throws, {@code Error}s included, is
+     * returned (not thrown) so that the binder can release the socket and fail the bind with it.
+     *
+     * @return {@code null}, or what {@code onOpen} threw
+     */
+    final Throwable opened() {
         try {
             handler.onOpen(this);
-        } catch (RuntimeException | Error e) {
-            rethrowIfFatal(e);
-            error(e);
+            return null;
+        } catch (Throwable t) {
+            return t;
         }
+    }
+
+    /**
+     * {@code onOpen} threw {@code failure}: the endpoint closes (what {@code onOpen} queued is
+     * dropped, the user never held the endpoint), {@code onClose} is not called, and
+     * {@code result}, the bind's stage, fails with {@code failure} once the socket is released.
+     * The subclass closes its socket and calls {@link #socketClosed()}, at once or later.
+     */
+    final void openFailed(Throwable failure, CompletableFuture<?> result) {
+        closed.set(true);
+        released = true;
+        queue.clear();
+        openFailure = failure;
+        failedOpen = result;
+        closeSocket();
     }
 
     /**
@@ -106,6 +130,11 @@ abstract class BaseEndpoint implements DatagramEndpoint {
      * {@link DatagramEndpoint}), and what was still queued is reported as not sent.
      */
     final void socketClosed() {
+        if (openFailure != null) {
+            closeFuture.complete(null);
+            failedOpen.completeExceptionally(openFailure);
+            return;
+        }
         boolean requested = !closed.compareAndSet(false, true);
         released = true;
         int dropped = queue.clear();
@@ -120,6 +149,9 @@ abstract class BaseEndpoint implements DatagramEndpoint {
         }
         try {
             handler.onClose(this);
+        } catch (Throwable t) {
+            // onClose is the last word: what it throws goes to the loop's exception handler.
+            toLoop("onClose", t);
         } finally {
             closeFuture.complete(null);
         }
@@ -145,7 +177,7 @@ abstract class BaseEndpoint implements DatagramEndpoint {
     public final boolean send(ByteBuffer data, SocketAddress target) {
         Objects.requireNonNull(data, "data");
         InetSocketAddress to = UdpChecks.destination(target, "target");
-        if (closed.get()) {
+        if (isClosed()) {
             throw closedException();
         }
         if (remote != null && !remote.equals(to)) {
@@ -181,9 +213,11 @@ abstract class BaseEndpoint implements DatagramEndpoint {
             }
             return true;
         }
-        // A close may have slipped in after the check in send() and after the loop's last flush:
-        // take the datagram back if the loop has not, so that nothing accepted is then dropped.
-        if (closed.get() && queue.takeBack(item)) {
+        // A close (of the endpoint or of its loop) may have slipped in after the check in send()
+        // and after the loop's last flush: take the datagram back if the loop has not, so that
+        // nothing accepted is then dropped. The flush then lets a pending close finish.
+        if (isClosed() && queue.takeBack(item)) {
+            handOverFlush();
             throw closedException();
         }
         // One hand-over per batch: while a flush is scheduled, later senders only queue.
@@ -191,6 +225,9 @@ abstract class BaseEndpoint implements DatagramEndpoint {
             try {
                 loop.execute(flushTask);
             } catch (RejectedExecutionException e) {
+                // The loop is closed: no flush will come, so none may look scheduled (else later
+                // senders would only queue, and be lost). What stays queued, close() reports.
+                flushScheduled.set(false);
                 if (queue.takeBack(item)) {
                     throw closedException();
                 }
@@ -198,6 +235,17 @@ abstract class BaseEndpoint implements DatagramEndpoint {
         }
         data.position(data.limit());
         return true;
+    }
+
+    /** Schedules a flush from any thread, once while one is pending; a closed loop is ignored. */
+    private void handOverFlush() {
+        if (flushScheduled.compareAndSet(false, true)) {
+            try {
+                loop.execute(flushTask);
+            } catch (RejectedExecutionException e) {
+                flushScheduled.set(false);
+            }
+        }
     }
 
     /** Schedules a flush from the loop thread, once while one is pending. */
@@ -225,24 +273,44 @@ abstract class BaseEndpoint implements DatagramEndpoint {
         // At most one queue's worth per call, so that senders on other threads cannot keep the
         // loop sending forever; the rest goes on the next turn.
         int budget = options.sendQueueDatagrams();
-        while ((head = queue.peek()) != null) {
+        while (true) {
+            head = queue.peek();
+            if (head == null) {
+                drained();
+                notifyWritability();
+                // The writability callback (user code) may have let another sender in, just before a
+                // close(): send that too before closing, never close over an accepted datagram.
+                if (queue.peek() != null) {
+                    continue;
+                }
+                // Reserved but not yet added: that sender adds it (its flush follows) or takes it back.
+                if (closed.get() && !released && queue.isEmpty()) {
+                    released = true;
+                    closeSocket();
+                }
+                return;
+            }
             if (budget-- == 0) {
                 flushLater();
                 notifyWritability();
                 return;
             }
-            if (!sendNow(head.data(), head.target())) {
+            boolean sent;
+            try {
+                sent = sendNow(head.data(), head.target());
+            } catch (RuntimeException e) {
+                // This one datagram cannot be sent (the socket refused its arguments): drop and report
+                // it, never let it block the datagrams behind it.
+                queue.remove(head);
+                error(e);
+                continue;
+            }
+            if (!sent) {
                 flushLater();
                 notifyWritability();
                 return;
             }
             queue.remove(head);
-        }
-        drained();
-        notifyWritability();
-        if (closed.get() && !released) {
-            released = true;
-            closeSocket();
         }
     }
 
@@ -259,9 +327,8 @@ abstract class BaseEndpoint implements DatagramEndpoint {
         notifiedWritable = writable;
         try {
             handler.onWritabilityChanged(this, writable);
-        } catch (RuntimeException | Error e) {
-            rethrowIfFatal(e);
-            error(e);
+        } catch (Throwable t) {
+            error(t);
         }
     }
 
@@ -284,9 +351,8 @@ abstract class BaseEndpoint implements DatagramEndpoint {
         }
         try {
             handler.onDatagram(this, data, sender);
-        } catch (RuntimeException | Error e) {
-            rethrowIfFatal(e);
-            error(e);
+        } catch (Throwable t) {
+            error(t);
         }
     }
 
@@ -301,21 +367,26 @@ abstract class BaseEndpoint implements DatagramEndpoint {
     final void error(Throwable t) {
         try {
             handler.onError(this, t);
-        } catch (RuntimeException | Error e) {
-            rethrowIfFatal(e);
-            try {
-                loop.execute(() -> {
-                    throw e;
-                });
-            } catch (RejectedExecutionException closedLoop) {
-                LOG.log(System.Logger.Level.WARNING, "DatagramHandler.onError threw on " + this, e);
-            }
+        } catch (Throwable e) {
+            toLoop("onError", e);
         }
     }
 
-    private static void rethrowIfFatal(Throwable t) {
-        if (t instanceof VirtualMachineError e) {
-            throw e;
+    /**
+     * Passes what a handler callback threw to the loop's exception handler, as a task, so that
+     * the endpoint's own step (a flush, a close) finishes first. An {@code Error} travels wrapped
+     * in a {@link HandlerFailedException}: it was thrown by user code, not by the loop, and must
+     * not be taken for a fault of the loop thread. Logged when the loop is closed.
+     */
+    private void toLoop(String callback, Throwable e) {
+        RuntimeException report = e instanceof RuntimeException r ? r
+                : new HandlerFailedException("DatagramHandler." + callback + " threw " + e + " on endpoint " + this, e);
+        try {
+            loop.execute(() -> {
+                throw report;
+            });
+        } catch (RejectedExecutionException closedLoop) {
+            LOG.log(System.Logger.Level.WARNING, "DatagramHandler." + callback + " threw on " + this, e);
         }
     }
 
@@ -354,9 +425,10 @@ abstract class BaseEndpoint implements DatagramEndpoint {
         return loop;
     }
 
+    /** Closed by {@link #close()}, by its socket going away, or because its loop is closed. */
     @Override
     public final boolean isClosed() {
-        return closed.get();
+        return closed.get() || loop.isClosed();
     }
 
     @Override
@@ -368,12 +440,33 @@ abstract class BaseEndpoint implements DatagramEndpoint {
                 try {
                     loop.execute(this::flush);
                 } catch (RejectedExecutionException e) {
-                    // The loop is gone and has closed the socket with it; nothing is left to flush.
-                    closeFuture.complete(null);
+                    closedWithoutLoop();
                 }
             }
         }
-        return closeFuture.minimalCompletionStage();
+        return closeStage;
+    }
+
+    /**
+     * close() after the loop stopped taking tasks: the loop has closed (or is closing) the
+     * socket with it and runs nothing more for this endpoint, so the last reports run on the
+     * caller's thread: what is still queued goes to {@code onError}, then {@code onClose}.
+     */
+    private void closedWithoutLoop() {
+        released = true;
+        int dropped = queue.clear();
+        if (dropped > 0) {
+            error(new EndpointClosedException(dropped + " queued datagram(s) of endpoint " + this
+                    + " were not sent: loop '" + loop.name() + "' closed before they were; close endpoints before"
+                    + " their loop"));
+        }
+        try {
+            handler.onClose(this);
+        } catch (Throwable t) {
+            LOG.log(System.Logger.Level.WARNING, "DatagramHandler.onClose threw on " + this, t);
+        } finally {
+            closeFuture.complete(null);
+        }
     }
 
     /** Names the loop when the loop is why: the remedy differs (a running loop, not just a new endpoint). */
@@ -388,7 +481,7 @@ abstract class BaseEndpoint implements DatagramEndpoint {
     @Override
     public String toString() {
         return "udp[" + UdpChecks.format(local) + (remote != null ? " -> " + UdpChecks.format(remote) : "")
-                + " queued=" + queue.size() + (closed.get() ? " closed" : "") + "]";
+                + " queued=" + queue.size() + (isClosed() ? " closed" : "") + "]";
     }
 
     /** A multicast group joined on an interface. */

@@ -45,9 +45,14 @@ final class CompletionEndpoint extends BaseEndpoint {
         this.datagram = datagram;
     }
 
-    /** Opens, configures, binds, connects and starts an endpoint; loop thread. */
-    static CompletionEndpoint open(EventLoop loop, CompletionPort port, InetSocketAddress local,
-            InetSocketAddress remote, DatagramHandler handler, UdpOptions options) throws IOException {
+    /**
+     * Opens, configures, binds, connects and starts an endpoint, then completes {@code result}:
+     * with the endpoint, or, if onOpen threw, exceptionally with that once the port reported the
+     * socket closed (the fd is released by then); loop thread.
+     */
+    static void open(EventLoop loop, CompletionPort port, InetSocketAddress local, InetSocketAddress remote,
+            DatagramHandler handler, UdpOptions options, CompletableFuture<? super CompletionEndpoint> result)
+            throws IOException {
         Events events = new Events();
         CompletionPort.Datagram datagram = port.openDatagram(UdpChecks.family(local), events);
         try {
@@ -65,8 +70,12 @@ final class CompletionEndpoint extends BaseEndpoint {
         events.endpoint = endpoint;
         // The port drops and reports a datagram over this size; it never hands one over truncated.
         datagram.startReceiving(options.maxDatagramSize());
-        endpoint.opened();
-        return endpoint;
+        Throwable failure = endpoint.opened();
+        if (failure != null) {
+            endpoint.openFailed(failure, result);
+        } else {
+            result.complete(endpoint);
+        }
     }
 
     @Override

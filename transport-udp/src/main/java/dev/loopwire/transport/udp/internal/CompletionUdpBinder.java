@@ -30,7 +30,7 @@ final class CompletionUdpBinder implements UdpBinder {
             DatagramHandler handler, UdpOptions options) {
         return SocketSetup.onLoop(loop, result -> {
             try {
-                result.complete(CompletionEndpoint.open(loop, port, local, remote, handler, options));
+                CompletionEndpoint.open(loop, port, local, remote, handler, options, result);
             } catch (IOException | RuntimeException e) {
                 result.completeExceptionally(e);
             }

@@ -41,10 +41,19 @@ final class ReadinessEndpoint extends BaseEndpoint {
         this.receiveBuffer = ByteBuffer.allocateDirect(options.maxDatagramSize() + 1);
     }
 
-    /** Registers with the loop and calls onOpen; loop thread. */
-    void start(FdReadiness readiness) throws IOException {
+    /**
+     * Registers with the loop and calls onOpen, then completes {@code result}: with the endpoint,
+     * or, if onOpen threw, exceptionally with that once the channel is closed; loop thread.
+     */
+    void start(FdReadiness readiness, java.util.concurrent.CompletableFuture<? super ReadinessEndpoint> result)
+            throws IOException {
         registration = readiness.register(channel, SelectionKey.OP_READ, (r, ops) -> ready(ops));
-        opened();
+        Throwable failure = opened();
+        if (failure != null) {
+            openFailed(failure, result);
+        } else {
+            result.complete(this);
+        }
     }
 
     /**

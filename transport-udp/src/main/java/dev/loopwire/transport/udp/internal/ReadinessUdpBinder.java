@@ -46,8 +46,8 @@ final class ReadinessUdpBinder implements UdpBinder {
             channel.configureBlocking(false);
             ReadinessEndpoint endpoint = new ReadinessEndpoint(loop, channel, handler, options,
                     (InetSocketAddress) channel.getLocalAddress(), remote);
-            endpoint.start(readiness);
-            result.complete(endpoint);
+            // start completes result; if onOpen throws, the endpoint closes the channel itself.
+            endpoint.start(readiness, result);
         } catch (IOException | RuntimeException e) {
             if (channel != null) {
                 try {
