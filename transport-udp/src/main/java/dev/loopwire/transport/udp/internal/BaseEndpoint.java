@@ -6,9 +6,11 @@ import dev.loopwire.transport.udp.DatagramHandler;
 import dev.loopwire.transport.udp.DatagramTooLargeException;
 import dev.loopwire.transport.udp.EndpointClosedException;
 import dev.loopwire.transport.udp.UdpOptions;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
+import java.net.PortUnreachableException;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.util.Objects;
@@ -361,6 +363,23 @@ abstract class BaseEndpoint implements DatagramEndpoint {
         error(new DatagramTooLargeException("Dropped a datagram from '" + UdpChecks.format(sender)
                 + "' larger than the maximum of " + options.maxDatagramSize()
                 + " bytes; raise UdpOptions.maxDatagramSize to receive it"));
+    }
+
+    /**
+     * Reports an I/O error of the socket. An ICMP port unreachable is renamed after the peer it
+     * came from (the JDK gives it no message, the kernel's errno text names no address); the
+     * original is the cause.
+     */
+    final void ioError(IOException e) {
+        if (e instanceof PortUnreachableException && remote != null) {
+            PortUnreachableException named = new PortUnreachableException("Port unreachable: '"
+                    + UdpChecks.format(remote) + "' answered with ICMP port unreachable (nothing listens there)"
+                    + (e.getMessage() != null ? "; " + e.getMessage() : ""));
+            named.initCause(e);
+            error(named);
+            return;
+        }
+        error(e);
     }
 
     /** Reports to the handler; what onError itself throws goes to the loop's exception handler. */

@@ -197,7 +197,7 @@ final class CompletionEndpoint extends BaseEndpoint {
         @Override
         public void failed(IOException error) {
             if (endpoint != null) {
-                endpoint.error(error);
+                endpoint.ioError(error);
             }
         }
 

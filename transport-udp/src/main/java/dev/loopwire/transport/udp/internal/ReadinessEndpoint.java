@@ -76,7 +76,7 @@ final class ReadinessEndpoint extends BaseEndpoint {
             return sent > 0 || !data.hasRemaining();
         } catch (IOException e) {
             data.position(data.limit());
-            error(e);
+            ioError(e);
             return true;
         }
     }
@@ -113,7 +113,7 @@ final class ReadinessEndpoint extends BaseEndpoint {
                 sender = channel.receive(buffer);
             } catch (IOException e) {
                 // An ICMP error on a connected socket, for instance: reported, and the socket goes on.
-                error(e);
+                ioError(e);
                 return;
             }
             if (sender == null) {
