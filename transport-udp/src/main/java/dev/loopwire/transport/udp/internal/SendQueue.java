@@ -27,10 +27,11 @@ final class SendQueue {
     enum Reservation { ACCEPTED, ACCEPTED_NOW_FULL, REFUSED }
 
     private final Queue<Item> items = new ConcurrentLinkedQueue<>();
-    private final int maxBytes;
+    // Bytes in long: with sendQueueBytes near Integer.MAX_VALUE, bytes + length would wrap.
+    private final long maxBytes;
     private final int maxDatagrams;
     private final int maxDatagram;
-    private int bytes;
+    private long bytes;
     private int datagrams;
     private volatile boolean writable = true;
     // Set whenever the queue turns (or stays) unwritable, cleared by the loop when it reports it,
@@ -44,7 +45,7 @@ final class SendQueue {
     }
 
     synchronized Reservation reserve(int length) {
-        if (datagrams + 1 > maxDatagrams || bytes + length > maxBytes) {
+        if (datagrams >= maxDatagrams || bytes + length > maxBytes) {
             writable = false;
             wentUnwritable = true;
             return Reservation.REFUSED;
