@@ -114,6 +114,11 @@ final class UringDatagram implements BackendSocket {
         int sqe = backend.sqe();
         if (sqe < 0) {
             wantWritable = true;
+            if (sendsInFlight() == 0) {
+                // No send of ours is in flight, so no completion of ours would ever say writable():
+                // retry at the start of the next turn, once the kernel has taken the queue.
+                backend.armLater(this);
+            }
             return false;
         }
         SendSlot slot = freeSlots[--freeCount];
@@ -191,10 +196,20 @@ final class UringDatagram implements BackendSocket {
         }
     }
 
-    /** Called by the backend when an arm could not get an SQE earlier. */
+    /**
+     * Called by the backend at the start of a turn when an arm, or a send with no other send in
+     * flight, could not get an SQE earlier.
+     */
     void armAgain() {
-        if (state == State.OPEN && receiver != null) {
+        if (state != State.OPEN) {
+            return;
+        }
+        if (receiver != null) {
             receiver.rearm();
+        }
+        if (wantWritable && sendsInFlight() == 0) {
+            wantWritable = false;
+            listener.writable();
         }
     }
 
