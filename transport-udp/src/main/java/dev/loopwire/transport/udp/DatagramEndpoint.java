@@ -27,9 +27,12 @@ import java.util.concurrent.CompletionStage;
  * <p><b>Lifecycle.</b> An endpoint is open when {@link Udp#bind} completes. {@link #close()}
  * stops accepting sends at once ({@link EndpointClosedException}), then, on the loop thread,
  * writes every datagram still queued (failures go to {@code onError}), closes the socket, calls
- * {@link DatagramHandler#onClose(DatagramEndpoint)}, and completes the returned stage. Closing the loop closes
- * the socket too, but then the queue is not flushed and {@code onClose} is not called: close
- * endpoints before their loop.
+ * {@link DatagramHandler#onClose(DatagramEndpoint)}, and completes the returned stage. Closing the
+ * loop closes the socket too: from then on the endpoint is closed ({@link #isClosed()}, every
+ * {@code send} refused with {@link EndpointClosedException}, from any thread); datagrams still
+ * queued are reported to {@code onError} as not sent, at the latest when {@code close()} is
+ * called, which still completes (running its last callbacks on the caller's thread if the loop
+ * runs nothing more). Close endpoints before their loop.
  *
  * <p><b>Concurrency.</b> Every method may be called from any thread. Handler callbacks run on
  * {@link #loop()}'s thread.
@@ -92,7 +95,7 @@ public interface DatagramEndpoint {
     /** The loop that drives this endpoint; never {@code null}. */
     EventLoop loop();
 
-    /** Whether {@link #close()} has been called. */
+    /** Whether {@link #close()} has been called, or the socket or the loop has closed. */
     boolean isClosed();
 
     /**
