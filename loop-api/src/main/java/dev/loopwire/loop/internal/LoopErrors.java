@@ -20,6 +20,11 @@ public final class LoopErrors {
                 + " task(s) waiting to run were dropped";
     }
 
+    /** The message of the {@code RejectedExecutionException} of a loop that was closed. */
+    public static String rejectedAfterClose(String loopName) {
+        return "Loop '" + loopName + "' is closed and accepts no more tasks; open a new loop or submit work before close()";
+    }
+
     /** The message of the {@code RejectedExecutionException} of a loop that failed. */
     public static String rejectedAfterFailure(String loopName, Throwable cause) {
         return "Loop '" + loopName + "' failed (" + cause + ") and is closed; open a new loop";

@@ -230,8 +230,7 @@ public final class SelectorLoop implements EventLoop {
         if (cause != null) {
             return new RejectedExecutionException(LoopErrors.rejectedAfterFailure(name, cause), cause);
         }
-        return new RejectedExecutionException("Loop '" + name + "' is closed and accepts no more tasks;"
-                + " open a new loop or submit work before close()");
+        return new RejectedExecutionException(LoopErrors.rejectedAfterClose(name));
     }
 
     private void run() {
