@@ -1,6 +1,7 @@
 package dev.loopwire.transport;
 
 import dev.loopwire.loop.EventLoop;
+import dev.loopwire.loop.EventLoops;
 import dev.loopwire.loop.Plugins;
 import dev.loopwire.loop.TransportKey;
 import dev.loopwire.transport.internal.Discovery;
@@ -55,7 +56,8 @@ public final class Transports {
             () -> Discovery.load(loaders(TransportProvider.class)),
             () -> Discovery.load(loaders(CapabilityAdapter.class)),
             System::getProperty,
-            Plugins::version);
+            Plugins::version,
+            EventLoops::providers);
 
     private Transports() {
     }
