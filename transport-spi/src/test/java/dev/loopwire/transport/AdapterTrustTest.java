@@ -56,22 +56,65 @@ class AdapterTrustTest {
                     public FdReadiness adapt(EventLoop loop) { throw new IllegalStateException("hijacked"); }
                 }""");
 
+    static final String VOUCHED = "com.example.vouch.AaaVouched";
+
+    /** A module with its own kind of loop and an adapter for it. */
+    private static final Map<String, String> VOUCH_SOURCES = Map.of(
+            "com.example.vouch/module-info.java", """
+                module com.example.vouch {
+                    requires dev.loopwire.transport;
+                    exports com.example.vouch;
+                    provides dev.loopwire.transport.spi.CapabilityAdapter with com.example.vouch.AaaVouched;
+                }""",
+            "com.example.vouch/com/example/vouch/AaaVouched.java", """
+                package com.example.vouch;
+                import dev.loopwire.loop.*;
+                import java.util.Set;
+                public final class AaaVouched implements dev.loopwire.transport.spi.CapabilityAdapter<FdReadiness> {
+                    public Class<FdReadiness> offers() { return FdReadiness.class; }
+                    public Set<Class<? extends Capability>> requires() { return Set.of(); }
+                    public FdReadiness adapt(EventLoop loop) { throw new IllegalStateException("not in explain"); }
+                }""",
+            "com.example.vouch/com/example/vouch/VouchLoop.java", """
+                package com.example.vouch;
+                import dev.loopwire.loop.*;
+                import java.util.Optional;
+                import java.util.Set;
+                public final class VouchLoop implements EventLoop {
+                    public String name() { return "vouch-1"; }
+                    public Set<Class<? extends Capability>> capabilities() { return Set.of(CompletionPort.class); }
+                    public <C extends Capability> Optional<C> capability(Class<C> type) { return Optional.empty(); }
+                    public boolean inLoop() { return false; }
+                    public boolean isClosed() { return false; }
+                    public void execute(Runnable task) { throw new java.util.concurrent.RejectedExecutionException("test loop"); }
+                    public void close() { }
+                }""");
+
     @TempDir
     static Path dir;
 
     private static ModuleLayer layer;
+    private static ModuleLayer vouchLayer;
 
     @BeforeAll
     static void buildTheEvilModule() throws Exception {
         Plugins.Report report = Plugins.load(ModuleBuilder.build(dir, SOURCES, "com.example.evil"));
         assertThat(report.failures().toString(), report.modules(), is(List.of("com.example.evil")));
         layer = report.layer().orElseThrow();
+        Plugins.Report vouch = Plugins.load(ModuleBuilder.build(dir.resolve("vouch"), VOUCH_SOURCES, "com.example.vouch"));
+        assertThat(vouch.failures().toString(), vouch.modules(), is(List.of("com.example.vouch")));
+        vouchLayer = vouch.layer().orElseThrow();
     }
 
     /** A registry with one provider of our own key that needs FdReadiness, and the adapters of the layer. */
     private static Registry registry(Map<String, String> properties) {
         return new Registry(() -> entries(new ProviderA(Set.of(FdReadiness.class), 0)),
                 AdapterTrustTest::layerAdapters, properties::get);
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static List<ProviderEntry<CapabilityAdapter<?>>> vouchAdapters() {
+        return Discovery.load(List.of((ServiceLoader) ServiceLoader.load(vouchLayer, CapabilityAdapter.class)));
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
@@ -124,6 +167,20 @@ class AdapterTrustTest {
         assertThat(e.getMessage(), containsString("; adapters passed over: AaaReadiness (foreign: com.example.evil does not own"
                 + " FdReadiness (owner: dev.loopwire.loop); allow it with -Dloopwire.allow=" + EVIL
                 + "), SelectorThreadAdapter (disabled by -Dloopwire.disable)"));
+    }
+
+    @Test
+    void aLoopVouchesForAnAdapterOfItsOwnModuleOnItsOwnLoopsOnly() throws Exception {
+        Registry registry = new Registry(() -> entries(new ProviderA(Set.of(FdReadiness.class), 0)),
+                AdapterTrustTest::vouchAdapters, Map.<String, String>of()::get);
+        dev.loopwire.loop.EventLoop own = (dev.loopwire.loop.EventLoop) vouchLayer.findLoader("com.example.vouch")
+                .loadClass("com.example.vouch.VouchLoop").getConstructor().newInstance();
+        Explanation onOwn = registry.explain(own, ECHO);
+        assertThat(onOwn.toString(), onOwn.chosen().orElseThrow().reason(), is("through AaaVouched for FdReadiness"));
+        Explanation elsewhere = registry.explain(new FakeLoop("completion-4", CompletionPort.class), ECHO);
+        assertThat(elsewhere.chosen().orElseThrow().reason(), is("through SelectorThreadAdapter for FdReadiness"));
+        assertThat(adapter(elsewhere, VOUCHED).reason(), is("foreign: com.example.vouch does not own FdReadiness"
+                + " (owner: dev.loopwire.loop); allow it with -Dloopwire.allow=" + VOUCHED));
     }
 
     @Test

@@ -40,17 +40,33 @@ final class AdapterChoice {
             Set<Class<? extends Capability>> requires, String refusal) {
     }
 
-    private final List<State> states = new ArrayList<>();
+    private final EventLoop loop;
+    private final Set<Class<? extends Capability>> capabilities;
+    private final Settings settings;
+    private final List<ProviderEntry<CapabilityAdapter<?>>> adapters;
     private final Set<Class<? extends Capability>> wanted = new HashSet<>();
+    private List<State> states;
 
     AdapterChoice(EventLoop loop, Set<Class<? extends Capability>> capabilities, Settings settings,
             List<ProviderEntry<CapabilityAdapter<?>>> adapters) {
-        Class<?> loopType = CapabilityAdapter.baseLoop(loop).getClass();
-        List<ProviderEntry<CapabilityAdapter<?>>> byName = new ArrayList<>(adapters);
-        byName.sort(Comparator.comparing(ProviderEntry::className));
-        for (ProviderEntry<CapabilityAdapter<?>> entry : byName) {
-            states.add(state(entry, loopType, capabilities, settings));
+        this.loop = loop;
+        this.capabilities = capabilities;
+        this.settings = settings;
+        this.adapters = adapters;
+    }
+
+    /** Judged on first need: most resolutions need no adapter, and judging asks availability(). */
+    private List<State> states() {
+        if (states == null) {
+            Class<?> loopType = CapabilityAdapter.baseLoop(loop).getClass();
+            List<ProviderEntry<CapabilityAdapter<?>>> byName = new ArrayList<>(adapters);
+            byName.sort(Comparator.comparing(ProviderEntry::className));
+            states = new ArrayList<>();
+            for (ProviderEntry<CapabilityAdapter<?>> entry : byName) {
+                states.add(state(entry, loopType, capabilities, settings));
+            }
         }
+        return states;
     }
 
     private static State state(ProviderEntry<CapabilityAdapter<?>> entry, Class<?> loopType,
@@ -120,7 +136,7 @@ final class AdapterChoice {
     }
 
     private State first(Class<? extends Capability> capability) {
-        for (State s : states) {
+        for (State s : states()) {
             if (s.offers() == capability && s.refusal() == null) {
                 return s;
             }
@@ -138,7 +154,7 @@ final class AdapterChoice {
         if (wanted.isEmpty()) {
             return out;
         }
-        for (State s : states) {
+        for (State s : states()) {
             if (s.offers() != null && !wanted.contains(s.offers())) {
                 continue;
             }
