@@ -29,7 +29,8 @@ import java.util.stream.Stream;
  * use) or by calling {@link #load(Path)}. There is no default folder: a {@code plugins} folder in
  * the working directory is ignored. An empty or blank property means off. A relative folder is
  * resolved against the working directory, and reported and logged as an absolute path. Every
- * load is logged at {@code INFO} with the folder, the modules and the jars loaded.
+ * load of a folder that holds jars is logged at {@code INFO} with the folder, the modules and
+ * the jars loaded (an empty folder at {@code DEBUG}).
  *
  * <p>Explicit modules and plain jars (automatic modules) both work. A jar that cannot be read or
  * whose module cannot be resolved is reported in {@link Report#failures()}, logged at
@@ -127,9 +128,14 @@ public final class Plugins {
         failures.forEach((jar, why) -> LOG.log(System.Logger.Level.WARNING, "Plugin " + jar + " left out: " + why));
         List<String> loadedJars = roots.stream().map(found::get).distinct()
                 .map(jar -> String.valueOf(jar.getFileName())).sorted().toList();
-        LOG.log(System.Logger.Level.INFO, roots.isEmpty()
-                ? "Plugin folder " + folder + ": no module loaded (" + jars.size() + " jar(s), " + failures.size() + " left out)"
-                : "Plugin folder " + folder + ": loaded modules " + roots + " from " + loadedJars);
+        if (!roots.isEmpty()) {
+            LOG.log(System.Logger.Level.INFO, "Plugin folder " + folder + ": loaded modules " + roots + " from " + loadedJars);
+        } else if (!jars.isEmpty()) {
+            LOG.log(System.Logger.Level.INFO, "Plugin folder " + folder + ": no module loaded; every jar was left out");
+        } else {
+            // Naming an empty folder is how a deployment says "no plugins yet": not worth a line at INFO.
+            LOG.log(System.Logger.Level.DEBUG, "Plugin folder " + folder + " holds no jar");
+        }
         REPORTS.add(report);
         version++;
         return report;
