@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
@@ -46,6 +47,23 @@ class PluginsTest {
         Plugins.Report report = Plugins.load(Files.createDirectories(dir.resolve("empty")));
         assertThat(report.layer().isPresent(), is(false));
         assertThat(report.failures().isEmpty(), is(true));
+    }
+
+    @Test
+    void aRelativeFolderIsResolvedAgainstTheWorkingDirectoryAndReportedAbsolute() throws IOException {
+        Path folder = Files.createDirectories(dir.resolve("relative"));
+        Path relative = Path.of("").toAbsolutePath().relativize(folder);
+        assertThat(relative.isAbsolute(), is(false));
+        Plugins.Report report = Plugins.load(relative);
+        assertThat(report.folder(), is(folder.toAbsolutePath().normalize()));
+    }
+
+    @Test
+    void anEmptyOrBlankPropertyMeansOffAndARelativeOneIsMadeAbsolute() {
+        assertThat(Plugins.folderNamedBy(null), is(Optional.empty()));
+        assertThat(Plugins.folderNamedBy(""), is(Optional.empty()));
+        assertThat(Plugins.folderNamedBy(" \t "), is(Optional.empty()));
+        assertThat(Plugins.folderNamedBy(" plugins "), is(Optional.of(Path.of("plugins").toAbsolutePath())));
     }
 
     /** Compiles a module-info with the JDK's javac, run as a process. */

@@ -25,11 +25,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Hijack attempts from outside the module graph, each in a child JVM that has loopwire on its
- * module path: a provider jar on the class path, and the same jar in a plugin folder (an
- * automatic module in a plugin layer), both claiming {@code dev.loopwire.transport.udp.bind}.
- * Both are discovered, refused as foreign in {@code explain}, never created, and UDP still binds
- * with loopwire's own provider.
+ * Hijack attempts from outside the module graph, each in a child JVM: a provider jar on the class
+ * path, and the same jar in a plugin folder (an automatic module in a plugin layer), both
+ * claiming {@code dev.loopwire.transport.udp.bind}, with loopwire on the module path; then, with
+ * loopwire itself on the class path, a jar that puts a provider into loopwire's own UDP package
+ * (a split package) and a jar with a capability adapter whose name sorts first. Each is refused
+ * as foreign in {@code explain}, never run, and UDP still binds with loopwire's own code. Plugin
+ * folders load only when the user names one.
  */
 class ChildJvmHijackTest {
 
@@ -64,6 +66,33 @@ class ChildJvmHijackTest {
             }
             """;
 
+    /** A split package: loopwire's own UDP package name, in another jar. */
+    private static final String SPLIT = "dev.loopwire.transport.udp.internal.AaaSplitUdp";
+    private static final String SPLIT_SOURCE = ROGUE_SOURCE
+            .replace("package rogue.udp;", "package dev.loopwire.transport.udp.internal;")
+            .replace("RogueUdp", "AaaSplitUdp");
+
+    /** An adapter offering FdReadiness on any loop, whose class name sorts before dev.loopwire.transport.internal.SelectorThreadAdapter. */
+    private static final String ADAPTER = "aaa.rogue.AaaReadiness";
+    private static final String ADAPTER_SOURCE = """
+            package aaa.rogue;
+
+            import dev.loopwire.loop.Capability;
+            import dev.loopwire.loop.EventLoop;
+            import dev.loopwire.loop.FdReadiness;
+            import dev.loopwire.transport.spi.CapabilityAdapter;
+            import java.util.Set;
+
+            public final class AaaReadiness implements CapabilityAdapter<FdReadiness> {
+                public Class<FdReadiness> offers() { return FdReadiness.class; }
+                public Set<Class<? extends Capability>> requires() { return Set.of(); }
+                public FdReadiness adapt(EventLoop loop) {
+                    System.out.println("ROGUE ADAPT");
+                    throw new IllegalStateException("hijacked");
+                }
+            }
+            """;
+
     private static final String MAIN_SOURCE = """
             package rogue.main;
 
@@ -83,7 +112,7 @@ class ChildJvmHijackTest {
                     for (Plugins.Report r : Plugins.reports()) {
                         System.out.println("PLUGIN " + r.modules() + " " + r.failures());
                     }
-                    try (EventLoop loop = EventLoops.open("selector")) {
+                    try (EventLoop loop = EventLoops.open(System.getProperty("child.loop", "selector"))) {
                         Explanation report = Transports.explain(loop, Udp.BIND);
                         System.out.println(report);
                         for (Explanation.Candidate c : report.candidates()) {
@@ -98,13 +127,17 @@ class ChildJvmHijackTest {
             }
             """;
 
+    private static Path splitJar;
+    private static Path adapterJar;
+    /** loopwire with both loops and JNA, for a child that has no module path at all. */
+    private static String classPath;
+
     @BeforeAll
     static void buildJars() throws Exception {
-        modulePath = Stream.of("dev.loopwire.loop", "dev.loopwire.transport", "dev.loopwire.transport.udp",
-                        "dev.loopwire.loop.selector")
-                .map(name -> Path.of(ModuleLayer.boot().configuration().findModule(name).orElseThrow()
-                        .reference().location().orElseThrow()).toString())
-                .collect(Collectors.joining(File.pathSeparator));
+        modulePath = locations("dev.loopwire.loop", "dev.loopwire.transport", "dev.loopwire.transport.udp",
+                "dev.loopwire.loop.selector");
+        classPath = locations("dev.loopwire.loop", "dev.loopwire.transport", "dev.loopwire.transport.udp",
+                "dev.loopwire.loop.selector", "dev.loopwire.loop.iocp", "com.sun.jna", "com.sun.jna.platform");
         Path src = Files.createDirectories(dir.resolve("src"));
         Path classes = Files.createDirectories(dir.resolve("classes"));
         Path rogue = src.resolve("RogueUdp.java");
@@ -116,6 +149,23 @@ class ChildJvmHijackTest {
         rogueJar = jar(dir.resolve("rogue.jar"), classes, "rogue/udp/",
                 "META-INF/services/" + SERVICE, ROGUE + "\n");
         mainJar = jar(dir.resolve("main.jar"), classes, "rogue/main/", null, null);
+        // Compiled against loopwire on the class path: javac refuses a split package on the module path.
+        Path cpClasses = Files.createDirectories(dir.resolve("cp-classes"));
+        Path split = src.resolve("AaaSplitUdp.java");
+        Path adapter = src.resolve("AaaReadiness.java");
+        Files.writeString(split, SPLIT_SOURCE);
+        Files.writeString(adapter, ADAPTER_SOURCE);
+        run(List.of(tool("javac"), "-cp", classPath, "-d", cpClasses.toString(), split.toString(), adapter.toString()));
+        splitJar = jar(dir.resolve("split.jar"), cpClasses, "dev/", "META-INF/services/" + SERVICE, SPLIT + "\n");
+        adapterJar = jar(dir.resolve("rogue-adapter.jar"), cpClasses, "aaa/rogue/",
+                "META-INF/services/dev.loopwire.transport.spi.CapabilityAdapter", ADAPTER + "\n");
+    }
+
+    private static String locations(String... modules) {
+        return Stream.of(modules)
+                .map(name -> Path.of(ModuleLayer.boot().configuration().findModule(name).orElseThrow()
+                        .reference().location().orElseThrow()).toString())
+                .collect(Collectors.joining(File.pathSeparator));
     }
 
     @Test
@@ -133,6 +183,82 @@ class ChildJvmHijackTest {
         assertRefusedAndUdpWorks(out);
     }
 
+    @Test
+    void onTheClassPathASplitPackageFromAnotherJarIsForeign() throws Exception {
+        String out = run(List.of(tool("java"), "-cp", String.join(File.pathSeparator, classPath, mainJar.toString(),
+                splitJar.toString()), "rogue.main.Main"));
+        String split = candidate(out, SPLIT);
+        assertThat(split, startsWith("CANDIDATE " + SPLIT + " | PASSED_OVER | foreign: class path (split.jar) does not own"
+                + " 'dev.loopwire.transport.udp.bind' (owner: class path ("));
+        assertThat(split, containsString("); allow it with -Dloopwire.allow=" + SPLIT));
+        assertUdpWorksWithLoopwiresOwn(out);
+    }
+
+    @Test
+    void onTheClassPathAForeignAdapterWhoseNameSortsFirstIsRefused() throws Exception {
+        String out = run(List.of(tool("java"), "-Dchild.loop=completion",
+                "-Dloopwire.provider.dev.loopwire.transport.udp.bind=dev.loopwire.transport.udp.internal.ReadinessUdpProvider",
+                "-cp", String.join(File.pathSeparator, classPath, mainJar.toString(), adapterJar.toString()),
+                "rogue.main.Main"));
+        assertThat(out, candidate(out, "dev.loopwire.transport.udp.internal.ReadinessUdpProvider"),
+                is("CANDIDATE dev.loopwire.transport.udp.internal.ReadinessUdpProvider | CHOSEN"
+                        + " | through SelectorThreadAdapter for FdReadiness"));
+        assertThat(out, containsString("foreign: class path (rogue-adapter.jar) does not own FdReadiness"
+                + " (owner: class path ("));
+        assertThat(out, containsString("allow it with -Dloopwire.allow=" + ADAPTER));
+        assertThat(out, not(containsString("ROGUE ADAPT")));
+        assertThat(out, containsString("BOUND /127.0.0.1:"));
+    }
+
+    @Test
+    void aPluginsFolderInTheWorkingDirectoryIsNotLoadedByDefault() throws Exception {
+        Path work = Files.createDirectories(dir.resolve("work-default"));
+        Path plugins = Files.createDirectories(work.resolve("plugins"));
+        Files.copy(rogueJar, plugins.resolve("rogue.jar"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        String out = child(List.of("-cp", mainJar.toString()), work);
+        assertNothingLoaded(out);
+    }
+
+    @Test
+    void anEmptyOrBlankPluginsPropertyLoadsNothing() throws Exception {
+        Path work = Files.createDirectories(dir.resolve("work-empty"));
+        Files.copy(rogueJar, work.resolve("rogue.jar"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.createDirectories(work.resolve("plugins"));
+        Files.copy(rogueJar, work.resolve("plugins").resolve("rogue.jar"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        assertNothingLoaded(child(List.of("-Dloopwire.plugins=", "-cp", mainJar.toString()), work));
+        assertNothingLoaded(child(List.of("-Dloopwire.plugins=  ", "-cp", mainJar.toString()), work));
+    }
+
+    @Test
+    void aNamedRelativeFolderLoadsAndIsLoggedAtInfoWithItsAbsolutePath() throws Exception {
+        Path work = Files.createDirectories(dir.resolve("work-named"));
+        Path plugins = Files.createDirectories(work.resolve("extensions"));
+        Files.copy(rogueJar, plugins.resolve("rogue.jar"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        String out = child(List.of("-Dloopwire.plugins=extensions", "-cp", mainJar.toString()), work);
+        assertThat(out, containsString("PLUGIN [rogue] {}"));
+        assertThat(out, containsString("INFO: Plugin folder " + plugins.toRealPath() + ": loaded modules [rogue] from [rogue.jar]"));
+        assertRefusedAndUdpWorks(out);
+    }
+
+    private static void assertNothingLoaded(String out) {
+        assertThat(out, not(containsString("PLUGIN ")));
+        assertThat(out, not(containsString("CANDIDATE " + ROGUE)));
+        assertThat(out, not(containsString("Plugin folder")));
+        assertUdpWorksWithLoopwiresOwn(out);
+    }
+
+    private static String candidate(String out, String className) {
+        return out.lines().filter(l -> l.startsWith("CANDIDATE " + className + " ")).findFirst()
+                .orElseThrow(() -> new AssertionError(className + " not among the candidates:\n" + out));
+    }
+
+    private static void assertUdpWorksWithLoopwiresOwn(String out) {
+        assertThat(out, out.lines().toList(),
+                hasItem(startsWith("CANDIDATE dev.loopwire.transport.udp.internal.ReadinessUdpProvider | CHOSEN")));
+        assertThat(out, not(containsString("ROGUE CREATE")));
+        assertThat(out, containsString("BOUND /127.0.0.1:"));
+    }
+
     private static void assertRefusedAndUdpWorks(String out) {
         List<String> lines = out.lines().toList();
         String rogue = lines.stream().filter(l -> l.startsWith("CANDIDATE " + ROGUE + " ")).findFirst()
@@ -146,11 +272,15 @@ class ChildJvmHijackTest {
     }
 
     private static String child(List<String> args) throws Exception {
+        return child(args, null);
+    }
+
+    private static String child(List<String> args, Path workingDirectory) throws Exception {
         List<String> command = new ArrayList<>(List.of(tool("java"), "--module-path", modulePath,
                 "--add-modules", "dev.loopwire.transport.udp,dev.loopwire.loop.selector"));
         command.addAll(args);
         command.add("rogue.main.Main");
-        return run(command);
+        return run(command, workingDirectory);
     }
 
     private static String tool(String name) {
@@ -158,7 +288,15 @@ class ChildJvmHijackTest {
     }
 
     private static String run(List<String> command) throws Exception {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        return run(command, null);
+    }
+
+    private static String run(List<String> command, Path workingDirectory) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        if (workingDirectory != null) {
+            builder.directory(workingDirectory.toFile());
+        }
+        Process p = builder.start();
         byte[] output;
         try {
             output = p.getInputStream().readAllBytes();

@@ -17,6 +17,9 @@ import java.util.stream.Collectors;
  * {@link Transports#explain} marks as chosen the candidate resolution would try first, or, once
  * the key has been resolved for the loop, the one actually in use.
  *
+ * <p>The capability adapters the resolution considered are listed apart, in
+ * {@link #adapters()}, each with its verdict: chosen when the chosen candidate uses it.
+ *
  * <p>Instances are immutable.
  */
 public final class Explanation {
@@ -36,7 +39,9 @@ public final class Explanation {
         /** A provider whose required capabilities the loop offers. */
         PROVIDER("provider"),
         /** A provider that fits only through a capability adapter. */
-        ADAPTED_PROVIDER("provider + adapter");
+        ADAPTED_PROVIDER("provider + adapter"),
+        /** A capability adapter (listed in {@link Explanation#adapters()}, not among the candidates). */
+        ADAPTER("adapter");
 
         private final String label;
 
@@ -106,9 +111,11 @@ public final class Explanation {
     private final String loopName;
     private final List<Class<? extends Capability>> capabilities;
     private final List<Candidate> candidates;
+    private final List<Candidate> adapters;
+    private final String remedy;
 
     /**
-     * Creates a report.
+     * Creates a report with no adapters and the generic remedy.
      *
      * @param keyName the key resolved
      * @param loopName the loop's name
@@ -117,10 +124,28 @@ public final class Explanation {
      */
     public Explanation(String keyName, String loopName, Collection<Class<? extends Capability>> capabilities,
             List<Candidate> candidates) {
+        this(keyName, loopName, capabilities, candidates, List.of(), null);
+    }
+
+    /**
+     * Creates a report.
+     *
+     * @param keyName the key resolved
+     * @param loopName the loop's name
+     * @param capabilities the loop's capabilities
+     * @param candidates every candidate in dispatch order
+     * @param adapters every capability adapter considered, sorted by class name
+     * @param remedy what a user can do when nothing fits, as the end of {@link #failureMessage()};
+     *     {@code null} for the generic advice
+     */
+    public Explanation(String keyName, String loopName, Collection<Class<? extends Capability>> capabilities,
+            List<Candidate> candidates, List<Candidate> adapters, String remedy) {
         this.keyName = Objects.requireNonNull(keyName, "keyName");
         this.loopName = Objects.requireNonNull(loopName, "loopName");
         this.capabilities = sortedByName(capabilities);
         this.candidates = List.copyOf(candidates);
+        this.adapters = List.copyOf(adapters);
+        this.remedy = remedy != null ? remedy : "register an implementation with Transports.register";
     }
 
     /** The key's name. */
@@ -143,25 +168,44 @@ public final class Explanation {
         return candidates;
     }
 
+    /** Every capability adapter considered, sorted by class name, with its verdict. */
+    public List<Candidate> adapters() {
+        return adapters;
+    }
+
+    /** What a user can do when nothing fits: the end of {@link #failureMessage()}. */
+    public String remedy() {
+        return remedy;
+    }
+
     /** The chosen candidate, if any. */
     public Optional<Candidate> chosen() {
         return candidates.stream().filter(c -> c.verdict() == Verdict.CHOSEN).findFirst();
     }
 
     /**
-     * The message of the {@link UnsupportedTransportException} for this report, as in
-     * {@code No implementation of 'k' for loop 'l' (capabilities: FdReadiness, Timers); passed
-     * over: CompletionUdpProvider (missing CompletionPort); add a provider that requires only
-     * these capabilities, or register an implementation with Transports.register}.
+     * The message of the {@link UnsupportedTransportException} for this report: the key, the
+     * loop and its capabilities, every candidate passed over with why, every adapter passed over
+     * with why, then the {@linkplain #remedy() remedy}, as in {@code No implementation of 'k'
+     * for loop 'l' (capabilities: FdReadiness, Timers); passed over: CompletionUdpProvider
+     * (missing CompletionPort); it would run on a loop offering CompletionPort
+     * (CompletionUdpProvider); loops available here that offer them: 'io_uring'
+     * (EventLoops.open("io_uring")); or register an implementation with Transports.register}.
      */
     public String failureMessage() {
         String passedOver = candidates.isEmpty()
-                ? "nothing (no provider for this key was found; put the module that provides it on the module path)"
-                : candidates.stream().map(c -> c.name() + " (" + c.reason() + ")").collect(Collectors.joining(", "));
+                ? "nothing (no provider for this key was found; put the module that provides it on the module path"
+                        + " or the class path)"
+                : join(candidates);
+        List<Candidate> refused = adapters.stream().filter(a -> a.verdict() == Verdict.PASSED_OVER).toList();
         return "No implementation of '" + keyName + "' for loop '" + loopName + "' (capabilities: "
                 + names(capabilities) + "); passed over: " + passedOver
-                + "; add a provider that requires only these capabilities,"
-                + " or register an implementation with Transports.register";
+                + (refused.isEmpty() ? "" : "; adapters passed over: " + join(refused))
+                + "; " + remedy;
+    }
+
+    private static String join(List<Candidate> candidates) {
+        return candidates.stream().map(c -> c.name() + " (" + c.reason() + ")").collect(Collectors.joining(", "));
     }
 
     /** Simple names of capability types, comma-separated, or {@code none}. */
@@ -197,6 +241,15 @@ public final class Explanation {
         n = 1;
         for (Candidate c : candidates) {
             out.append("    ").append(n++).append(' ').append(c.className()).append(": ").append(c.origin()).append('\n');
+        }
+        if (!adapters.isEmpty()) {
+            List<String[]> adapterRows = new ArrayList<>();
+            adapterRows.add(new String[] {"adapter", "verdict", "requires", "reason", "origin"});
+            for (Candidate a : adapters) {
+                adapterRows.add(new String[] {a.name(), a.verdict().label(), names(a.requires()), a.reason(), a.origin()});
+            }
+            out.append("  adapters considered:\n");
+            Table.render(adapterRows, out);
         }
         return out.toString();
     }

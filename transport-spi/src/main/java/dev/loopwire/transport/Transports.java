@@ -1,6 +1,7 @@
 package dev.loopwire.transport;
 
 import dev.loopwire.loop.EventLoop;
+import dev.loopwire.loop.EventLoops;
 import dev.loopwire.loop.Plugins;
 import dev.loopwire.loop.TransportKey;
 import dev.loopwire.transport.internal.Discovery;
@@ -37,9 +38,10 @@ import java.util.function.Function;
  * </ol>
  * If a candidate's {@code create} throws, the next one is tried; the failure is attached to
  * the exception if none fits. Providers disabled by {@code -Dloopwire.disable=<class,...>} or
- * {@link #deny} are never used. A provider for a key owned by another module is used only if it
- * is native to a loop type of its own module, or allowed by {@code -Dloopwire.allow=<class,...>}
- * or {@link #allow}.
+ * {@link #deny} are never used. A provider for a key owned by another module (on the class path:
+ * another jar or folder than the key's type) is used only if it is native to a loop type of its
+ * own module, or allowed by {@code -Dloopwire.allow=<class,...>} or {@link #allow}. Capability
+ * adapters follow the same rule for the capability they offer (see {@link CapabilityAdapter}).
  *
  * <p><b>Caching.</b> The result is cached per (loop, key): a cached resolution is two hash
  * lookups and allocates nothing. Any registration, preference, denial, allowance or
@@ -55,7 +57,8 @@ public final class Transports {
             () -> Discovery.load(loaders(TransportProvider.class)),
             () -> Discovery.load(loaders(CapabilityAdapter.class)),
             System::getProperty,
-            Plugins::version);
+            Plugins::version,
+            EventLoops::providers);
 
     private Transports() {
     }
@@ -115,8 +118,9 @@ public final class Transports {
     }
 
     /**
-     * Lets the provider class implement a key its module does not own (the programmatic form
-     * of {@code -Dloopwire.allow}).
+     * Lets the provider class implement a key its module does not own, or the adapter class
+     * offer a capability its module does not own (the programmatic form of
+     * {@code -Dloopwire.allow}).
      */
     public static void allow(String providerClass) {
         REGISTRY.allow(providerClass);

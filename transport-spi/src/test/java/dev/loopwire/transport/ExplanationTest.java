@@ -1,6 +1,7 @@
 package dev.loopwire.transport;
 
 import static dev.loopwire.transport.Fakes.ECHO;
+import static dev.loopwire.transport.Fakes.FOREIGN;
 import static dev.loopwire.transport.Fakes.entries;
 import static dev.loopwire.transport.Fakes.registry;
 import static org.hamcrest.MatcherAssert.assertThat;
@@ -8,6 +9,8 @@ import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.is;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.loopwire.loop.Availability;
+import dev.loopwire.loop.spi.EventLoopProvider;
 import dev.loopwire.transport.Explanation.Candidate;
 import dev.loopwire.transport.Explanation.Verdict;
 import dev.loopwire.transport.Fakes.Alpha;
@@ -15,8 +18,13 @@ import dev.loopwire.transport.Fakes.Beta;
 import dev.loopwire.transport.Fakes.FakeLoop;
 import dev.loopwire.transport.Fakes.ProviderA;
 import dev.loopwire.transport.Fakes.ProviderB;
+import dev.loopwire.transport.Fakes.Gamma;
+import dev.loopwire.transport.Fakes.Rogue;
 import dev.loopwire.transport.Fakes.Unavailable;
+import dev.loopwire.transport.internal.ProviderEntry;
 import dev.loopwire.transport.internal.Registry;
+import dev.loopwire.transport.spi.TransportProvider;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -24,28 +32,83 @@ import org.junit.jupiter.api.Test;
 /** The report and the exception message, asserted to the letter. */
 class ExplanationTest {
 
+    /** Kinds of loop the registry may suggest: one available with Beta, one with Beta but unavailable. */
+    private static final List<EventLoopProvider> KINDS = List.of(
+            new Fakes.LoopKind("alpha-loop", Availability.available(), Alpha.class),
+            new Fakes.LoopKind("beta-loop", Availability.available(), Alpha.class, Beta.class),
+            new Fakes.LoopKind("moon-loop", Availability.unavailable("no moon"), Beta.class));
+
+    private static Registry withKinds(List<ProviderEntry<TransportProvider<?>>> providers, Map<String, String> properties) {
+        return new Registry(() -> providers, List::of, properties::get, () -> 0, () -> KINDS);
+    }
+
     @Test
-    void theExceptionMessageNamesKeyLoopCapabilitiesEveryCandidateAndARemedy() {
-        Registry registry = registry(entries(new ProviderA(Set.of(Beta.class), 0), new Unavailable()),
+    void theExceptionMessageSaysWhichCapabilitiesWouldFitAndWhichAvailableLoopsOfferThem() {
+        Registry registry = withKinds(entries(new ProviderA(Set.of(Beta.class), 0), new Unavailable()),
                 Map.of("loopwire.disable", ProviderB.class.getName()));
         FakeLoop loop = new FakeLoop("selector-1", Alpha.class);
         var e = assertThrows(UnsupportedTransportException.class, () -> registry.resolve(loop, ECHO));
         assertThat(e.getMessage(), is("No implementation of 'dev.loopwire.transport.test.echo' for loop 'selector-1'"
                 + " (capabilities: Alpha); passed over: ProviderA (missing Beta), Unavailable (unavailable: needs the moon);"
-                + " add a provider that requires only these capabilities,"
+                + " it would run on a loop offering Beta (ProviderA);"
+                + " loops available here that offer them: 'beta-loop' (EventLoops.open(\"beta-loop\"));"
                 + " or register an implementation with Transports.register"));
         assertThat(e.explanation().keyName(), is("dev.loopwire.transport.test.echo"));
         assertThat(e.explanation().chosen().isPresent(), is(false));
     }
 
     @Test
+    void everyCandidatesRequirementsAreListedAndNoAvailableLoopIsSaidWhenNoneOffersThem() {
+        Registry registry = withKinds(entries(new ProviderA(Set.of(Beta.class, Alpha.class), 0),
+                new ProviderB(Set.of(Gamma.class), 0), new Fakes.ProviderC(Set.of(Gamma.class), 0, Fakes.says("C"))), Map.of());
+        var e = assertThrows(UnsupportedTransportException.class, () -> registry.resolve(new FakeLoop("bare-1"), ECHO));
+        assertThat(e.getMessage(), is("No implementation of 'dev.loopwire.transport.test.echo' for loop 'bare-1'"
+                + " (capabilities: none); passed over: ProviderA (missing Alpha, Beta), ProviderB (missing Gamma),"
+                + " ProviderC (missing Gamma);"
+                + " it would run on a loop offering Alpha, Beta (ProviderA) or Gamma (ProviderB, ProviderC);"
+                + " loops available here that offer them: 'beta-loop' (EventLoops.open(\"beta-loop\"));"
+                + " or register an implementation with Transports.register"));
+        var none = assertThrows(UnsupportedTransportException.class, () -> withKinds(
+                entries(new ProviderB(Set.of(Gamma.class), 0)), Map.of()).resolve(new FakeLoop("bare-2"), ECHO));
+        assertThat(none.getMessage(), is("No implementation of 'dev.loopwire.transport.test.echo' for loop 'bare-2'"
+                + " (capabilities: none); passed over: ProviderB (missing Gamma); it would run on a loop offering"
+                + " Gamma (ProviderB); no loop available here offers them;"
+                + " or register an implementation with Transports.register"));
+    }
+
+    @Test
+    void allowingAForeignProviderIsSuggestedOnlyWhenItWouldFit() {
+        var fits = assertThrows(UnsupportedTransportException.class,
+                () -> withKinds(entries(new Rogue()), Map.of()).resolve(new FakeLoop("fake-1"), FOREIGN));
+        String rogue = Rogue.class.getName();
+        assertThat(fits.getMessage(), is("No implementation of 'java.lang.test.run' for loop 'fake-1' (capabilities: none);"
+                + " passed over: Rogue (foreign: dev.loopwire.transport does not own 'java.lang.test.run' (owner: java.base);"
+                + " allow it with -Dloopwire.allow=" + rogue + ");"
+                + " a foreign provider would fit this loop: if you trust it, allow it with -Dloopwire.allow=" + rogue
+                + " or Transports.allow; or register an implementation with Transports.register"));
+        var wouldNot = assertThrows(UnsupportedTransportException.class,
+                () -> withKinds(entries(new RogueNeedsBeta()), Map.of()).resolve(new FakeLoop("fake-2", Alpha.class), FOREIGN));
+        assertThat(wouldNot.getMessage(), is("No implementation of 'java.lang.test.run' for loop 'fake-2' (capabilities: Alpha);"
+                + " passed over: RogueNeedsBeta (foreign: dev.loopwire.transport does not own 'java.lang.test.run'"
+                + " (owner: java.base); it would not fit anyway: missing Beta);"
+                + " register an implementation with Transports.register"));
+    }
+
+    /** Foreign to {@code FOREIGN} and needs Beta. */
+    static final class RogueNeedsBeta extends Fakes.FakeProvider<Runnable> {
+        RogueNeedsBeta() {
+            super(FOREIGN, Set.of(Beta.class), 0, null, Availability.available(), loop -> () -> { });
+        }
+    }
+
+    @Test
     void withNoProviderAtAllTheMessageSaysWhereToLook() {
         var e = assertThrows(UnsupportedTransportException.class,
-                () -> registry(entries(), Map.of()).resolve(new FakeLoop("bare"), ECHO));
+                () -> withKinds(entries(), Map.of()).resolve(new FakeLoop("bare"), ECHO));
         assertThat(e.getMessage(), is("No implementation of 'dev.loopwire.transport.test.echo' for loop 'bare'"
                 + " (capabilities: none); passed over: nothing (no provider for this key was found; put the module"
-                + " that provides it on the module path); add a provider that requires only these capabilities,"
-                + " or register an implementation with Transports.register"));
+                + " that provides it on the module path or the class path);"
+                + " register an implementation with Transports.register"));
     }
 
     @Test

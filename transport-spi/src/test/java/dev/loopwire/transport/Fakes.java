@@ -29,6 +29,43 @@ final class Fakes {
     interface Beta extends Capability {
     }
 
+    interface Gamma extends Capability {
+    }
+
+    /** A kind of loop for the registry's advice; it cannot be opened. */
+    static final class LoopKind implements dev.loopwire.loop.spi.EventLoopProvider {
+        private final String name;
+        private final Availability availability;
+        private final Set<Class<? extends Capability>> capabilities;
+
+        @SafeVarargs
+        LoopKind(String name, Availability availability, Class<? extends Capability>... capabilities) {
+            this.name = name;
+            this.availability = availability;
+            this.capabilities = Set.of(capabilities);
+        }
+
+        @Override
+        public String name() {
+            return name;
+        }
+
+        @Override
+        public Availability availability() {
+            return availability;
+        }
+
+        @Override
+        public Set<Class<? extends Capability>> capabilities() {
+            return capabilities;
+        }
+
+        @Override
+        public EventLoop open(java.util.concurrent.ThreadFactory threads) {
+            throw new AssertionError("the registry must not open loops");
+        }
+    }
+
     /** The implementation type of the test key; declared in this module, so the key is ours. */
     interface Echo {
         String who();

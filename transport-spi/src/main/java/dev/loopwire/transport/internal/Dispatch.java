@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -37,10 +36,22 @@ import java.util.function.Supplier;
 final class Dispatch<T> {
 
     /** A candidate and, if it fits, how to create its implementation. */
-    record Option(Candidate candidate, Supplier<Object> creator) {
+    record Option(Candidate candidate, Supplier<Object> creator, List<String> adapters) {
+        Option(Candidate candidate, Supplier<Object> creator) {
+            this(candidate, creator, List.of());
+        }
+
         boolean fits() {
             return creator != null;
         }
+    }
+
+    /**
+     * What a user could change so that something fits: the providers passed over only for
+     * capabilities the loop lacks (with what they require), and the foreign providers that
+     * would fit if allowed.
+     */
+    record Hints(List<Candidate> missingCapabilities, List<String> allowable) {
     }
 
     private final EventLoop loop;
@@ -48,9 +59,11 @@ final class Dispatch<T> {
     private final Set<Class<? extends Capability>> capabilities;
     private final Settings settings;
     private final List<ProviderEntry<TransportProvider<?>>> providers;
-    private final List<ProviderEntry<CapabilityAdapter<?>>> adapters;
+    private final AdapterChoice adapters;
     private final BiFunction<EventLoop, CapabilityAdapter<?>, Capability> facets;
     private final Map<Class<?>, Integer> distances;
+    private final List<Candidate> missingCapabilities = new ArrayList<>();
+    private final List<String> allowable = new ArrayList<>();
 
     Dispatch(EventLoop loop, TransportKey<T> key, Settings settings,
             List<ProviderEntry<TransportProvider<?>>> providers,
@@ -61,7 +74,7 @@ final class Dispatch<T> {
         this.capabilities = loop.capabilities();
         this.settings = settings;
         this.providers = providers;
-        this.adapters = adapters;
+        this.adapters = new AdapterChoice(loop, capabilities, settings, adapters);
         this.facets = facets;
         this.distances = distances(loop.getClass());
     }
@@ -167,7 +180,7 @@ final class Dispatch<T> {
             return;
         }
         Source source = loopType.isPresent() ? Source.NATIVE_PROVIDER : Source.PROVIDER;
-        String reason = refusal(entry, p, providerKey, loopType);
+        String reason = refusal(entry, p, providerKey, loopType, requires);
         if (reason != null) {
             passed.add(passedOver(entry, source, requires, priority, reason, null));
             return;
@@ -182,21 +195,26 @@ final class Dispatch<T> {
                     loopType.map(this::distance).orElse(0)));
             return;
         }
-        Map<Class<? extends Capability>, CapabilityAdapter<?>> found = adaptersFor(missing);
+        Map<Class<? extends Capability>, ProviderEntry<CapabilityAdapter<?>>> found = adapters.find(missing);
         if (found.size() == missing.size()) {
-            String via = "through " + String.join(", ", found.values().stream()
-                    .map(a -> a.getClass().getSimpleName() + " for " + a.offers().getSimpleName()).toList()) + alias;
+            String via = "through " + String.join(", ", found.entrySet().stream()
+                    .map(e -> e.getValue().simpleName() + " for " + e.getKey().getSimpleName()).toList()) + alias;
             Option option = new Option(candidate(className, Source.ADAPTED_PROVIDER, entry.origin(), requires, priority,
-                    Verdict.FITS, via, null), () -> p.create(adaptedLoop(found)));
+                    Verdict.FITS, via, null), () -> p.create(adaptedLoop(found)),
+                    found.values().stream().map(ProviderEntry::className).toList());
             adapted.add(new Ranked(option, p, className, 0));
             return;
         }
-        passed.add(passedOver(entry, source, requires, priority, "missing " + names(missing), null));
+        Option option = passedOver(entry, source, requires, priority, "missing " + names(missing), null);
+        if (!loopType.isPresent()) {
+            missingCapabilities.add(option.candidate());
+        }
+        passed.add(option);
     }
 
     /** Why a provider that implements this key may not be used here, or {@code null}. */
     private String refusal(ProviderEntry<?> entry, TransportProvider<?> p, TransportKey<?> providerKey,
-            Optional<Class<? extends EventLoop>> loopType) {
+            Optional<Class<? extends EventLoop>> loopType, Set<Class<? extends Capability>> requires) {
         String className = entry.className();
         if (!key.type().isAssignableFrom(providerKey.type())) {
             return "implements '" + providerKey.name() + "' with " + providerKey.type().getName()
@@ -206,15 +224,24 @@ final class Dispatch<T> {
         if (disabled != null) {
             return disabled;
         }
-        boolean owned = providerKey.isOwnedBy(p.getClass());
-        boolean nativeToOwnLoop = loopType.isPresent() && loopType.get().getModule() == p.getClass().getModule()
-                && p.getClass().getModule().isNamed();
+        String wrongLoop = loopType.isPresent() && !loopType.get().isInstance(loop)
+                ? "native to " + loopType.get().getSimpleName() + ", not " + loop.getClass().getSimpleName() : null;
+        // On the class path, ownership follows the code source (jar) of the key's type, not its
+        // package: any jar can declare a class in another jar's package.
+        boolean owned = Origins.same(p.getClass(), providerKey.type());
+        boolean nativeToOwnLoop = loopType.isPresent() && Origins.same(loopType.get(), p.getClass());
         if (!owned && !nativeToOwnLoop && !settings.isAllowed(className) && !className.equals(settings.forced(key.name()))) {
-            return "foreign: " + entry.module() + " does not own '" + providerKey.name() + "' (owner: "
-                    + providerKey.owner() + "); allow it with -D" + Settings.ALLOW + "=" + className;
+            String foreign = "foreign: " + Origins.describe(p.getClass()) + " does not own '" + providerKey.name()
+                    + "' (owner: " + Origins.describe(providerKey.type()) + ")";
+            String otherwise = wrongLoop != null ? wrongLoop : uncovered(requires);
+            if (otherwise != null) {
+                return foreign + "; it would not fit anyway: " + otherwise;
+            }
+            allowable.add(className);
+            return foreign + "; allow it with -D" + Settings.ALLOW + "=" + className;
         }
-        if (loopType.isPresent() && !loopType.get().isInstance(loop)) {
-            return "native to " + loopType.get().getSimpleName() + ", not " + loop.getClass().getSimpleName();
+        if (wrongLoop != null) {
+            return wrongLoop;
         }
         Availability availability;
         try {
@@ -228,36 +255,29 @@ final class Dispatch<T> {
         return availability.isAvailable() ? null : "unavailable: " + availability.reason();
     }
 
-    /**
-     * For each missing capability, the usable adapter whose class name sorts first: like every
-     * other choice the registry makes, it must not depend on discovery (class-path) order.
-     */
-    private Map<Class<? extends Capability>, CapabilityAdapter<?>> adaptersFor(Set<Class<? extends Capability>> missing) {
-        Map<Class<? extends Capability>, CapabilityAdapter<?>> found = new LinkedHashMap<>();
-        List<ProviderEntry<CapabilityAdapter<?>>> byName = new ArrayList<>(adapters);
-        byName.sort(Comparator.comparing(ProviderEntry::className));
-        for (Class<? extends Capability> wanted : missing) {
-            for (ProviderEntry<CapabilityAdapter<?>> entry : byName) {
-                CapabilityAdapter<?> a = entry.instance();
-                if (a == null || settings.disabledReason(entry.className()) != null) {
-                    continue;
-                }
-                try {
-                    if (a.offers() == wanted && capabilities.containsAll(a.requires()) && a.availability().isAvailable()) {
-                        found.put(wanted, a);
-                        break;
-                    }
-                } catch (RuntimeException | LinkageError e) {
-                    // An adapter that cannot describe itself is not used; discovery logged it.
-                }
-            }
+    /** "missing X" if some required capability is neither offered nor adapted, else {@code null}. */
+    private String uncovered(Set<Class<? extends Capability>> requires) {
+        Set<Class<? extends Capability>> missing = new LinkedHashSet<>(requires);
+        missing.removeAll(capabilities);
+        if (missing.isEmpty() || adapters.find(missing).size() == missing.size()) {
+            return null;
         }
-        return found;
+        return "missing " + names(missing);
     }
 
-    private EventLoop adaptedLoop(Map<Class<? extends Capability>, CapabilityAdapter<?>> found) {
+    /** Every adapter this resolution considered, with its verdict; call after {@link #options}. */
+    List<Candidate> adapterReport() {
+        return adapters.report();
+    }
+
+    /** What would make something fit; call after {@link #options}. */
+    Hints hints() {
+        return new Hints(List.copyOf(missingCapabilities), List.copyOf(allowable));
+    }
+
+    private EventLoop adaptedLoop(Map<Class<? extends Capability>, ProviderEntry<CapabilityAdapter<?>>> found) {
         Map<Class<? extends Capability>, Capability> built = new HashMap<>();
-        found.forEach((type, adapter) -> built.put(type, facets.apply(loop, adapter)));
+        found.forEach((type, adapter) -> built.put(type, facets.apply(loop, adapter.instance())));
         return new AdaptedLoop(loop, built);
     }
 

@@ -4,6 +4,7 @@ import dev.loopwire.loop.Availability;
 import dev.loopwire.loop.Capability;
 import dev.loopwire.loop.EventLoop;
 import dev.loopwire.loop.TransportKey;
+import dev.loopwire.loop.spi.EventLoopProvider;
 import dev.loopwire.transport.Explanation;
 import dev.loopwire.transport.Explanation.Candidate;
 import dev.loopwire.transport.Explanation.Verdict;
@@ -57,6 +58,7 @@ public final class Registry {
     private final Supplier<List<ProviderEntry<CapabilityAdapter<?>>>> adapterSource;
     private final Function<String, String> properties;
     private final IntSupplier sourceVersion;
+    private final Supplier<List<EventLoopProvider>> loopKinds;
     private final Object lock = new Object();
     private final List<LoopRegistration> loopRegistrations = new CopyOnWriteArrayList<>();
     private final List<ClassRegistration> classRegistrations = new CopyOnWriteArrayList<>();
@@ -78,16 +80,20 @@ public final class Registry {
     public Registry(Supplier<List<ProviderEntry<TransportProvider<?>>>> providerSource,
             Supplier<List<ProviderEntry<CapabilityAdapter<?>>>> adapterSource,
             Function<String, String> properties) {
-        this(providerSource, adapterSource, properties, () -> 0);
+        this(providerSource, adapterSource, properties, () -> 0, List::of);
     }
 
     /**
      * Creates a registry whose sources can grow (plugin folders): when {@code sourceVersion}
-     * changes, providers are discovered again and the cache is dropped.
+     * changes, providers are discovered again and the cache is dropped. {@code loopKinds} lists
+     * the kinds of loop that could be opened ({@code EventLoops::providers}); it is asked only to
+     * tell a user, when nothing fits, which loops would.
      */
     public Registry(Supplier<List<ProviderEntry<TransportProvider<?>>>> providerSource,
             Supplier<List<ProviderEntry<CapabilityAdapter<?>>>> adapterSource,
-            Function<String, String> properties, IntSupplier sourceVersion) {
+            Function<String, String> properties, IntSupplier sourceVersion,
+            Supplier<List<EventLoopProvider>> loopKinds) {
+        this.loopKinds = Objects.requireNonNull(loopKinds, "loopKinds");
         this.sourceVersion = Objects.requireNonNull(sourceVersion, "sourceVersion");
         this.providerSource = Objects.requireNonNull(providerSource, "providerSource");
         this.adapterSource = Objects.requireNonNull(adapterSource, "adapterSource");
@@ -116,10 +122,12 @@ public final class Registry {
             if (existing != null) {
                 return key.type().cast(existing.impl());
             }
-            List<Dispatch.Option> options = options(loop, key);
+            Dispatch<T> dispatch = dispatch(loop, key);
+            List<Dispatch.Option> options = dispatch.options(loopRegistrations, classRegistrations);
             List<Candidate> report = new ArrayList<>();
             List<Throwable> failures = new ArrayList<>();
             Object chosen = null;
+            Dispatch.Option chosenOption = null;
             for (Dispatch.Option option : options) {
                 Candidate c = option.candidate();
                 if (chosen != null) {
@@ -139,6 +147,7 @@ public final class Registry {
                                 + ", not a " + key.type().getName(), null));
                     } else {
                         chosen = impl;
+                        chosenOption = option;
                         report.add(c.with(Verdict.CHOSEN, c.reason(), null));
                     }
                 } catch (RuntimeException | LinkageError e) {
@@ -146,7 +155,7 @@ public final class Registry {
                     report.add(c.with(Verdict.PASSED_OVER, "create threw " + e, e));
                 }
             }
-            Explanation explanation = new Explanation(key.name(), loop.name(), loop.capabilities(), report);
+            Explanation explanation = explanation(loop, key, dispatch, report, chosenOption);
             if (chosen == null) {
                 UnsupportedTransportException e =
                         new UnsupportedTransportException(explanation.failureMessage(), explanation);
@@ -171,24 +180,39 @@ public final class Registry {
             return resolved.explanation();
         }
         List<Candidate> report = new ArrayList<>();
-        boolean chosen = false;
-        for (Dispatch.Option option : options(loop, key)) {
+        Dispatch.Option chosen = null;
+        Dispatch<?> dispatch = dispatch(loop, key);
+        for (Dispatch.Option option : dispatch.options(loopRegistrations, classRegistrations)) {
             Candidate c = option.candidate();
-            if (option.fits() && !chosen) {
-                chosen = true;
+            if (option.fits() && chosen == null) {
+                chosen = option;
                 report.add(c.with(Verdict.CHOSEN, c.reason(), null));
             } else {
                 report.add(c);
             }
         }
-        return new Explanation(key.name(), loop.name(), loop.capabilities(), report);
+        return explanation(loop, key, dispatch, report, chosen);
     }
 
-    private <T> List<Dispatch.Option> options(EventLoop loop, TransportKey<T> key) {
+    private <T> Dispatch<T> dispatch(EventLoop loop, TransportKey<T> key) {
         Loaded l = loaded();
         Settings settings = Settings.read(properties, denied, allowed, preferred);
-        return new Dispatch<>(loop, key, settings, l.providers(), l.adapters(), this::facet)
-                .options(loopRegistrations, classRegistrations);
+        return new Dispatch<>(loop, key, settings, l.providers(), l.adapters(), this::facet);
+    }
+
+    /**
+     * The report: the adapters the chosen candidate uses are marked chosen; when nothing was
+     * chosen, the remedy says what would fit (only then are the kinds of loop asked).
+     */
+    private Explanation explanation(EventLoop loop, TransportKey<?> key, Dispatch<?> dispatch, List<Candidate> report,
+            Dispatch.Option chosen) {
+        List<Candidate> adapters = new ArrayList<>();
+        for (Candidate a : dispatch.adapterReport()) {
+            boolean used = chosen != null && chosen.adapters().contains(a.className());
+            adapters.add(used ? a.with(Verdict.CHOSEN, a.reason(), null) : a);
+        }
+        String remedy = chosen == null ? Remedy.of(dispatch.hints(), loopKinds.get()) : null;
+        return new Explanation(key.name(), loop.name(), loop.capabilities(), report, adapters, remedy);
     }
 
     private Capability facet(EventLoop loop, CapabilityAdapter<?> adapter) {

@@ -15,6 +15,15 @@ import java.util.Set;
  * <p>Found with {@link java.util.ServiceLoader}; declare it with {@code provides} and
  * {@code @AutoService} like a {@link TransportProvider}. The constructor must do no work.
  *
+ * <p><b>Trust.</b> An adapter receives everything a transport registers through the capability
+ * it builds, so it is trusted like a provider: only if its module owns the capability type (on
+ * the class path: the same jar or folder as that type), if the loop it adapts is defined in the
+ * adapter's own module (or jar), or if the user allowed it ({@code -Dloopwire.allow=<class>} or
+ * {@code Transports.allow(String)}). loopwire's own adapters, in the registry's module, are
+ * trusted for loop-api's standard capabilities ({@code FdReadiness}, {@code CompletionPort},
+ * {@code Timers}); no other module can claim that. An untrusted adapter is never called beyond
+ * {@link #offers()} and {@link #requires()}; {@code Transports.explain} lists it with the reason.
+ *
  * <p><b>Lifecycle.</b> {@link #adapt} is called at most once per loop; the facet it returns must
  * release whatever it holds when the loop closes.
  *

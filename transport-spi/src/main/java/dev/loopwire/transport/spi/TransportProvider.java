@@ -22,9 +22,11 @@ import java.util.Set;
  * cached.
  *
  * <p><b>Trust.</b> A provider is honoured for a key only if it lives in the module that owns the
- * key (see {@link TransportKey}), if it is native to a loop type its own module defines, or if
- * the user allowed it ({@code -Dloopwire.allow=<class>} or
- * {@code Transports.allow(String)}). A stray jar cannot take over another module's transport.
+ * key (the module of the {@linkplain TransportKey#type() key's type}; on the class path, the
+ * same jar or folder as that type, whatever the packages), if it is native to a loop type its
+ * own module (or jar) defines, or if the user allowed it ({@code -Dloopwire.allow=<class>} or
+ * {@code Transports.allow(String)}). A stray jar cannot take over another module's transport,
+ * not even by declaring its class in that module's package.
  *
  * <p><b>Concurrency.</b> Implementations must be safe to call from any thread.
  *
