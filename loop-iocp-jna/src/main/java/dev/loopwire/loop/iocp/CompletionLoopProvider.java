@@ -22,6 +22,10 @@ import java.util.concurrent.ThreadFactory;
  * <p>Thread-safe.
  */
 @AutoService(EventLoopProvider.class)
+// "exports": @AutoService (requires static, source-retained) annotates this exported class; users
+// never see it at run time, so it need not be exported transitively. Issue #11 moves this class
+// out of the exported package, which removes the warning.
+@SuppressWarnings("exports")
 public final class CompletionLoopProvider implements EventLoopProvider {
 
     /** The provider's name, for {@code EventLoops.open("completion")}. */
