@@ -9,6 +9,7 @@ cd "$(dirname "$0")/.."
 
 published=()
 for artifact in $(sed -n '/<dependencyManagement>/,/<\/dependencyManagement>/s:.*<artifactId>\(.*\)</artifactId>.*:\1:p' loopwire-bom/pom.xml); do
+  [ "$artifact" = loopwire-bom ] && continue # the usage example in the BOM's comment
   if [ -f "$artifact/pom.xml" ]; then
     published+=("$artifact")
   else
