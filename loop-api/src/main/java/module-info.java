@@ -11,6 +11,9 @@
  *
  * @uses dev.loopwire.loop.spi.EventLoopProvider
  */
+// "module": the qualified export below names modules built after this one, which javac cannot
+// see yet when it compiles loop-api and would warn "module not found" about.
+@SuppressWarnings("module")
 module dev.loopwire.loop {
     exports dev.loopwire.loop;
     exports dev.loopwire.loop.spi;

@@ -11,7 +11,6 @@
 module dev.loopwire.loop.iocp {
     requires transitive dev.loopwire.loop;
     requires com.sun.jna;
-    requires com.sun.jna.platform;
     requires static com.google.auto.service; // Only needed at compile time, for @AutoService.
 
     exports dev.loopwire.loop.iocp;

@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadFactory;
 import java.util.stream.Collectors;
 
@@ -24,6 +25,16 @@ import java.util.stream.Collectors;
  * EventLoopProvider#priority() priority} among the available kinds, ties broken by name — never
  * by class-path order.
  *
+ * <p><b>Names.</b> {@link #open(String)} accepts a kind's {@linkplain EventLoopProvider#name()
+ * name} or one of its {@linkplain EventLoopProvider#aliases() aliases}: the completion loop of
+ * {@code dev.loopwire.loop.iocp} is {@code completion}, and also {@code io_uring} on Linux or
+ * {@code iocp} on Windows. A name wins over another kind's alias.
+ *
+ * <p><b>Logging.</b> Through {@link System.Logger}, logger {@code dev.loopwire.loop.EventLoops}:
+ * at {@code DEBUG} every loop opened and why that kind; at {@code INFO}, once per kind and JVM,
+ * why a kind that {@link #open()} would have preferred is unavailable (io_uring blocked by
+ * seccomp, JNA missing, ...); at {@code WARNING} a provider that failed to load.
+ *
  * <p><b>Concurrency.</b> All methods are thread-safe. Discovery runs once, lazily.
  */
 public final class EventLoops {
@@ -33,6 +44,8 @@ public final class EventLoops {
 
     private static final System.Logger LOG = System.getLogger(EventLoops.class.getName());
     private static final Object LOCK = new Object();
+    /** The kinds whose unavailability has been logged at INFO: once per kind and JVM is enough. */
+    private static final Set<String> REPORTED_UNAVAILABLE = ConcurrentHashMap.newKeySet();
     private static volatile Discovered discovered;
     private static EventLoop defaultLoop;
 
@@ -78,22 +91,18 @@ public final class EventLoops {
     public static EventLoop open() {
         String wanted = System.getProperty(LOOP_PROPERTY, "").trim();
         if (!wanted.isEmpty()) {
-            return open(wanted);
+            return openNamed(wanted, false);
         }
-        for (EventLoopProvider provider : providers()) {
-            if (availability(provider).isAvailable()) {
-                return provider.open(threads(false));
-            }
-        }
-        throw new IllegalStateException("No event loop is available; found: " + describe()
-                + "; put a loop module such as dev.loopwire.loop.selector on the module path");
+        return openBest(false);
     }
 
     /**
      * Opens a new loop of the named kind.
      *
-     * @param name a kind's {@linkplain EventLoopProvider#name() name}, such as {@code selector}
-     * @throws IllegalArgumentException if no kind has that name
+     * @param name a kind's {@linkplain EventLoopProvider#name() name}, such as {@code selector},
+     *     or one of its {@linkplain EventLoopProvider#aliases() aliases}, such as {@code io_uring}
+     * @return the running loop; never {@code null}
+     * @throws IllegalArgumentException if no kind has that name or alias
      * @throws IllegalStateException if that kind is unavailable here (the message says why)
      */
     public static EventLoop open(String name) {
@@ -126,28 +135,78 @@ public final class EventLoops {
     }
 
     private static EventLoop openBest(boolean daemon) {
-        for (EventLoopProvider provider : providers()) {
+        List<EventLoopProvider> all = providers();
+        for (EventLoopProvider provider : all) {
             if (availability(provider).isAvailable()) {
-                return provider.open(threads(daemon));
+                reportBetterUnavailable(all, provider);
+                EventLoop loop = provider.open(threads(daemon));
+                LOG.log(System.Logger.Level.DEBUG, () -> "Opened event loop '" + loop.name() + "' of kind '"
+                        + provider.name() + "', the best available (priority " + provider.priority()
+                        + "); found: " + describe());
+                return loop;
             }
         }
         throw new IllegalStateException("No event loop is available; found: " + describe()
                 + "; put a loop module such as dev.loopwire.loop.selector on the module path");
     }
 
-    private static EventLoop openNamed(String name, boolean daemon) {
-        for (EventLoopProvider provider : providers()) {
-            if (provider.name().equals(name)) {
-                Availability availability = availability(provider);
-                if (!availability.isAvailable()) {
-                    throw new IllegalStateException("Event loop '" + name + "' is unavailable: "
-                            + availability.reason());
-                }
-                return provider.open(threads(daemon));
+    /** Says once per kind why a kind ranked above the chosen one could not be used. */
+    private static void reportBetterUnavailable(List<EventLoopProvider> all, EventLoopProvider chosen) {
+        for (EventLoopProvider better : all) {
+            if (better.priority() <= chosen.priority()) {
+                continue;
+            }
+            Availability availability = availability(better);
+            if (!availability.isAvailable() && REPORTED_UNAVAILABLE.add(better.getClass().getName())) {
+                LOG.log(System.Logger.Level.INFO, "Event loop '" + better.name() + "' (priority " + better.priority()
+                        + ") is unavailable, so loopwire uses '" + chosen.name() + "' (priority "
+                        + chosen.priority() + "): " + availability.reason());
             }
         }
-        throw new IllegalArgumentException("No event loop named '" + name + "'; found: " + describe()
-                + "; check the name or put the loop's module on the module path");
+    }
+
+    private static EventLoop openNamed(String name, boolean daemon) {
+        EventLoopProvider provider = byName(name);
+        if (provider == null) {
+            throw new IllegalArgumentException("No event loop named '" + name + "'; found: " + describe()
+                    + "; check the name or put the loop's module on the module path");
+        }
+        String kind = provider.name().equals(name) ? "'" + name + "'" : "'" + name + "' ('" + provider.name() + "')";
+        Availability availability = availability(provider);
+        if (!availability.isAvailable()) {
+            throw new IllegalStateException("Event loop " + kind + " is unavailable: " + availability.reason());
+        }
+        EventLoop loop = provider.open(threads(daemon));
+        LOG.log(System.Logger.Level.DEBUG, () -> "Opened event loop '" + loop.name() + "' of kind " + kind
+                + ", as named" + (System.getProperty(LOOP_PROPERTY, "").trim().equals(name)
+                        ? " by -D" + LOOP_PROPERTY : ""));
+        return loop;
+    }
+
+    /** The kind with that name, else the first (best-ranked) kind with that alias, else null. */
+    private static EventLoopProvider byName(String name) {
+        List<EventLoopProvider> all = providers();
+        for (EventLoopProvider provider : all) {
+            if (provider.name().equals(name)) {
+                return provider;
+            }
+        }
+        for (EventLoopProvider provider : all) {
+            if (aliases(provider).contains(name)) {
+                return provider;
+            }
+        }
+        return null;
+    }
+
+    /** A provider's aliases; one whose aliases() misbehaves simply has none. */
+    private static Set<String> aliases(EventLoopProvider provider) {
+        try {
+            Set<String> aliases = provider.aliases();
+            return aliases != null ? aliases : Set.of();
+        } catch (RuntimeException | LinkageError e) {
+            return Set.of();
+        }
     }
 
     private static String describe() {
@@ -155,8 +214,12 @@ public final class EventLoops {
         if (all.isEmpty()) {
             return "none";
         }
-        return all.stream().map(p -> p.name() + " (" + availability(p) + ")")
-                .collect(Collectors.joining(", "));
+        return all.stream().map(p -> {
+            Set<String> aliases = aliases(p);
+            String also = aliases.isEmpty() ? "" : "; also named " + aliases.stream().sorted()
+                    .collect(Collectors.joining(", "));
+            return p.name() + " (" + availability(p) + also + ")";
+        }).collect(Collectors.joining(", "));
     }
 
     private static ThreadFactory threads(boolean daemon) {

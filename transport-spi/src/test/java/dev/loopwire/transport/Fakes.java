@@ -90,7 +90,13 @@ final class Fakes {
         @SafeVarargs
         FakeLoop(String name, Class<? extends Capability>... capabilities) {
             this.name = name;
-            this.capabilities = Set.of(capabilities);
+            // Element by element: javac's varargs lint flags handing a generic varargs array on
+            // to any other method, which would void @SafeVarargs.
+            Set<Class<? extends Capability>> set = new java.util.LinkedHashSet<>();
+            for (Class<? extends Capability> capability : capabilities) {
+                set.add(capability);
+            }
+            this.capabilities = Set.copyOf(set);
         }
 
         <T> FakeLoop own(TransportKey<T> key, T impl) {
@@ -283,7 +289,6 @@ final class Fakes {
         }
     }
 
-    @SafeVarargs
     static List<ProviderEntry<TransportProvider<?>>> entries(TransportProvider<?>... providers) {
         return java.util.Arrays.stream(providers).<ProviderEntry<TransportProvider<?>>>map(ProviderEntry::loaded).toList();
     }

@@ -26,6 +26,19 @@ public interface EventLoopProvider {
     String name();
 
     /**
+     * Other names that {@link dev.loopwire.loop.EventLoops#open(String)} (and the system property
+     * {@code loopwire.loop}) accept for this kind of loop, such as the name of the native
+     * mechanism it runs on here: the completion loop answers to {@code io_uring} on Linux. A
+     * kind's {@link #name()} always wins over another kind's alias.
+     *
+     * @return the aliases, possibly empty; never {@code null}
+     * @implSpec The default is an empty set.
+     */
+    default Set<String> aliases() {
+        return Set.of();
+    }
+
+    /**
      * Whether this kind of loop can run on this machine, and if not, why: the result of a real
      * probe, cached.
      */

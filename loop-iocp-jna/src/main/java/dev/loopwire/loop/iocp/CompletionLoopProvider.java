@@ -17,11 +17,21 @@ import java.util.concurrent.ThreadFactory;
  * loop (priority 0) wherever a completion queue is available: io_uring on Linux, IOCP on
  * Windows.
  *
+ * <p>Its {@linkplain #aliases() aliases} are the name of the backend this platform uses,
+ * {@code io_uring} on Linux and {@code iocp} on Windows, so that
+ * {@code EventLoops.open("io_uring")} (or {@code -Dloopwire.loop=io_uring}) opens this loop where
+ * io_uring runs it, and fails with the reason where it does not; the loops it opens are named
+ * after the backend too ({@code io_uring-1}).
+ *
  * <p>The constructor does nothing; {@link #availability()} runs the platform probe once.
  *
  * <p>Thread-safe.
  */
 @AutoService(EventLoopProvider.class)
+// "exports": @AutoService (requires static, source-retained) annotates this exported class; users
+// never see it at run time, so it need not be exported transitively. Issue #11 moves this class
+// out of the exported package, which removes the warning.
+@SuppressWarnings("exports")
 public final class CompletionLoopProvider implements EventLoopProvider {
 
     /** The provider's name, for {@code EventLoops.open("completion")}. */
@@ -30,6 +40,15 @@ public final class CompletionLoopProvider implements EventLoopProvider {
     @Override
     public String name() {
         return NAME;
+    }
+
+    /**
+     * The name of this platform's backend, {@code io_uring} (Linux) or {@code iocp} (Windows),
+     * whether it is available here or not; none on other systems.
+     */
+    @Override
+    public Set<String> aliases() {
+        return Backends.platformBackend().map(Set::of).orElse(Set.of());
     }
 
     @Override

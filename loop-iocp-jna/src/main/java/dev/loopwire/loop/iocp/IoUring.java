@@ -4,8 +4,13 @@ import dev.loopwire.loop.Availability;
 import dev.loopwire.loop.iocp.internal.Backends;
 
 /**
- * Whether Linux io_uring can be used here, found by a real probe (setting up a small ring and
- * tearing it down) on first use and cached for the life of the JVM.
+ * Whether Linux io_uring can be used here: the backend {@link CompletionLoop} runs on under
+ * Linux, found by a real probe (setting up a small ring and tearing it down) on first use and
+ * cached for the life of the JVM.
+ *
+ * <p>When io_uring is available, {@code EventLoops.open("io_uring")} opens a completion loop, as
+ * {@code open("completion")} does; when it is not, both say why (for example that JNA is missing
+ * or that seccomp blocks {@code io_uring_setup}).
  *
  * <p>Thread-safe.
  */

@@ -4,11 +4,12 @@ import dev.loopwire.loop.Availability;
 import dev.loopwire.loop.iocp.internal.Backends;
 
 /**
- * Whether Windows I/O completion ports can be used here.
+ * Whether Windows I/O completion ports can be used here: the backend {@link CompletionLoop}
+ * runs on under Windows, found by a probe (64-bit JVM, kernel32 and ws2_32 bound through JNA) on
+ * first use and cached for the life of the JVM.
  *
- * <p>IOCP needs Windows, and this release does not yet contain the IOCP backend, so on Windows
- * too it reports unavailable with that plain reason until the backend is wired into
- * {@link CompletionLoop}.
+ * <p>Elsewhere it is unavailable, with the reason. When IOCP is available,
+ * {@code EventLoops.open("iocp")} opens a completion loop, as {@code open("completion")} does.
  *
  * <p>Thread-safe.
  */

@@ -18,6 +18,7 @@ import java.util.Set;
  * thread hand-off and a selector wake-up to re-arm, so a provider native to the loop's own
  * capabilities is always ranked first.
  */
+@SuppressWarnings("rawtypes") // @AutoService cannot name the generic service type exactly; it is not used raw.
 @AutoService(CapabilityAdapter.class)
 public final class SelectorThreadAdapter implements CapabilityAdapter<FdReadiness> {
 

@@ -16,6 +16,7 @@ import java.util.Set;
  *
  * <p>Stateless and thread-safe; the constructor does nothing.
  */
+@SuppressWarnings("rawtypes") // @AutoService cannot name the generic service type exactly; it is not used raw.
 @AutoService(TransportProvider.class)
 public final class CompletionUdpProvider implements TransportProvider<UdpBinder> {
 
