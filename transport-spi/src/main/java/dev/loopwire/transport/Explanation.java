@@ -244,9 +244,9 @@ public final class Explanation {
         }
         if (!adapters.isEmpty()) {
             List<String[]> adapterRows = new ArrayList<>();
-            adapterRows.add(new String[] {"adapter", "verdict", "requires", "reason", "origin"});
+            adapterRows.add(new String[] {"adapter", "verdict", "requires", "origin", "reason"});
             for (Candidate a : adapters) {
-                adapterRows.add(new String[] {a.name(), a.verdict().label(), names(a.requires()), a.reason(), a.origin()});
+                adapterRows.add(new String[] {a.name(), a.verdict().label(), names(a.requires()), a.origin(), a.reason()});
             }
             out.append("  adapters considered:\n");
             Table.render(adapterRows, out);

@@ -122,6 +122,11 @@ class AdapterTrustTest {
         return Discovery.load(List.of((ServiceLoader) ServiceLoader.load(layer, CapabilityAdapter.class)));
     }
 
+    /** {@code text} padded to the width of the widest cell of its column, plus the two-space gap. */
+    private static String pad(String text, String widest) {
+        return text + " ".repeat(widest.length() - text.length() + 2);
+    }
+
     private static Candidate adapter(Explanation report, String className) {
         return report.adapters().stream().filter(a -> a.className().equals(className)).findFirst()
                 .orElseThrow(() -> new AssertionError(className + " not listed:\n" + report));
@@ -139,6 +144,20 @@ class AdapterTrustTest {
         Candidate own = adapter(report, SelectorThreadAdapter.class.getName());
         assertThat(own.verdict(), is(Verdict.CHOSEN));
         assertThat(own.reason(), is("builds FdReadiness"));
+        String version = getClass().getModule().getDescriptor().rawVersion().orElseThrow();
+        String ownOrigin = "dev.loopwire.transport@" + version + " (classes)"; // the widest origin
+        assertThat(report.toString(), is(
+                "Transport 'dev.loopwire.transport.test.echo' on loop 'completion-1' (capabilities: CompletionPort)\n"
+                + "  #  verdict  candidate  source              requires     prio  reason\n"
+                + "  1  chosen   ProviderA  provider + adapter  FdReadiness  0     through SelectorThreadAdapter for FdReadiness\n"
+                + "  origins:\n"
+                + "    1 dev.loopwire.transport.Fakes$ProviderA: dev.loopwire.transport@" + version + " (test-classes)\n"
+                + "  adapters considered:\n"
+                + "  adapter                verdict      requires        " + pad("origin", ownOrigin) + "reason\n"
+                + "  AaaReadiness           passed over  none            " + pad("com.example.evil (com.example.evil.jar)", ownOrigin)
+                + "foreign: com.example.evil does not own FdReadiness (owner: dev.loopwire.loop);"
+                + " allow it with -Dloopwire.allow=" + EVIL + "\n"
+                + "  SelectorThreadAdapter  chosen       CompletionPort  " + pad(ownOrigin, ownOrigin) + "builds FdReadiness\n"));
     }
 
     @Test
