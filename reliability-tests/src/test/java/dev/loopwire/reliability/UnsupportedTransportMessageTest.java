@@ -56,6 +56,11 @@ class UnsupportedTransportMessageTest {
         }
 
         @Override
+        public CloseHook addCloseHook(Runnable hook) {
+            throw new RejectedExecutionException("bare-1 runs nothing");
+        }
+
+        @Override
         public void close() {
         }
     }

@@ -87,6 +87,7 @@ class AdapterTrustTest {
                     public boolean inLoop() { return false; }
                     public boolean isClosed() { return false; }
                     public void execute(Runnable task) { throw new java.util.concurrent.RejectedExecutionException("test loop"); }
+                    public CloseHook addCloseHook(Runnable hook) { throw new java.util.concurrent.RejectedExecutionException("test loop"); }
                     public void close() { }
                 }""");
 
