@@ -1,5 +1,6 @@
 package dev.loopwire.loop;
 
+import dev.loopwire.loop.internal.CodeOwners;
 import java.util.List;
 import java.util.Objects;
 
@@ -8,8 +9,9 @@ import java.util.Objects;
  * such as {@code dev.loopwire.transport.udp.bind} → {@code UdpBinder}.
  *
  * <p>A key is owned by the module that declares its {@linkplain #type() type} (on the class path:
- * the type's package and its subpackages). Its name must start with the owner's module name or package name and a
- * dot, so that keys of different modules can never collide.
+ * the jar or folder the type was loaded from). Its name must start with the owner's module name
+ * (on the class path, the type's package name) and a dot, so that keys of different modules can
+ * never collide.
  *
  * <p>A key may {@linkplain #replacing(String...) replace} older names: a transport that began as
  * a third-party extension ({@code com.example.udp.listen}) and was later standardized keeps
@@ -61,15 +63,17 @@ public final class TransportKey<T> {
      * registrations written for {@code oldNames} resolve for this key when their implementation
      * type is assignable to {@link #type()}.
      *
-     * @throws IllegalCallerException if the caller is not in the key's owning module (or package)
+     * @throws IllegalCallerException if the caller is not in the key's owning module (on the
+     *     class path: the jar or folder of the key's type)
      * @throws IllegalArgumentException if an old name is malformed or equals this key's name
      */
     public TransportKey<T> replacing(String... oldNames) {
         Objects.requireNonNull(oldNames, "oldNames");
         Class<?> caller = WALKER.getCallerClass();
         if (!sameOwner(caller, type)) {
-            throw new IllegalCallerException("Only the " + ownerKind(type) + " '" + owner(type)
-                    + "' may declare what '" + name + "' replaces; called from " + caller.getName());
+            throw new IllegalCallerException("Only '" + CodeOwners.describe(type) + "', the owner of '" + name
+                    + "', may declare what it replaces; called from " + caller.getName() + " in '"
+                    + CodeOwners.describe(caller) + "'");
         }
         for (String old : oldNames) {
             Objects.requireNonNull(old, "oldNames element");
@@ -112,7 +116,7 @@ public final class TransportKey<T> {
         return owner(type);
     }
 
-    /** Whether {@code candidate} lives in the module (or, unnamed, the package) that owns this key. */
+    /** Whether {@code candidate} lives in the module (on the class path: the jar or folder) that owns this key. */
     public boolean isOwnedBy(Class<?> candidate) {
         return sameOwner(candidate, type);
     }
@@ -135,16 +139,11 @@ public final class TransportKey<T> {
 
     /**
      * Whether {@code candidate} belongs to the owner of {@code type}: the same named module, or,
-     * both on the class path, the type's package or a subpackage of it (implementations usually
-     * sit in an {@code internal} subpackage; the class path has no stronger boundary to offer).
+     * both on the class path, the same jar or folder (a package is no boundary there: any jar
+     * can declare classes in another's package).
      */
     private static boolean sameOwner(Class<?> candidate, Class<?> type) {
-        if (candidate.getModule().isNamed() || type.getModule().isNamed()) {
-            return candidate.getModule() == type.getModule();
-        }
-        String owner = type.getPackageName();
-        String pkg = candidate.getPackageName();
-        return pkg.equals(owner) || pkg.startsWith(owner + ".");
+        return CodeOwners.same(candidate, type);
     }
 
     private static String owner(Class<?> type) {

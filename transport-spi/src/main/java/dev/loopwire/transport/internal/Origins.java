@@ -1,9 +1,7 @@
 package dev.loopwire.transport.internal;
 
 import dev.loopwire.loop.Capability;
-import java.net.URISyntaxException;
-import java.net.URL;
-import java.security.CodeSource;
+import dev.loopwire.loop.internal.CodeOwners;
 
 /**
  * Who a class comes from, for the trust rule: its named module, or on the class path its code
@@ -20,19 +18,9 @@ final class Origins {
     private Origins() {
     }
 
-    /**
-     * Whether two classes come from the same owner: the same named module, or both from the
-     * class path (unnamed modules) and the same code source. A class with no code source (made
-     * at run time) shares an owner with nothing on the class path.
-     */
+    /** Whether two classes come from the same owner; see {@link CodeOwners#same}. */
     static boolean same(Class<?> a, Class<?> b) {
-        Module ma = a.getModule();
-        Module mb = b.getModule();
-        if (ma.isNamed() || mb.isNamed()) {
-            return ma == mb;
-        }
-        String la = location(a);
-        return la != null && la.equals(location(b));
+        return CodeOwners.same(a, b);
     }
 
     /**
@@ -48,27 +36,6 @@ final class Origins {
 
     /** The owner's name for messages: the module name, or the jar or folder on the class path. */
     static String describe(Class<?> type) {
-        Module m = type.getModule();
-        if (m.isNamed()) {
-            return m.getName();
-        }
-        String location = location(type);
-        if (location == null) {
-            return "class path (no code source)";
-        }
-        String path = location.endsWith("/") ? location.substring(0, location.length() - 1) : location;
-        return "class path (" + path.substring(path.lastIndexOf('/') + 1) + ")";
-    }
-
-    /** The class's code source as a normalized URI string, or {@code null} if it has none. */
-    private static String location(Class<?> type) {
-        try {
-            CodeSource source = type.getProtectionDomain().getCodeSource();
-            URL url = source == null ? null : source.getLocation();
-            // URL.equals may resolve host names; compare normalized URIs instead.
-            return url == null ? null : url.toURI().normalize().toString();
-        } catch (SecurityException | URISyntaxException e) {
-            return null;
-        }
+        return CodeOwners.describe(type);
     }
 }
