@@ -62,7 +62,11 @@ public final class EventLoops {
         return discover().providers;
     }
 
-    /** Providers that failed to load, each as the error {@link ServiceLoader} reported. */
+    /**
+     * Providers that failed to load, each as the error {@link ServiceLoader} reported.
+     *
+     * @return an unmodifiable list, empty when every provider loaded; never {@code null}
+     */
     public static List<ServiceConfigurationError> failures() {
         return discover().failures;
     }
@@ -70,6 +74,11 @@ public final class EventLoops {
     /**
      * The availability of a kind of loop; a probe that throws counts as unavailable, with the
      * exception as the reason.
+     *
+     * @param provider the kind of loop to ask
+     * @return the provider's answer, or "unavailable" with the reason its probe failed; never
+     *     {@code null}
+     * @throws NullPointerException if {@code provider} is {@code null}
      */
     public static Availability availability(EventLoopProvider provider) {
         Objects.requireNonNull(provider, "provider");
@@ -86,6 +95,7 @@ public final class EventLoops {
      * Opens a new loop of the best available kind, or of the kind named by the system property
      * {@value #LOOP_PROPERTY}.
      *
+     * @return the running loop; never {@code null}
      * @throws IllegalStateException if no kind of loop is available (the message lists why)
      */
     public static EventLoop open() {
@@ -113,6 +123,8 @@ public final class EventLoops {
     /**
      * The shared default loop, opened on first use (see {@link #open()}) on a daemon thread. If
      * it has been closed, the next call opens a new one.
+     *
+     * @return the shared loop; never {@code null}
      */
     public static EventLoop defaultLoop() {
         synchronized (LOCK) {
@@ -124,12 +136,21 @@ public final class EventLoops {
         }
     }
 
-    /** The loop whose thread is calling, or empty when called from any other thread. */
+    /**
+     * The loop whose thread is calling.
+     *
+     * @return that loop, or empty when called from any other thread
+     */
     public static Optional<EventLoop> current() {
         return CurrentLoop.get();
     }
 
-    /** {@link #current()} if the caller is on a loop thread, else {@link #defaultLoop()}. */
+    /**
+     * The loop to use from here: {@link #current()} if the caller is on a loop thread, else
+     * {@link #defaultLoop()}.
+     *
+     * @return a running loop; never {@code null}
+     */
     public static EventLoop currentOrDefault() {
         return current().orElseGet(EventLoops::defaultLoop);
     }

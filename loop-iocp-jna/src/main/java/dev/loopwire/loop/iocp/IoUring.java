@@ -19,21 +19,31 @@ public final class IoUring {
     private IoUring() {
     }
 
-    /** Whether a {@link CompletionLoop} can run on io_uring here. */
+    /**
+     * Whether a {@link CompletionLoop} can run on io_uring here.
+     *
+     * @return {@code true} if io_uring passed its probe
+     */
     public static boolean isAvailable() {
         return Holder.AVAILABILITY.isAvailable();
     }
 
     /**
      * Why io_uring cannot be used here, as an exception whose message says so (for example
-     * "io_uring_setup returned Operation not permitted (EPERM, errno 1): blocked by seccomp ..."), or {@code null} if it
-     * can.
+     * "io_uring_setup returned Operation not permitted (EPERM, errno 1): blocked by seccomp ...").
+     *
+     * @return an {@link UnsupportedOperationException} with the reason, or {@code null} if
+     *     io_uring can be used
      */
     public static Throwable unavailabilityCause() {
         return isAvailable() ? null : new UnsupportedOperationException(Holder.AVAILABILITY.reason());
     }
 
-    /** The probe's answer as an {@link Availability}. */
+    /**
+     * The probe's answer.
+     *
+     * @return available, or unavailable with the reason; never {@code null}
+     */
     public static Availability availability() {
         return Holder.AVAILABILITY;
     }

@@ -20,17 +20,30 @@ public final class Iocp {
     private Iocp() {
     }
 
-    /** Whether a {@link CompletionLoop} can run on IOCP here. */
+    /**
+     * Whether a {@link CompletionLoop} can run on IOCP here.
+     *
+     * @return {@code true} if IOCP passed its probe
+     */
     public static boolean isAvailable() {
         return AVAILABILITY.isAvailable();
     }
 
-    /** Why IOCP cannot be used here, as an exception, or {@code null} if it can. */
+    /**
+     * Why IOCP cannot be used here, as an exception whose message says so.
+     *
+     * @return an {@link UnsupportedOperationException} with the reason, or {@code null} if IOCP
+     *     can be used
+     */
     public static Throwable unavailabilityCause() {
         return isAvailable() ? null : new UnsupportedOperationException(AVAILABILITY.reason());
     }
 
-    /** The answer as an {@link Availability}. */
+    /**
+     * The probe's answer.
+     *
+     * @return available, or unavailable with the reason; never {@code null}
+     */
     public static Availability availability() {
         return AVAILABILITY;
     }
