@@ -4,6 +4,7 @@ import dev.loopwire.loop.Capability;
 import dev.loopwire.loop.CompletionPort;
 import dev.loopwire.loop.EventLoop;
 import dev.loopwire.loop.Timers;
+import dev.loopwire.loop.UringPort;
 import dev.loopwire.loop.iocp.internal.Backends;
 import dev.loopwire.loop.iocp.internal.CompletionBackend;
 import dev.loopwire.loop.iocp.internal.LoopContext;
@@ -60,6 +61,8 @@ public final class CompletionLoop implements EventLoop, CompletionPort, Timers {
     private static final System.Logger LOG = System.getLogger(CompletionLoop.class.getName());
     private static final Map<String, AtomicInteger> NUMBERS = new ConcurrentHashMap<>();
     private static final Set<Class<? extends Capability>> CAPABILITIES = Set.of(CompletionPort.class, Timers.class);
+    private static final Set<Class<? extends Capability>> URING_CAPABILITIES =
+            Set.of(CompletionPort.class, Timers.class, UringPort.class);
     private static final long CLOSE_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(10);
     private static final int TASKS_PER_TURN = 1024;
 
@@ -74,6 +77,7 @@ public final class CompletionLoop implements EventLoop, CompletionPort, Timers {
     private final Context context = new Context();
     private final Consumer<Throwable> onTimerFailure = this::timerFailed;
     private final Consumer<LoopDatagram> onDatagramClosed = datagrams::remove;
+    private final UringPort uringPort;
     private volatile boolean closing;
     private volatile Consumer<? super Throwable> exceptionHandler;
 
@@ -82,6 +86,8 @@ public final class CompletionLoop implements EventLoop, CompletionPort, Timers {
         this.name = backend.name() + "-" + NUMBERS.computeIfAbsent(backend.name(), n -> new AtomicInteger()).incrementAndGet();
         this.thread = Objects.requireNonNull(threads.newThread(this::run), "the ThreadFactory returned null");
         thread.setName(name);
+        backend.attach(context);
+        this.uringPort = backend.uringPort();
     }
 
     /** Opens a loop on this platform's completion queue, on a non-daemon thread. */
@@ -137,12 +143,15 @@ public final class CompletionLoop implements EventLoop, CompletionPort, Timers {
 
     @Override
     public Set<Class<? extends Capability>> capabilities() {
-        return CAPABILITIES;
+        return uringPort != null ? URING_CAPABILITIES : CAPABILITIES;
     }
 
     @Override
     public <C extends Capability> Optional<C> capability(Class<C> type) {
         Objects.requireNonNull(type, "type");
+        if (type == UringPort.class) {
+            return uringPort != null ? Optional.of(type.cast(uringPort)) : Optional.empty();
+        }
         return CAPABILITIES.contains(type) ? Optional.of(type.cast(this)) : Optional.empty();
     }
 
@@ -260,6 +269,7 @@ public final class CompletionLoop implements EventLoop, CompletionPort, Timers {
                         for (LoopDatagram datagram : new ArrayList<>(datagrams)) {
                             datagram.close();
                         }
+                        backend.loopClosing(); // raw registrations hear it before anything is released
                     }
                     if (tasks.isEmpty() && backend.sockets() == 0) {
                         break;
