@@ -318,6 +318,7 @@ final class Ring {
     }
 
     private int enter(int toSubmit, int minComplete, int flags, long argument, long argumentSize) {
+        enable(); // the first thread to enter becomes the single issuer
         long result = LibC.syscall(LibC.SYS_IO_URING_ENTER, fd, toSubmit, minComplete, flags, argument, argumentSize);
         return result < 0 ? -LibC.errno() : (int) result;
     }
