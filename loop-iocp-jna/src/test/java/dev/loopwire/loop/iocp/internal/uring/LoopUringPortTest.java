@@ -1,0 +1,126 @@
+package dev.loopwire.loop.iocp.internal.uring;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.is;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.loopwire.loop.NativeBlock;
+import dev.loopwire.loop.SubmissionQueueFullException;
+import dev.loopwire.loop.UringCompletion;
+import dev.loopwire.loop.UringHandler;
+import dev.loopwire.loop.UringPort;
+import dev.loopwire.loop.UringRegistration;
+import dev.loopwire.loop.iocp.RequireIoUring;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The port's memory and back-pressure rules, driven on the test thread through the backend. */
+class LoopUringPortTest {
+
+    private final List<String> events = new ArrayList<>();
+    private final UringHandler handler = new UringHandler() {
+        @Override
+        public void complete(UringRegistration registration, UringCompletion completion) {
+            events.add("tag=" + completion.tag() + " res=" + completion.result());
+        }
+
+        @Override
+        public void unregistered(UringRegistration registration) {
+            events.add("unregistered");
+        }
+    };
+    private UringBackend backend;
+    private UringPort port;
+
+    @BeforeEach
+    void open() throws Exception {
+        RequireIoUring.check();
+        backend = new UringBackend(8, 16, true);
+        port = backend.uringPort();
+    }
+
+    @AfterEach
+    void close() {
+        if (backend != null) {
+            backend.close();
+        }
+    }
+
+    private void turns(int count) throws Exception {
+        for (int i = 0; i < count; i++) {
+            backend.await(5_000_000L);
+        }
+    }
+
+    @Test
+    void aFullSubmissionQueueIsABackPressureSignalAndNothingIsDropped() throws Exception {
+        UringRegistration registration = port.register(-1, handler);
+        backend.ring().refuseSubmissions = true; // as a kernel that cannot take entries now
+        int accepted = 0;
+        SubmissionQueueFullException full = null;
+        while (full == null) {
+            try {
+                registration.prepare(UringPort.OP_NOP).tag(accepted).submit();
+                accepted++;
+            } catch (SubmissionQueueFullException e) {
+                full = e;
+            }
+        }
+        assertThat(accepted, is(7)); // 8 entries, one holds the loop's wake-up read
+        assertThat(full.getMessage(), is("The submission queue of loop 'io_uring' takes no more entries right now "
+                + "(NOP (0) not submitted); retry on a later loop turn, e.g. from loop.execute(...), after "
+                + "completions have made room"));
+        assertThat(registration.inflight(), is(7));
+        backend.ring().refuseSubmissions = false;
+        turns(5);
+        assertThat(events.size(), is(7));
+        registration.prepare(UringPort.OP_NOP).tag(100).submit();
+        turns(3);
+        assertThat(events.get(7), is("tag=100 res=0"));
+        registration.close();
+        turns(2);
+        assertThat(events.get(8), is("unregistered"));
+    }
+
+    @Test
+    void closingAPinnedBlockIsDeferredToTheFinalCompletion() throws Exception {
+        UringRegistration registration = port.register(-1, handler);
+        NativeBlock timespec = registration.allocate(16);
+        timespec.buffer().putLong(0, 60);
+        long id = registration.prepare(UringPort.OP_TIMEOUT).addr(timespec, 0).len(1).tag(1).submit();
+        timespec.close();
+        turns(1);
+        assertThat("pinned by the timeout in flight", port.allocatedBytes(), is(16L));
+        assertThat(registration.cancel(id), is(true));
+        turns(3);
+        assertThat(events, is(List.of("tag=1 res=-125")));
+        assertThat(port.allocatedBytes(), is(0L));
+        registration.close();
+        turns(2);
+    }
+
+    @Test
+    void aBlockKeepsWhatItPointsToAlive() throws Exception {
+        UringRegistration registration = port.register(-1, handler);
+        NativeBlock iovec = registration.allocate(16);
+        NativeBlock data = registration.allocate(100);
+        iovec.putAddress(0, data, 0);
+        data.close();
+        assertThat(port.allocatedBytes(), is(116L));
+        iovec.close();
+        assertThat(port.allocatedBytes(), is(0L));
+        IllegalStateException closed = assertThrows(IllegalStateException.class, () -> iovec.putAddress(0, data, 0));
+        assertThat(closed.getMessage(), containsString("is closed"));
+        registration.close();
+        turns(2);
+    }
+
+    @Test
+    void theRingUsesDeferredTaskRunWhereTheKernelHasIt() {
+        assertThat(backend.toString(), containsString("SINGLE_ISSUER|DEFER_TASKRUN"));
+    }
+}
