@@ -75,6 +75,32 @@ final class UringLoops {
         }
     }
 
+    /**
+     * Opens and closes a loop and a datagram channel once, so that descriptors the JVM opens once
+     * and keeps (seen here: {@code /dev/random}, {@code /dev/urandom}, and libffi's deleted
+     * {@code /tmp/ffi*} trampoline file under JNA) are open before a test counts descriptors.
+     */
+    static void warmUp() throws IOException {
+        open().close();
+        java.nio.channels.DatagramChannel.open()
+                .bind(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0)).close();
+    }
+
+    /** What each open descriptor points to, for messages. */
+    static java.util.Set<String> fdTargets() throws IOException {
+        java.util.Set<String> targets = new java.util.TreeSet<>();
+        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+            for (Path fd : (Iterable<Path>) fds::iterator) {
+                try {
+                    targets.add(fd.getFileName() + "->" + Files.readSymbolicLink(fd));
+                } catch (IOException e) {
+                    // closed meanwhile (the listing's own descriptor)
+                }
+            }
+        }
+        return targets;
+    }
+
     /** Open file descriptors of this process. */
     static long openFds() throws IOException {
         try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {

@@ -29,6 +29,7 @@ class UringPortTest {
 
     @Test
     void readsAndWritesAPipeAndGivesEverythingBack() throws Exception {
+        UringLoops.warmUp();
         long fdsBefore = openFds();
         EventLoop loop = UringLoops.open();
         UringPort port = port(loop);
@@ -149,6 +150,7 @@ class UringPortTest {
 
     @Test
     void closingTheLoopTellsOpenRegistrationsAndGivesEverythingBack() throws Exception {
+        UringLoops.warmUp();
         long fdsBefore = openFds();
         EventLoop loop = UringLoops.open();
         UringPort port = port(loop);
