@@ -91,6 +91,11 @@ class UringBadInputTest {
         UringRegistration r = onLoop(loop, () -> port.register(pipe[0], new RecordingHandler()));
         IllegalStateException prepare = assertThrows(IllegalStateException.class, () -> r.prepare(UringPort.OP_NOP));
         assertThat(prepare.getMessage(), startsWith("UringRegistration.prepare called from thread '"));
+        // The loop's one submission writer, leaked to another thread, refuses it too.
+        dev.loopwire.loop.UringSubmission writer = onLoop(loop, () -> r.prepare(UringPort.OP_NOP));
+        IllegalStateException setter = assertThrows(IllegalStateException.class, () -> writer.tag(1));
+        assertThat(setter.getMessage(), startsWith("UringSubmission called from thread '"));
+        assertThrows(IllegalStateException.class, writer::submit);
     }
 
     @Test

@@ -170,6 +170,31 @@ class UringPortTest {
     }
 
     @Test
+    void aLoopClosingHookThatThrowsStillEndsItsRegistration() throws Exception {
+        EventLoop loop = UringLoops.open();
+        UringPort port = port(loop);
+        CompletableFuture<Boolean> unregistered = new CompletableFuture<>();
+        onLoop(loop, () -> port.register(-1, new UringHandler() {
+            @Override
+            public void complete(UringRegistration registration, UringCompletion completion) {
+            }
+
+            @Override
+            public void loopClosing(UringRegistration registration) {
+                throw new StackOverflowError("thrown by loopClosing on purpose");
+            }
+
+            @Override
+            public void unregistered(UringRegistration registration) {
+                unregistered.complete(registration.isOpen());
+            }
+        }));
+        loop.close();
+        assertThat(unregistered.get(10, TimeUnit.SECONDS), is(false));
+        assertThat(port.allocatedBytes(), is(0L));
+    }
+
+    @Test
     void aHandlerThatThrowsLeavesTheLoopRunning() throws Exception {
         try (EventLoop loop = UringLoops.open()) {
             UringPort port = port(loop);

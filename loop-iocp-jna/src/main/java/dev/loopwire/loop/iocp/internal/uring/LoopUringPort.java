@@ -49,6 +49,9 @@ final class LoopUringPort implements UringPort {
     private int pooled;
     private int inflight;
     private boolean closing;
+    private ByteBuffer delivered;
+    private ProvidedGroup deliveredGroup;
+    private int deliveredBuffer = -1;
     private ByteBuffer lastBuffer;
     private long lastBase;
 
@@ -283,14 +286,19 @@ final class LoopUringPort implements UringPort {
         v.flags = flags;
         v.bufferId = bid;
         v.buffer = group != null ? group.view(bid, result) : null;
+        delivered = v.buffer;
+        deliveredGroup = group;
+        deliveredBuffer = bid;
         try {
             registration.handler.complete(registration, v);
         } catch (Throwable t) { // a handler never ends the loop
             context().handle(t);
         } finally {
             v.buffer = null;
-            if (group != null) {
-                group.recycle(bid);
+            delivered = null;
+            if (deliveredGroup != null) { // not handed over to an operation
+                deliveredGroup.recycle(bid);
+                deliveredGroup = null;
             }
             if (last) {
                 finalCompletion(op, registration);
@@ -307,6 +315,22 @@ final class LoopUringPort implements UringPort {
         op.next = pool;
         pool = op;
         pooled++;
+    }
+
+    /** Whether {@code memory} is the provided buffer being delivered right now. */
+    boolean isDelivered(Object memory) {
+        return memory != null && memory == delivered && deliveredGroup != null;
+    }
+
+    /**
+     * An operation names the buffer being delivered (an echo of what was received): the buffer
+     * goes back to the kernel at that operation's final completion, so the kernel never fills it
+     * with the next message while the operation still reads it.
+     */
+    void handOverDelivered(UserOp op) {
+        op.heldGroup = deliveredGroup;
+        op.heldBuffer = deliveredBuffer;
+        deliveredGroup = null;
     }
 
     void finishLater(Registration registration) {

@@ -120,6 +120,11 @@ final class ProvidedGroup implements UringBufferGroup {
         SHORT.setRelease(ring, 14, tail);
     }
 
+    /** How many times a buffer was put on the ring (wraps at 16 bits), for tests. */
+    int tail() {
+        return tail & 0xffff;
+    }
+
     /** Unregisters from the kernel; called when nothing in flight can select from the group. */
     void unregister(Ring r, Memory scratch) {
         if (registered) {

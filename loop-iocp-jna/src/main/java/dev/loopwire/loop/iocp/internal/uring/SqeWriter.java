@@ -69,6 +69,7 @@ final class SqeWriter implements UringSubmission {
     }
 
     private void checkActive() {
+        port.checkThread("UringSubmission"); // the writer is shared: another thread must never touch it
         if (!active) {
             throw new IllegalStateException("This UringSubmission was already submitted or abandoned; "
                     + "start each operation with UringRegistration.prepare(opcode)");
@@ -309,6 +310,9 @@ final class SqeWriter implements UringSubmission {
         op.memory2 = pin(memory2);
         op.memory3 = pin(memory3);
         op.group = group;
+        if (port.isDelivered(memory1) || port.isDelivered(memory2) || port.isDelivered(memory3)) {
+            port.handOverDelivered(op); // recycled at this operation's final completion, not before
+        }
     }
 
     private static Object pin(Object memory) {

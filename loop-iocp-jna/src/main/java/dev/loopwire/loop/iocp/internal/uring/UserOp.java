@@ -18,6 +18,9 @@ final class UserOp extends Op {
     Object memory2;
     Object memory3;
     ProvidedGroup group;
+    /** A provided buffer this operation names (an echo), recycled at its final completion. */
+    ProvidedGroup heldGroup;
+    int heldBuffer = -1;
     boolean cancelRequested;
     UserOp previous;
     UserOp next;
@@ -40,6 +43,11 @@ final class UserOp extends Op {
         memory2 = null;
         memory3 = null;
         group = null;
+        if (heldGroup != null) {
+            heldGroup.recycle(heldBuffer);
+            heldGroup = null;
+            heldBuffer = -1;
+        }
         registration = null;
         cancelRequested = false;
         previous = null;

@@ -120,6 +120,48 @@ class LoopUringPortTest {
     }
 
     @Test
+    void aProvidedBufferNamedByAnOperationGoesBackOnlyAtThatOperationsFinalCompletion() throws Exception {
+        int[] pipe = port.posix().pipe(0);
+        ProvidedGroup group = (ProvidedGroup) port.bufferGroup(64);
+        UringRegistration writeEnd = port.register(pipe[1], handler);
+        NativeBlock timespec = writeEnd.allocate(16);
+        timespec.buffer().putLong(0, 60);
+        long[] timeout = new long[1];
+        UringRegistration readEnd = port.register(pipe[0], new UringHandler() {
+            @Override
+            public void complete(UringRegistration registration, UringCompletion completion) {
+                events.add("read " + completion.result());
+                // Echo what was received: the write waits behind a linked timeout, so it is in
+                // flight when this call returns.
+                timeout[0] = writeEnd.prepare(UringPort.OP_TIMEOUT).addr(timespec, 0).len(1)
+                        .flags(UringPort.SQE_IO_LINK).tag(1).submit();
+                writeEnd.prepare(UringPort.OP_WRITE).addr(completion.buffer()).offset(-1).tag(2).submit();
+            }
+
+            @Override
+            public void unregistered(UringRegistration registration) {
+            }
+        });
+        readEnd.prepare(UringPort.OP_READ).bufferGroup(group).offset(-1).tag(9).submit();
+        int recycled = group.tail();
+        try (java.io.FileOutputStream sink = new java.io.FileOutputStream("/proc/self/fd/" + pipe[1])) {
+            sink.write('x');
+        }
+        turns(3);
+        assertThat(events, is(List.of("read 1")));
+        assertThat("still named by the write in flight", group.tail(), is(recycled));
+        writeEnd.cancel(timeout[0]);
+        turns(3);
+        assertThat(events, is(List.of("read 1", "tag=1 res=-125", "tag=2 res=-125")));
+        assertThat(group.tail(), is((recycled + 1) & 0xffff));
+        readEnd.close();
+        writeEnd.close();
+        turns(2);
+        port.posix().close(pipe[0]);
+        port.posix().close(pipe[1]);
+    }
+
+    @Test
     void theRingUsesDeferredTaskRunWhereTheKernelHasIt() {
         assertThat(backend.toString(), containsString("SINGLE_ISSUER|DEFER_TASKRUN"));
     }
