@@ -74,7 +74,7 @@ final class Block implements NativeBlock {
     @Override
     public void putAddress(int at, ByteBuffer direct) {
         port.checkThread("NativeBlock.putAddress");
-        LoopUringPort.checkDirect(direct, "NativeBlock.putAddress");
+        Checks.checkDirect(direct, "NativeBlock.putAddress");
         checkOpen("putAddress");
         checkSlot(at);
         memory.putLong(at, port.address(direct));

@@ -44,7 +44,7 @@ final class Registration implements UringRegistration {
     public UringSubmission prepare(int opcode) {
         port.checkThread("UringRegistration.prepare");
         checkSubmittable(opcode);
-        port.checkOpcode(opcode);
+        Checks.checkOpcode(opcode);
         return port.writer().start(this, opcode);
     }
 

@@ -117,7 +117,7 @@ final class SqeWriter implements UringSubmission {
     @Override
     public UringSubmission addr2(ByteBuffer direct) {
         checkActive();
-        LoopUringPort.checkDirect(direct, "addr2 of " + Opcodes.name(opcode));
+        Checks.checkDirect(direct, "addr2 of " + Opcodes.name(opcode));
         off = port.address(direct);
         memory2 = direct;
         return this;
@@ -136,7 +136,7 @@ final class SqeWriter implements UringSubmission {
     @Override
     public UringSubmission addr(ByteBuffer direct) {
         checkActive();
-        LoopUringPort.checkDirect(direct, "addr of " + Opcodes.name(opcode));
+        Checks.checkDirect(direct, "addr of " + Opcodes.name(opcode));
         if (direct.isReadOnly() && writesToAddr(opcode)) {
             throw new IllegalArgumentException("Read-only buffer given as the memory " + Opcodes.name(opcode)
                     + " writes into; pass a writable direct buffer");
@@ -214,7 +214,7 @@ final class SqeWriter implements UringSubmission {
     @Override
     public UringSubmission addr3(ByteBuffer direct) {
         checkActive();
-        LoopUringPort.checkDirect(direct, "addr3 of " + Opcodes.name(opcode));
+        Checks.checkDirect(direct, "addr3 of " + Opcodes.name(opcode));
         addr3 = port.address(direct);
         memory3 = direct;
         return this;

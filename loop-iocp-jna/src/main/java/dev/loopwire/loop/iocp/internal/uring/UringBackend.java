@@ -362,6 +362,7 @@ public final class UringBackend implements CompletionBackend {
             return;
         }
         ring.enable(); // a ring never driven is enabled by the thread that closes it
+        cancelOpenRegistrations();
         boolean busy = inflight != 0 || port.inflight() != 0 || !open.isEmpty() || port.liveRegistrations() != 0;
         // The wake-up read is the last operation: cancel it and reap its completion before the
         // memory it reads into is freed.
@@ -390,6 +391,26 @@ public final class UringBackend implements CompletionBackend {
         unregister(wake);
         wake.free();
         NativeMemory.free(scratch);
+    }
+
+    /**
+     * Registrations whose handlers did not close them within the loop's close timeout: cancel
+     * what they have in flight and reap for a bounded time, so that their handlers still hear
+     * {@code unregistered()} and nothing needs to be leaked.
+     */
+    private void cancelOpenRegistrations() {
+        if (port.liveRegistrations() == 0) {
+            return;
+        }
+        port.forceClose();
+        long deadline = System.nanoTime() + 2_000_000_000L;
+        try {
+            while (port.liveRegistrations() != 0 && System.nanoTime() - deadline < 0) {
+                await(50_000_000L);
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "Cancelling registrations at close failed", e);
+        }
     }
 
     /** Where failures go before a loop attaches (backend tests): the log. */

@@ -162,6 +162,22 @@ class LoopUringPortTest {
     }
 
     @Test
+    void closingTheBackendCancelsRegistrationsLeftOpenInsteadOfLeaking() throws Exception {
+        int leakedBefore = UringBackend.leakedBackends();
+        int[] pipe = port.posix().pipe(0);
+        UringRegistration registration = port.register(pipe[0], handler);
+        registration.prepare(UringPort.OP_READ).addr(registration.allocate(8), 0).len(8).offset(-1).tag(4).submit();
+        turns(1);
+        backend.close(); // as the loop does once its close timeout passed
+        backend = null;
+        assertThat(events, is(List.of("tag=4 res=-125", "unregistered")));
+        assertThat(UringBackend.leakedBackends(), is(leakedBefore));
+        assertThat(port.allocatedBytes(), is(0L));
+        port.posix().close(pipe[0]);
+        port.posix().close(pipe[1]);
+    }
+
+    @Test
     void theRingUsesDeferredTaskRunWhereTheKernelHasIt() {
         assertThat(backend.toString(), containsString("SINGLE_ISSUER|DEFER_TASKRUN"));
     }
