@@ -128,6 +128,33 @@ class UringBadInputTest {
     }
 
     @Test
+    void theLoopsOwnDescriptorsAreNeverACallersToTouch() throws Exception {
+        // The loop's io_uring and eventfd are among the descriptors this process has open; find
+        // them the way an adversary would, by trying every descriptor listed in /proc/self/fd.
+        java.util.List<Integer> refused = new java.util.ArrayList<>();
+        for (String target : UringLoops.fdTargets()) {
+            int fd = Integer.parseInt(target.substring(0, target.indexOf("->")));
+            if (target.contains("io_uring") || target.contains("eventfd")) {
+                try {
+                    onLoop(loop, () -> port.register(fd, new RecordingHandler()));
+                } catch (IllegalArgumentException e) {
+                    assertThat(e.getMessage(), startsWith("fd '" + fd + "' is loop '" + loop.name() + "''s own"));
+                    IllegalArgumentException close = assertThrows(IllegalArgumentException.class,
+                            () -> port.posix().close(fd));
+                    assertThat(close.getMessage(), is(e.getMessage().replace("registered", "closed")));
+                    refused.add(fd);
+                }
+            }
+        }
+        assertThat("the loop's ring and its eventfd: " + refused, refused.size(), is(2));
+        UringRegistration r = onLoop(loop, () -> port.register(-1, new RecordingHandler()));
+        int ring = refused.get(0);
+        IllegalArgumentException target = assertThrows(IllegalArgumentException.class,
+                () -> onLoop(loop, () -> r.prepare(UringPort.OP_READ).fd(ring).submit()));
+        assertThat(target.getMessage(), startsWith("fd '" + ring + "' is loop '"));
+    }
+
+    @Test
     void aSubmissionAfterUnregisteredIsRefused() throws Exception {
         RecordingHandler handler = new RecordingHandler();
         UringRegistration r = onLoop(loop, () -> port.register(pipe[0], handler));

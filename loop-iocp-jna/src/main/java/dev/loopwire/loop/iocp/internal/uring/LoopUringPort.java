@@ -72,6 +72,7 @@ final class LoopUringPort implements UringPort {
         if (closing) {
             throw new IllegalStateException("Event loop '" + context().name() + "' is closing; register on an open loop");
         }
+        checkNotLoopFd(fd, "registered");
         Registration registration = new Registration(this, fd, handler);
         if (fd >= 0 && byFd.putIfAbsent(fd, registration) != null) {
             throw new IllegalArgumentException("fd '" + fd + "' is already registered on loop '" + context().name()
@@ -171,6 +172,14 @@ final class LoopUringPort implements UringPort {
 
     static long baseAddress(ByteBuffer direct) {
         return Pointer.nativeValue(Native.getDirectBufferPointer(direct));
+    }
+
+    /** The loop's ring and eventfd are never a caller's to register, target or close. */
+    void checkNotLoopFd(int fd, String use) {
+        if (backend.ownsFd(fd)) {
+            throw new IllegalArgumentException("fd '" + fd + "' is loop '" + context().name()
+                    + "''s own (its io_uring or its wake-up eventfd) and cannot be " + use + "; use an fd you opened");
+        }
     }
 
     boolean isRegistered(int fd) {

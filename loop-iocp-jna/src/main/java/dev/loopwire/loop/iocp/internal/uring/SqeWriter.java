@@ -258,6 +258,9 @@ final class SqeWriter implements UringSubmission {
             throw new IllegalArgumentException("SQE_BUFFER_SELECT set without a buffer group on "
                     + Opcodes.name(opcode) + "; select buffers with bufferGroup(port.bufferGroup(size))");
         }
+        if (opcode != UringPort.OP_SOCKET) { // there fd is the domain, not a descriptor
+            port.checkNotLoopFd(fd, "the target of " + Opcodes.name(opcode));
+        }
         checkOpen(memory1, "addr");
         checkOpen(memory2, "addr2");
         checkOpen(memory3, "addr3");

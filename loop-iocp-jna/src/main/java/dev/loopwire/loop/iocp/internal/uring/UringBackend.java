@@ -122,6 +122,11 @@ public final class UringBackend implements CompletionBackend {
         port.loopClosing();
     }
 
+    /** Whether {@code fd} is the loop's own (its ring or its wake-up eventfd); any thread. */
+    boolean ownsFd(int fd) {
+        return fd == ring.fd || fd == eventFd;
+    }
+
     /** Claims a free provided-buffer group id, or -1. */
     int claimBufferGroup() {
         int group = bufferGroups.nextClearBit(0);
