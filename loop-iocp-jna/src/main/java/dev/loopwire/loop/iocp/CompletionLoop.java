@@ -35,7 +35,8 @@ import java.util.function.Consumer;
  * operating system and runs their completions, tasks and timers. On Linux the queue is an
  * io_uring instance; a Windows IOCP backend plugs into the same loop.
  *
- * <p>The loop offers {@link CompletionPort} and {@link Timers}. Each loop turn runs the queued
+ * <p>The loop offers {@link CompletionPort} and {@link Timers} (and, on io_uring, the raw
+ * {@link UringPort}). Each loop turn runs the queued
  * tasks and the due timers, then hands every operation prepared during the turn to the kernel
  * in one system call and waits, without spinning, for a completion, a wake-up from
  * {@link #execute} or the next timer deadline; then it dispatches every completion that is

@@ -52,7 +52,6 @@ public final class UringBackend implements CompletionBackend {
     private final boolean bufferRings;
     private Op[] ops = new Op[64];
     private int[] generations = new int[64];
-    private int registeredOps;
     private int[] freeIds = new int[0];
     private int freeIdCount;
     private int nextId;
@@ -216,7 +215,6 @@ public final class UringBackend implements CompletionBackend {
         generations[index] = generation;
         ops[index] = op;
         op.id = (long) generation << 32 | index;
-        registeredOps++;
     }
 
     void unregister(Op op) {
@@ -230,7 +228,6 @@ public final class UringBackend implements CompletionBackend {
         }
         freeIds[freeIdCount++] = index;
         op.id = -1;
-        registeredOps--;
     }
 
     /** The op registered under {@code userData} now, or {@code null} if none or a stale id. */
