@@ -24,7 +24,10 @@ public interface NativeBlock extends AutoCloseable {
     /** Size in bytes. */
     int size();
 
-    /** A native-order view of the whole block, position 0; the same memory each call. */
+    /**
+     * A native-order view of the whole block: the same buffer object each call, position 0 and
+     * limit {@link #size()} when first returned (after that its position and limit are yours).
+     */
     ByteBuffer buffer();
 
     /**
