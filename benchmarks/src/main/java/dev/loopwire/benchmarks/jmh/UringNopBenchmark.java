@@ -61,14 +61,21 @@ public class UringNopBenchmark {
     @TearDown(Level.Trial)
     public void tearDown() {
         loop.close();
-        System.out.printf("%nloop thread: %.3f bytes allocated per NOP round trip (%d round trips)%n",
+        System.out.printf("%nloop thread: %.3f bytes allocated per round trip (%d round trips)%n",
                 (double) chain.loopBytes / chain.roundTrips, chain.roundTrips);
     }
 
     @Benchmark
     @OperationsPerInvocation(BATCH)
     public int nopRoundTrip() throws Exception {
-        return chain.run().get(10, TimeUnit.SECONDS);
+        return chain.run(false).get(10, TimeUnit.SECONDS);
+    }
+
+    /** The same, each NOP naming a block (addr) and a direct buffer (addr2): the pinning path. */
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public int nopNamingMemory() throws Exception {
+        return chain.run(true).get(10, TimeUnit.SECONDS);
     }
 
     /** Submits the next NOP from each completion until the batch is done. */
@@ -79,7 +86,10 @@ public class UringNopBenchmark {
         private final EventLoop loop;
         private final Runnable begin = this::begin;
         UringRegistration registration;
+        private final java.nio.ByteBuffer direct = java.nio.ByteBuffer.allocateDirect(64);
         private CompletableFuture<Integer> done;
+        private dev.loopwire.loop.NativeBlock block;
+        private boolean withMemory;
         private int remaining;
         private long batchStartBytes;
         long loopBytes;
@@ -89,7 +99,8 @@ public class UringNopBenchmark {
             this.loop = loop;
         }
 
-        CompletableFuture<Integer> run() {
+        CompletableFuture<Integer> run(boolean memory) {
+            withMemory = memory;
             done = new CompletableFuture<>();
             loop.execute(begin);
             return done;
@@ -97,14 +108,25 @@ public class UringNopBenchmark {
 
         private void begin() {
             remaining = BATCH;
+            if (block == null) {
+                block = registration.allocate(64);
+            }
             batchStartBytes = THREADS.getCurrentThreadAllocatedBytes();
-            registration.prepare(UringPort.OP_NOP).tag(remaining).submit();
+            submit(registration);
+        }
+
+        private void submit(UringRegistration r) {
+            if (withMemory) {
+                r.prepare(UringPort.OP_NOP).addr(block, 0).addr2(direct).tag(remaining).submit();
+            } else {
+                r.prepare(UringPort.OP_NOP).tag(remaining).submit();
+            }
         }
 
         @Override
         public void complete(UringRegistration r, UringCompletion completion) {
             if (--remaining > 0) {
-                r.prepare(UringPort.OP_NOP).tag(remaining).submit();
+                submit(r);
                 return;
             }
             loopBytes += THREADS.getCurrentThreadAllocatedBytes() - batchStartBytes;

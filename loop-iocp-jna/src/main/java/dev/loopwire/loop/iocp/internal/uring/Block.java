@@ -55,8 +55,8 @@ final class Block implements NativeBlock {
     @Override
     public void putAddress(int at, NativeBlock target, int offset) {
         port.checkThread("NativeBlock.putAddress");
-        Block block = port.checkBlock(target, "putAddress");
-        checkOpen("putAddress");
+        Block block = port.checkBlock(target, "putAddress", -1);
+        checkOpen("putAddress", -1);
         checkSlot(at);
         if (offset < 0 || offset > block.size) {
             throw new IndexOutOfBoundsException("offset '" + offset + "' is outside the target block of "
@@ -74,8 +74,8 @@ final class Block implements NativeBlock {
     @Override
     public void putAddress(int at, ByteBuffer direct) {
         port.checkThread("NativeBlock.putAddress");
-        Checks.checkDirect(direct, "NativeBlock.putAddress");
-        checkOpen("putAddress");
+        Checks.checkDirect(direct, "NativeBlock.putAddress", -1);
+        checkOpen("putAddress", -1);
         checkSlot(at);
         memory.putLong(at, port.address(direct));
         remember(at, direct);
@@ -111,8 +111,9 @@ final class Block implements NativeBlock {
         refTo[refCount++] = target;
     }
 
-    void checkOpen(String use) {
+    void checkOpen(String field, int opcode) {
         if (!isOpen()) {
+            String use = Checks.use(field, opcode);
             throw new IllegalStateException("NativeBlock of " + size + " bytes from registration '" + owner.describe()
                     + "' is closed" + (closed ? "" : " (its registration closed)") + ": " + use
                     + " needs an open block; allocate a new one from an open registration");

@@ -40,10 +40,19 @@ final class Checks {
         }
     }
 
-    static void checkDirect(ByteBuffer buffer, String use) {
+    /**
+     * What a value is used as, for messages: {@code addr of READ (22)}, or {@code field} alone
+     * when {@code opcode} is negative. Built only when a check fails, so that a submission that
+     * passes every check allocates nothing.
+     */
+    static String use(String field, int opcode) {
+        return opcode < 0 ? field : field + " of " + Opcodes.name(opcode);
+    }
+
+    static void checkDirect(ByteBuffer buffer, String field, int opcode) {
         Objects.requireNonNull(buffer, "buffer");
         if (!buffer.isDirect()) {
-            throw new IllegalArgumentException("Heap ByteBuffer '" + buffer + "' given as " + use
+            throw new IllegalArgumentException("Heap ByteBuffer '" + buffer + "' given as " + use(field, opcode)
                     + ": the kernel needs memory the loop can pin; use ByteBuffer.allocateDirect(...) or a block from "
                     + "UringRegistration.allocate(...)");
         }

@@ -72,7 +72,7 @@ final class LoopUringPort implements UringPort {
         if (closing) {
             throw new IllegalStateException("Event loop '" + context().name() + "' is closing; register on an open loop");
         }
-        checkNotLoopFd(fd, "registered");
+        checkNotLoopFd(fd, "registered", -1);
         Registration registration = new Registration(this, fd, handler);
         if (fd >= 0 && byFd.putIfAbsent(fd, registration) != null) {
             throw new IllegalArgumentException("fd '" + fd + "' is already registered on loop '" + context().name()
@@ -143,10 +143,10 @@ final class LoopUringPort implements UringPort {
         }
     }
 
-    Block checkBlock(NativeBlock block, String use) {
+    Block checkBlock(NativeBlock block, String field, int opcode) {
         Objects.requireNonNull(block, "block");
         if (!(block instanceof Block) || ((Block) block).port != this) {
-            throw new IllegalArgumentException("NativeBlock '" + block + "' given as " + use
+            throw new IllegalArgumentException("NativeBlock '" + block + "' given as " + Checks.use(field, opcode)
                     + " was not allocated on loop '" + context().name() + "'; allocate it from a registration of this loop");
         }
         return (Block) block;
@@ -175,10 +175,11 @@ final class LoopUringPort implements UringPort {
     }
 
     /** The loop's ring and eventfd are never a caller's to register, target or close. */
-    void checkNotLoopFd(int fd, String use) {
+    void checkNotLoopFd(int fd, String field, int opcode) {
         if (backend.ownsFd(fd)) {
             throw new IllegalArgumentException("fd '" + fd + "' is loop '" + context().name()
-                    + "''s own (its io_uring or its wake-up eventfd) and cannot be " + use + "; use an fd you opened");
+                    + "''s own (its io_uring or its wake-up eventfd) and cannot be " + Checks.use(field, opcode)
+                    + "; use an fd you opened");
         }
     }
 

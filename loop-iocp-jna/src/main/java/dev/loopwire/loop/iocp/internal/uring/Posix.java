@@ -162,7 +162,7 @@ final class Posix implements PosixCalls {
 
     @Override
     public void close(int fd) throws IOException {
-        port.checkNotLoopFd(fd, "closed");
+        port.checkNotLoopFd(fd, "closed", -1);
         if (port.isRegistered(fd)) {
             throw new IllegalStateException("fd '" + fd + "' is still registered with loop '" + port.context().name()
                     + "'; close its registration and close the fd in UringHandler.unregistered");

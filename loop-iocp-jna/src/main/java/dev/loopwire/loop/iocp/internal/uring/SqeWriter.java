@@ -117,7 +117,7 @@ final class SqeWriter implements UringSubmission {
     @Override
     public UringSubmission addr2(ByteBuffer direct) {
         checkActive();
-        Checks.checkDirect(direct, "addr2 of " + Opcodes.name(opcode));
+        Checks.checkDirect(direct, "addr2", opcode);
         off = port.address(direct);
         memory2 = direct;
         return this;
@@ -136,7 +136,7 @@ final class SqeWriter implements UringSubmission {
     @Override
     public UringSubmission addr(ByteBuffer direct) {
         checkActive();
-        Checks.checkDirect(direct, "addr of " + Opcodes.name(opcode));
+        Checks.checkDirect(direct, "addr", opcode);
         if (direct.isReadOnly() && writesToAddr(opcode)) {
             throw new IllegalArgumentException("Read-only buffer given as the memory " + Opcodes.name(opcode)
                     + " writes into; pass a writable direct buffer");
@@ -214,7 +214,7 @@ final class SqeWriter implements UringSubmission {
     @Override
     public UringSubmission addr3(ByteBuffer direct) {
         checkActive();
-        Checks.checkDirect(direct, "addr3 of " + Opcodes.name(opcode));
+        Checks.checkDirect(direct, "addr3", opcode);
         addr3 = port.address(direct);
         memory3 = direct;
         return this;
@@ -228,8 +228,8 @@ final class SqeWriter implements UringSubmission {
     }
 
     private Block memoryBlock(NativeBlock block, int offset, String field) {
-        Block b = port.checkBlock(block, field + " of " + Opcodes.name(opcode));
-        b.checkOpen(field + " of " + Opcodes.name(opcode));
+        Block b = port.checkBlock(block, field, opcode);
+        b.checkOpen(field, opcode);
         if (offset < 0 || offset > b.size()) {
             throw new IndexOutOfBoundsException("offset '" + offset + "' is outside the block of " + b.size()
                     + " bytes named as " + field + "; use 0 to " + b.size());
@@ -259,7 +259,7 @@ final class SqeWriter implements UringSubmission {
                     + Opcodes.name(opcode) + "; select buffers with bufferGroup(port.bufferGroup(size))");
         }
         if (opcode != UringPort.OP_SOCKET) { // there fd is the domain, not a descriptor
-            port.checkNotLoopFd(fd, "the target of " + Opcodes.name(opcode));
+            port.checkNotLoopFd(fd, "the target", opcode);
         }
         checkOpen(memory1, "addr");
         checkOpen(memory2, "addr2");
@@ -278,7 +278,7 @@ final class SqeWriter implements UringSubmission {
 
     private void checkOpen(Object memory, String field) {
         if (memory instanceof Block) {
-            ((Block) memory).checkOpen(field + " of " + Opcodes.name(opcode));
+            ((Block) memory).checkOpen(field, opcode);
         }
     }
 

@@ -178,6 +178,59 @@ class LoopUringPortTest {
     }
 
     @Test
+    void submissionsAndCompletionsAllocateNothingOnceWarm() throws Exception {
+        int[] completed = new int[1];
+        UringRegistration registration = port.register(-1, new UringHandler() {
+            @Override
+            public void complete(UringRegistration r, UringCompletion completion) {
+                completed[0]++;
+            }
+
+            @Override
+            public void unregistered(UringRegistration r) {
+            }
+        });
+        NativeBlock block = registration.allocate(64);
+        java.nio.ByteBuffer direct = java.nio.ByteBuffer.allocateDirect(64);
+        long before = 0;
+        int measured = 0;
+        allocatedByThisThread(); // looked up before anything is measured
+        for (int round = 0; round < 600; round++) {
+            if (round == 300) { // warm: pooled operations exist, the JIT has compiled the path
+                before = allocatedByThisThread();
+                measured = completed[0];
+            }
+            for (int i = 0; i < 4; i++) {
+                registration.prepare(UringPort.OP_NOP).addr(block, 8).addr2(direct).tag(i).submit();
+            }
+            int target = completed[0] + 4;
+            while (completed[0] < target) {
+                backend.await(100_000_000L);
+            }
+        }
+        long bytes = allocatedByThisThread() - before;
+        int operations = completed[0] - measured;
+        assertThat("bytes allocated over " + operations + " operations: " + bytes, bytes < operations, is(true));
+        registration.close();
+        turns(2);
+    }
+
+    private static Object threadBean;
+    private static java.lang.reflect.Method allocatedBytes;
+
+    /** Reflectively (the module under test does not read jdk.management), looked up once. */
+    private static long allocatedByThisThread() throws ReflectiveOperationException {
+        if (allocatedBytes == null) {
+            threadBean = Class.forName("java.lang.management.ManagementFactory").getMethod("getThreadMXBean")
+                    .invoke(null);
+            allocatedBytes = Class.forName("com.sun.management.ThreadMXBean")
+                    .getMethod("getCurrentThreadAllocatedBytes");
+            allocatedByThisThread();
+        }
+        return (Long) allocatedBytes.invoke(threadBean);
+    }
+
+    @Test
     void theRingUsesDeferredTaskRunWhereTheKernelHasIt() {
         assertThat(backend.toString(), containsString("SINGLE_ISSUER|DEFER_TASKRUN"));
     }
