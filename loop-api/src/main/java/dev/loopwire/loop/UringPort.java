@@ -29,8 +29,9 @@ package dev.loopwire.loop;
  * <p><b>Concurrency.</b> Every method of this facet, of its registrations, submissions, blocks
  * and buffer groups must be called on the loop thread (hand work over with
  * {@link EventLoop#execute}); a call from another thread throws {@link IllegalStateException}
- * naming the thread. {@link #posix()} calls are the exception: plain system calls, safe from any
- * thread. Handlers run on the loop thread.
+ * naming the thread. The exceptions, safe from any thread: {@link #supports},
+ * {@link #allocatedBytes()} and the {@link #posix()} calls (plain system calls). Handlers run on
+ * the loop thread.
  */
 public interface UringPort extends Capability {
 
