@@ -172,6 +172,37 @@ class UringBadInputTest {
     }
 
     @Test
+    void memoryAndFlagsTheLoopCannotHonourAreRefused() throws Exception {
+        UringRegistration r = onLoop(loop, () -> port.register(pipe[0], new RecordingHandler()));
+        IllegalArgumentException readOnly = assertThrows(IllegalArgumentException.class, () -> onLoop(loop,
+                () -> r.prepare(UringPort.OP_READ).addr(ByteBuffer.allocateDirect(8).asReadOnlyBuffer())));
+        assertThat(readOnly.getMessage(), is("Read-only buffer given as the memory READ (22) writes into; pass a "
+                + "writable direct buffer"));
+        IllegalArgumentException skip = assertThrows(IllegalArgumentException.class, () -> onLoop(loop,
+                () -> r.prepare(UringPort.OP_NOP).flags(UringPort.SQE_CQE_SKIP_SUCCESS).submit()));
+        assertThat(skip.getMessage(), is("SQE flag SQE_CQE_SKIP_SUCCESS ('0x40') is refused: the loop needs every "
+                + "final completion to unpin memory; drop the flag"));
+        IllegalArgumentException select = assertThrows(IllegalArgumentException.class, () -> onLoop(loop,
+                () -> r.prepare(UringPort.OP_READ).flags(UringPort.SQE_BUFFER_SELECT).submit()));
+        assertThat(select.getMessage(), is("SQE_BUFFER_SELECT set without a buffer group on READ (22); select "
+                + "buffers with bufferGroup(port.bufferGroup(size))"));
+        IllegalArgumentException noMemory = assertThrows(IllegalArgumentException.class, () -> onLoop(loop,
+                () -> r.prepare(UringPort.OP_READ).len(16).submit()));
+        assertThat(noMemory.getMessage(), is("READ (22) of len '16' names no memory; give it a block or a direct "
+                + "buffer with addr(...)"));
+        // A block of another loop is not this loop's to pin.
+        try (EventLoop other = UringLoops.open()) {
+            UringPort otherPort = port(other);
+            NativeBlock foreign = onLoop(other, () -> otherPort.register(-1, new RecordingHandler()).allocate(8));
+            IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> onLoop(loop,
+                    () -> r.prepare(UringPort.OP_READ).addr(foreign, 0)));
+            assertThat(refused.getMessage(), is("NativeBlock 'NativeBlock[8 bytes, pins=0]' given as addr of READ (22) "
+                    + "was not allocated on loop '" + loop.name() + "'; allocate it from a registration of this loop"));
+        }
+        assertThat(onLoop(loop, () -> r.inflight()), is(0));
+    }
+
+    @Test
     void aLengthPastTheMemoryIsRefused() throws Exception {
         UringRegistration r = onLoop(loop, () -> port.register(pipe[0], new RecordingHandler()));
         IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> onLoop(loop,
