@@ -10,6 +10,7 @@ import dev.loopwire.loop.CompletionPort;
 import dev.loopwire.loop.EventLoop;
 import dev.loopwire.loop.EventLoops;
 import dev.loopwire.loop.Timers;
+import dev.loopwire.loop.UringPort;
 import dev.loopwire.loop.spi.EventLoopProvider;
 import java.io.BufferedReader;
 import java.io.InputStream;
@@ -45,7 +46,7 @@ class ProviderTest {
         CompletionLoopProvider provider = new CompletionLoopProvider();
         assertThat(provider.name(), is("completion"));
         assertThat(provider.priority(), is(10));
-        assertThat(provider.capabilities(), is(Set.of(CompletionPort.class, Timers.class)));
+        assertThat(provider.capabilities(), is(Set.of(CompletionPort.class, Timers.class, UringPort.class))); // Linux
     }
 
     @Test

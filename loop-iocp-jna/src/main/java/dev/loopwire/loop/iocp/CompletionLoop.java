@@ -4,6 +4,7 @@ import dev.loopwire.loop.Capability;
 import dev.loopwire.loop.CompletionPort;
 import dev.loopwire.loop.EventLoop;
 import dev.loopwire.loop.Timers;
+import dev.loopwire.loop.UringPort;
 import dev.loopwire.loop.iocp.internal.Backends;
 import dev.loopwire.loop.iocp.internal.CompletionBackend;
 import dev.loopwire.loop.iocp.internal.LoopContext;
@@ -37,7 +38,8 @@ import java.util.function.Consumer;
  * operating system and runs their completions, tasks and timers. On Linux the queue is an
  * io_uring instance; a Windows IOCP backend plugs into the same loop.
  *
- * <p>The loop offers {@link CompletionPort} and {@link Timers}. Each loop turn runs the queued
+ * <p>The loop offers {@link CompletionPort} and {@link Timers} (and, on io_uring, the raw
+ * {@link UringPort}). Each loop turn runs the queued
  * tasks and the due timers, then hands every operation prepared during the turn to the kernel
  * in one system call and waits, without spinning, for a completion, a wake-up from
  * {@link #execute} or the next timer deadline; then it dispatches every completion that is
@@ -71,6 +73,8 @@ public final class CompletionLoop implements EventLoop, CompletionPort, Timers {
     private static final System.Logger LOG = System.getLogger(CompletionLoop.class.getName());
     private static final Map<String, AtomicInteger> NUMBERS = new ConcurrentHashMap<>();
     private static final Set<Class<? extends Capability>> CAPABILITIES = Set.of(CompletionPort.class, Timers.class);
+    private static final Set<Class<? extends Capability>> URING_CAPABILITIES =
+            Set.of(CompletionPort.class, Timers.class, UringPort.class);
     private static final long CLOSE_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(10);
     private static final int TASKS_PER_TURN = 1024;
 
@@ -87,6 +91,7 @@ public final class CompletionLoop implements EventLoop, CompletionPort, Timers {
     private final Context context = new Context();
     private final Consumer<Throwable> onTimerFailure = this::report;
     private final Consumer<LoopDatagram> onDatagramClosed = datagrams::remove;
+    private final UringPort uringPort;
     private volatile boolean closing;
     // Set once the loop takes no more tasks from any thread: its last drain, or a failure.
     private volatile boolean stopped;
@@ -102,6 +107,8 @@ public final class CompletionLoop implements EventLoop, CompletionPort, Timers {
                 "CompletionLoop.builder().maxPendingTasks(n)");
         this.thread = Objects.requireNonNull(b.threadFactory.newThread(this::run), "the ThreadFactory returned null");
         thread.setName(name);
+        backend.attach(context);
+        this.uringPort = backend.uringPort();
     }
 
     /** Opens a loop on this platform's completion queue, on a non-daemon thread. */
@@ -150,12 +157,15 @@ public final class CompletionLoop implements EventLoop, CompletionPort, Timers {
 
     @Override
     public Set<Class<? extends Capability>> capabilities() {
-        return CAPABILITIES;
+        return uringPort != null ? URING_CAPABILITIES : CAPABILITIES;
     }
 
     @Override
     public <C extends Capability> Optional<C> capability(Class<C> type) {
         Objects.requireNonNull(type, "type");
+        if (type == UringPort.class) {
+            return uringPort != null ? Optional.of(type.cast(uringPort)) : Optional.empty();
+        }
         return CAPABILITIES.contains(type) ? Optional.of(type.cast(this)) : Optional.empty();
     }
 
@@ -337,6 +347,7 @@ public final class CompletionLoop implements EventLoop, CompletionPort, Timers {
         }
         timers.cancelAll();
         hooks.runAll(this::report);
+        backend.loopClosing(); // raw registrations hear it before anything is released
         closingTurns(deadline, false);
         for (LoopDatagram datagram : new ArrayList<>(datagrams)) {
             datagram.close();
@@ -388,6 +399,7 @@ public final class CompletionLoop implements EventLoop, CompletionPort, Timers {
         timers.cancelAll();
         try {
             hooks.runAll(this::reportAfterFailure);
+            backend.loopClosing();
             for (LoopDatagram datagram : new ArrayList<>(datagrams)) {
                 datagram.close();
             }

@@ -17,6 +17,7 @@ import java.net.ProtocolFamily;
 import dev.loopwire.loop.EventLoops;
 import dev.loopwire.loop.FdReadiness;
 import dev.loopwire.loop.Timers;
+import dev.loopwire.loop.UringPort;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,7 +43,7 @@ class CompletionLoopTest {
     void describesItself() throws Exception {
         try (CompletionLoop loop = CompletionLoop.open()) {
             assertThat(loop.name(), matchesPattern("io_uring-\\d+"));
-            assertThat(loop.capabilities(), is(Set.of(CompletionPort.class, Timers.class)));
+            assertThat(loop.capabilities(), is(Set.of(CompletionPort.class, Timers.class, UringPort.class)));
             assertThat(loop.capability(CompletionPort.class).orElseThrow(), sameInstance(loop));
             assertThat(loop.capability(Timers.class).orElseThrow(), sameInstance(loop));
             assertThat(loop.capability(FdReadiness.class), is(Optional.empty()));

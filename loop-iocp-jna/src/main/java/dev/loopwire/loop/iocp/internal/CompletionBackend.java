@@ -1,6 +1,7 @@
 package dev.loopwire.loop.iocp.internal;
 
 import dev.loopwire.loop.CompletionPort.DatagramListener;
+import dev.loopwire.loop.UringPort;
 import java.io.IOException;
 import java.net.ProtocolFamily;
 
@@ -45,10 +46,29 @@ public interface CompletionBackend {
      */
     void await(long timeoutNanos) throws IOException;
 
+    /**
+     * Called once by the loop before its thread starts: where the backend sends what handlers
+     * throw, and how it checks the loop thread.
+     */
+    default void attach(LoopContext loop) {
+    }
+
+    /** The raw io_uring capability of this backend, or {@code null} if it is not io_uring. */
+    default UringPort uringPort() {
+        return null;
+    }
+
+    /**
+     * The loop is closing: tell every raw registration, on the loop thread, before anything is
+     * released. Called once; registrations then count in {@link #sockets()} until they end.
+     */
+    default void loopClosing() {
+    }
+
     /** Makes a current or next {@link #await} return soon; any thread. */
     void wakeup();
 
-    /** Sockets opened and not yet fully closed. */
+    /** Sockets and raw registrations opened and not yet fully closed. */
     int sockets();
 
     /** Socket operations submitted and not yet reaped (not counting the backend's own). */

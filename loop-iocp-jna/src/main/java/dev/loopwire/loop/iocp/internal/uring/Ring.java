@@ -45,8 +45,15 @@ final class Ring {
     static final int FEAT_NODROP = 1 << 1;
     static final int FEAT_EXT_ARG = 1 << 8;
 
+    private static final int SETUP_R_DISABLED = 1 << 6;
     private static final int SETUP_CQSIZE = 1 << 3;
     private static final int SETUP_COOP_TASKRUN = 1 << 8;
+    private static final int SETUP_SINGLE_ISSUER = 1 << 12;
+    private static final int SETUP_DEFER_TASKRUN = 1 << 13;
+    private static final int REGISTER_ENABLE_RINGS = 12;
+    /** {@code -Dloopwire.uring.deferTaskrun=false} keeps the COOP_TASKRUN setup (for comparisons). */
+    private static final boolean TRY_DEFER_TASKRUN =
+            !"false".equals(System.getProperty("loopwire.uring.deferTaskrun"));
     private static final int ENTER_GETEVENTS = 1;
     private static final int ENTER_EXT_ARG = 1 << 3;
     private static final int SQ_CQ_OVERFLOW = 1 << 1;
@@ -83,14 +90,21 @@ final class Ring {
     private int sqTail;
     private int cqHead;
     private boolean closed;
+    /** Set up with SINGLE_ISSUER | DEFER_TASKRUN: completions are posted only when we enter with GETEVENTS. */
+    final boolean deferTaskrun;
+    private boolean disabled;
+    /** Tests only: the kernel "takes no entries" while set, as a ring that cannot make room. */
+    boolean refuseSubmissions;
 
     /** What reaping hands each completion to. */
     interface CompletionSink {
         void complete(long userData, int result, int flags);
     }
 
-    private Ring(int fd, Memory params) throws IOException {
+    private Ring(int fd, Memory params, int setupFlags) throws IOException {
         this.fd = fd;
+        deferTaskrun = (setupFlags & SETUP_DEFER_TASKRUN) != 0;
+        disabled = (setupFlags & SETUP_R_DISABLED) != 0;
         sqEntries = params.getInt(0);
         cqEntries = params.getInt(4);
         features = params.getInt(20);
@@ -158,15 +172,24 @@ final class Ring {
     static Ring open(int entries, int completionEntries) throws IOException {
         Memory params = NativeMemory.allocate(120);
         try {
-            long fd = setup(params, entries, completionEntries, SETUP_CQSIZE | SETUP_COOP_TASKRUN);
-            if (fd == -Errno.EINVAL) { // COOP_TASKRUN needs 5.19; try without it
-                fd = setup(params, entries, completionEntries, SETUP_CQSIZE);
+            // SINGLE_ISSUER | DEFER_TASKRUN (6.1): completion work runs only when the loop thread
+            // asks for events, never interrupting it. The ring starts disabled so that the loop
+            // thread, not the thread that opened the loop, becomes its single issuer (enable()).
+            int flags = SETUP_CQSIZE | SETUP_SINGLE_ISSUER | SETUP_DEFER_TASKRUN | SETUP_R_DISABLED;
+            long fd = TRY_DEFER_TASKRUN ? setup(params, entries, completionEntries, flags) : -Errno.EINVAL;
+            if (fd == -Errno.EINVAL) { // before 6.1; COOP_TASKRUN needs 5.19
+                flags = SETUP_CQSIZE | SETUP_COOP_TASKRUN;
+                fd = setup(params, entries, completionEntries, flags);
+            }
+            if (fd == -Errno.EINVAL) {
+                flags = SETUP_CQSIZE;
+                fd = setup(params, entries, completionEntries, flags);
             }
             if (fd < 0) {
                 throw Errno.exception("io_uring_setup", (int) -fd);
             }
             try {
-                return new Ring((int) fd, params);
+                return new Ring((int) fd, params, flags);
             } catch (IOException | RuntimeException e) {
                 LibC.close((int) fd);
                 throw e;
@@ -194,6 +217,20 @@ final class Ring {
 
     private static ByteBuffer view(long address, long size) {
         return new Pointer(address).getByteBuffer(0, size).order(ByteOrder.nativeOrder());
+    }
+
+    /**
+     * Enables a ring set up disabled, making the calling thread its single issuer; every later
+     * submission must come from this thread. Does nothing after the first call.
+     */
+    void enable() {
+        if (disabled) {
+            disabled = false;
+            int result = register(REGISTER_ENABLE_RINGS, 0, 0);
+            if (result < 0) {
+                throw new IllegalStateException("io_uring_register(ENABLE_RINGS) failed: " + Errno.describe(-result));
+            }
+        }
     }
 
     /** The SQE memory; an SQE starts at the offset {@link #nextSqe()} returned. */
@@ -240,13 +277,18 @@ final class Ring {
      * @return how many the kernel consumed, or a negative errno
      */
     int submit(int max) {
+        if (refuseSubmissions) {
+            return -Errno.EBUSY;
+        }
         INT.setRelease(sqRing, sqTailOffset, sqTail);
         int count = Math.min(max, pending());
         boolean overflow = ((int) INT.getAcquire(sqRing, sqFlags) & SQ_CQ_OVERFLOW) != 0;
-        if (count == 0 && !overflow) {
+        if (count == 0 && !overflow && !deferTaskrun) {
             return 0;
         }
-        return enter(count, 0, overflow ? ENTER_GETEVENTS : 0, 0, 0);
+        // With DEFER_TASKRUN, completions are posted only by an enter with GETEVENTS: a turn
+        // that does not wait (tasks pending) must still ask, or completions would starve.
+        return enter(count, 0, overflow || deferTaskrun ? ENTER_GETEVENTS : 0, 0, 0);
     }
 
     /** Hands every pending SQE to the kernel without waiting. */
@@ -261,6 +303,9 @@ final class Ring {
      * @return how many SQEs the kernel consumed, or a negative errno ({@code -ETIME} on timeout)
      */
     int submitAndWait(long timeoutNanos) {
+        if (refuseSubmissions) {
+            return -Errno.EBUSY;
+        }
         INT.setRelease(sqRing, sqTailOffset, sqTail);
         if (timeoutNanos >= 0) {
             waitArgument.setLong(24, timeoutNanos / 1_000_000_000L);
@@ -273,6 +318,7 @@ final class Ring {
     }
 
     private int enter(int toSubmit, int minComplete, int flags, long argument, long argumentSize) {
+        enable(); // the first thread to enter becomes the single issuer
         long result = LibC.syscall(LibC.SYS_IO_URING_ENTER, fd, toSubmit, minComplete, flags, argument, argumentSize);
         return result < 0 ? -LibC.errno() : (int) result;
     }
@@ -301,6 +347,11 @@ final class Ring {
     int register(int opcode, long argument, int count) {
         long result = LibC.syscall(LibC.SYS_IO_URING_REGISTER, fd, opcode, argument, count, 0, 0);
         return result < 0 ? -LibC.errno() : (int) result;
+    }
+
+    /** The setup flags in words, for toString. */
+    String setupName() {
+        return deferTaskrun ? "SINGLE_ISSUER|DEFER_TASKRUN" : "COOP_TASKRUN";
     }
 
     /** Unmaps the rings and closes the ring's file descriptor; a second call does nothing. */

@@ -3,7 +3,9 @@ package dev.loopwire.loop.iocp.internal.uring;
 import com.sun.jna.Memory;
 import dev.loopwire.loop.CompletionPort.DatagramListener;
 import dev.loopwire.loop.iocp.internal.BackendSocket;
+import dev.loopwire.loop.UringPort;
 import dev.loopwire.loop.iocp.internal.CompletionBackend;
+import dev.loopwire.loop.iocp.internal.LoopContext;
 import dev.loopwire.loop.iocp.internal.NativeMemory;
 import java.io.IOException;
 import java.net.ProtocolFamily;
@@ -12,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The io_uring {@link CompletionBackend}: one ring, an eventfd for wake-ups (kept read by an
@@ -29,6 +32,12 @@ public final class UringBackend implements CompletionBackend {
     public static final int ENTRIES = 256;
 
     private static final System.Logger LOG = System.getLogger(UringBackend.class.getName());
+    /**
+     * Backends closed while the kernel could still write memory they pin (the loop's close
+     * timeout passed with operations in flight): kept reachable for the life of the JVM, so the
+     * garbage collector never frees that memory (issue #10, item 14).
+     */
+    private static final List<UringBackend> LEAKED = new CopyOnWriteArrayList<>();
 
     private final Ring ring;
     private final Ring.CompletionSink dispatcher = this::dispatch;
@@ -42,6 +51,7 @@ public final class UringBackend implements CompletionBackend {
     private final BitSet bufferGroups = new BitSet();
     private final boolean bufferRings;
     private Op[] ops = new Op[64];
+    private int[] generations = new int[64];
     private int[] freeIds = new int[0];
     private int freeIdCount;
     private int nextId;
@@ -49,6 +59,8 @@ public final class UringBackend implements CompletionBackend {
     private volatile int sockets;
     private volatile int inflight;
     private boolean closed;
+    private LoopContext context = new DetachedContext();
+    private final LoopUringPort port;
 
     /** A ring of {@link #ENTRIES} entries using provided-buffer rings where the kernel has them. */
     public UringBackend() throws IOException {
@@ -80,8 +92,53 @@ public final class UringBackend implements CompletionBackend {
         }
         ring = r;
         eventFd = fd;
+        Opcodes.probe(ring);
         register(wake);
         wake.arm();
+        port = new LoopUringPort(this);
+    }
+
+    @Override
+    public void attach(LoopContext loop) {
+        this.context = loop;
+    }
+
+    LoopContext context() {
+        return context;
+    }
+
+    @Override
+    public UringPort uringPort() {
+        return port;
+    }
+
+    LoopUringPort port() {
+        return port;
+    }
+
+    @Override
+    public void loopClosing() {
+        port.loopClosing();
+    }
+
+    /** Whether {@code fd} is the loop's own (its ring or its wake-up eventfd); any thread. */
+    boolean ownsFd(int fd) {
+        return fd == ring.fd || fd == eventFd;
+    }
+
+    /** Claims a free provided-buffer group id, or -1. */
+    int claimBufferGroup() {
+        int group = bufferGroups.nextClearBit(0);
+        if (group > 0xffff) {
+            return -1;
+        }
+        bufferGroups.set(group);
+        return group;
+    }
+
+    /** Backends leaked on purpose by a forced close, in this JVM. */
+    public static int leakedBackends() {
+        return LEAKED.size();
     }
 
     @Override
@@ -143,26 +200,44 @@ public final class UringBackend implements CompletionBackend {
         bufferGroups.clear(group);
     }
 
-    /** Gives {@code op} an id; ids are reused once an op is unregistered. */
+    /**
+     * Gives {@code op} an id: a table index (reused once an op is unregistered) and that index's
+     * next generation, so that a completion for the index's previous holder is recognised as
+     * stale.
+     */
     void register(Op op) {
-        int id = freeIdCount > 0 ? freeIds[--freeIdCount] : nextId++;
-        if (id >= ops.length) {
+        int index = freeIdCount > 0 ? freeIds[--freeIdCount] : nextId++;
+        if (index >= ops.length) {
             ops = Arrays.copyOf(ops, ops.length * 2);
+            generations = Arrays.copyOf(generations, ops.length);
         }
-        ops[id] = op;
-        op.id = id;
+        int generation = (generations[index] + 1) & 0x7fffffff; // ids stay positive
+        generations[index] = generation;
+        ops[index] = op;
+        op.id = (long) generation << 32 | index;
     }
 
     void unregister(Op op) {
         if (op.id < 0) {
             return;
         }
-        ops[op.id] = null;
+        int index = (int) op.id;
+        ops[index] = null;
         if (freeIdCount == freeIds.length) {
             freeIds = Arrays.copyOf(freeIds, Math.max(16, freeIds.length * 2));
         }
-        freeIds[freeIdCount++] = op.id;
+        freeIds[freeIdCount++] = index;
         op.id = -1;
+    }
+
+    /** The op registered under {@code userData} now, or {@code null} if none or a stale id. */
+    Op op(long userData) {
+        int index = (int) userData;
+        if (userData < 0 || index < 0 || index >= ops.length) {
+            return null;
+        }
+        Op op = ops[index];
+        return op != null && op.id == userData ? op : null;
     }
 
     /**
@@ -217,6 +292,11 @@ public final class UringBackend implements CompletionBackend {
 
     @Override
     public void await(long timeoutNanos) throws IOException {
+        ring.enable();
+        port.finishClosed();
+        if (port.hasFinishPending()) {
+            timeoutNanos = 0;
+        }
         if (!deferred.isEmpty()) {
             Runnable[] again = deferred.toArray(new Runnable[0]);
             deferred.clear();
@@ -237,6 +317,7 @@ public final class UringBackend implements CompletionBackend {
             throw Errno.exception("io_uring_enter", -result);
         }
         ring.reap(dispatcher);
+        port.finishClosed();
     }
 
     /** Pending SQEs, for tests of the submission accounting. */
@@ -245,13 +326,17 @@ public final class UringBackend implements CompletionBackend {
     }
 
     private void dispatch(long userData, int result, int flags) {
-        Op op = userData >= 0 && userData < ops.length ? ops[(int) userData] : null;
+        Op op = op(userData);
         if (op == null) {
-            LOG.log(System.Logger.Level.WARNING, "Completion for unknown operation {0} (res {1}); ignored",
-                    userData, result);
+            LOG.log(System.Logger.Level.WARNING, "Completion for unknown or stale operation {0} (res {1}); ignored",
+                    Long.toHexString(userData), result);
             return;
         }
-        op.complete(result, flags);
+        try {
+            op.complete(result, flags);
+        } catch (Throwable t) { // one failing completion never ends the loop (issue #10, item 14)
+            context.handle(t);
+        }
     }
 
     @Override
@@ -265,7 +350,7 @@ public final class UringBackend implements CompletionBackend {
 
     @Override
     public int sockets() {
-        return sockets;
+        return sockets + port.liveRegistrations();
     }
 
     @Override
@@ -278,6 +363,9 @@ public final class UringBackend implements CompletionBackend {
         if (closed) {
             return;
         }
+        ring.enable(); // a ring never driven is enabled by the thread that closes it
+        cancelOpenRegistrations();
+        boolean busy = inflight != 0 || port.inflight() != 0 || !open.isEmpty() || port.liveRegistrations() != 0;
         // The wake-up read is the last operation: cancel it and reap its completion before the
         // memory it reads into is freed.
         wake.cancel();
@@ -291,15 +379,64 @@ public final class UringBackend implements CompletionBackend {
             LibC.close(eventFd);
         }
         ring.close();
+        if (busy) {
+            // The kernel tears a ring down asynchronously and may still write into the memory of
+            // operations in flight: never let it be freed (issue #10, item 14).
+            LEAKED.add(this);
+            LOG.log(System.Logger.Level.WARNING, "{0}: closed with {1} operation(s) in flight on {2} socket(s) and "
+                    + "{3} registration(s); leaking their memory ({4} bytes counted by the UringPort) on purpose "
+                    + "so the kernel never writes freed memory", context.name(), inflight + port.inflight(), open.size(),
+                    port.liveRegistrations(), port.allocatedBytes());
+            return;
+        }
+        port.release();
         unregister(wake);
         wake.free();
         NativeMemory.free(scratch);
     }
 
+    /**
+     * Registrations whose handlers did not close them within the loop's close timeout: cancel
+     * what they have in flight and reap for a bounded time, so that their handlers still hear
+     * {@code unregistered()} and nothing needs to be leaked.
+     */
+    private void cancelOpenRegistrations() {
+        if (port.liveRegistrations() == 0) {
+            return;
+        }
+        port.forceClose();
+        long deadline = System.nanoTime() + 2_000_000_000L;
+        try {
+            while (port.liveRegistrations() != 0 && System.nanoTime() - deadline < 0) {
+                await(50_000_000L);
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "Cancelling registrations at close failed", e);
+        }
+    }
+
+    /** Where failures go before a loop attaches (backend tests): the log. */
+    private static final class DetachedContext implements LoopContext {
+        @Override
+        public String name() {
+            return "io_uring";
+        }
+
+        @Override
+        public boolean inLoop() {
+            return true;
+        }
+
+        @Override
+        public void handle(Throwable error) {
+            LOG.log(System.Logger.Level.WARNING, "A completion handler threw", error);
+        }
+    }
+
     @Override
     public String toString() {
         return "io_uring[fd=" + ring.fd + " entries=" + ring.sqEntries + "/" + ring.cqEntries
-                + " features=0x" + Integer.toHexString(ring.features) + "]";
+                + " features=0x" + Integer.toHexString(ring.features) + " " + ring.setupName() + "]";
     }
 
     /** Keeps one READ of the eventfd in flight; each completion is a wake-up. */
