@@ -239,10 +239,11 @@ final class PortWriter implements IocpSubmission {
                 require(acceptSocket != NOT_SET, "an accept socket", "acceptSocket(winsock.socket(...))");
                 require(buffer != null, "a buffer for the addresses", "buffer(block, 0, 2 * "
                         + IocpPort.ACCEPT_ADDRESS_LENGTH + ")");
-                if (bufferLength < localLength + remoteLength) {
+                long needed = (long) localLength + remoteLength; // two absurd lengths must not wrap around
+                if (bufferLength < needed) {
                     throw new IllegalArgumentException("AcceptEx buffer of '" + bufferLength + "' bytes has no room for "
-                            + "both addresses (" + localLength + " + " + remoteLength + "); give at least "
-                            + (localLength + remoteLength) + " bytes");
+                            + "both addresses (" + localLength + " + " + remoteLength + "); give at least " + needed
+                            + " bytes");
                 }
                 break;
             case CONNECT_EX:

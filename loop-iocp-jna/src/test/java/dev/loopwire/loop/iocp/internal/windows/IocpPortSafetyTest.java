@@ -379,6 +379,12 @@ class IocpPortSafetyTest {
                             .buffer(ByteBuffer.allocateDirect(80)).submit()).getMessage(),
                     is("AcceptEx buffer of '80' bytes has no room for both addresses (44 + 44); give at least 88 bytes"));
             assertThat(assertThrows(IllegalArgumentException.class,
+                    () -> registration.prepare(IocpFunction.ACCEPT_EX).acceptSocket(f.tcpSocket())
+                            .addressLengths(Integer.MAX_VALUE, Integer.MAX_VALUE)
+                            .buffer(ByteBuffer.allocateDirect(88)).submit()).getMessage(),
+                    is("AcceptEx buffer of '88' bytes has no room for both addresses (2147483647 + 2147483647); give at "
+                            + "least 4294967294 bytes"));
+            assertThat(assertThrows(IllegalArgumentException.class,
                     () -> registration.prepare(IocpFunction.ACCEPT_EX).addressLengths(16, 44)).getMessage(),
                     is("AcceptEx address lengths '16' and '44' must each be at least 32 (the sockaddr plus 16); use 44 "
                             + "for IPv4 and IPv6"));
