@@ -51,7 +51,8 @@
  * <h2>What is verified how</h2>
  * Run on Linux: error mapping, sockaddr encoding, structure offsets, mapping signatures, the JNA
  * mechanisms (direct mapping in this named module, raw addresses, last-error capture, checked
- * with libc), and the driver's and backend's Java logic against {@code SimulatedWinApi}, a model
+ * with libc), and the driver's, backend's and raw port's Java logic against {@code SimulatedWinApi}
+ * (with {@code SimulatedOverlapped} for the stream, file and extension functions), a model
  * of the documented completion-port contract. The Win32/Winsock behaviour itself (return
  * conventions, completion semantics, error codes, option values) is implemented from
  * Microsoft's documentation only; {@code IocpDriverWindowsTest}, {@code
