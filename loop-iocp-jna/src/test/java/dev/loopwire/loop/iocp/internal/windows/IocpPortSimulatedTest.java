@@ -436,4 +436,46 @@ class IocpPortSimulatedTest {
             assertThat(List.of(f.port.inflight()), not(contains(-1)));
         }
     }
+
+    @Test
+    void hundredsOfOperationsInFlightSpanSeveralSlotChunksAndAllComplete() throws Exception {
+        try (PortFixture f = new PortFixture()) {
+            long socket = f.tcpSocket();
+            PortFixture.Recorder handler = new PortFixture.Recorder();
+            IocpRegistration registration = f.port.associate(socket, handler);
+            ByteBuffer buffer = ByteBuffer.allocateDirect(4);
+            java.util.Set<Long> ids = new java.util.HashSet<>();
+            int count = 3 * PortSlots.PER_CHUNK + 7;
+            for (int i = 0; i < count; i++) {
+                ids.add(registration.prepare(IocpFunction.WSA_RECV).buffer(buffer).tag(i).submit());
+            }
+            assertThat(ids.size(), is(count));
+            assertThat(f.port.allocatedBytes(), is(4L * PortSlots.CHUNK_BYTES));
+            registration.cancelAll();
+            f.turn();
+            assertThat(handler.events.size(), is(count));
+            assertThat(new java.util.HashSet<>(handler.ids), is(ids));
+            assertThat(registration.inflight(), is(0));
+            assertThat(f.failures, is(empty()));
+        }
+    }
+
+    @Test
+    void anOldIdNeverReachesTheOperationThatReusedItsSlot() throws Exception {
+        try (PortFixture f = new PortFixture()) {
+            long socket = f.tcpSocket();
+            PortFixture.Recorder handler = new PortFixture.Recorder();
+            IocpRegistration registration = f.port.associate(socket, handler);
+            long old = registration.prepare(IocpFunction.WSA_SEND).buffer(direct("a")).submit();
+            f.turn();
+            long reused = registration.prepare(IocpFunction.WSA_RECV).buffer(ByteBuffer.allocateDirect(4)).submit();
+            assertThat("same slot", (int) reused, is((int) old));
+            assertThat("new generation", reused == old, is(false));
+
+            assertThat(registration.cancel(old), is(false));
+            f.turn();
+            assertThat(registration.inflight(), is(1));
+            assertThat(f.api.cancels, is(0));
+        }
+    }
 }
