@@ -12,8 +12,9 @@ import java.nio.ByteBuffer;
  * function writes back, and the function pointers of {@code AcceptEx}, {@code ConnectEx} and
  * {@code DisconnectEx} (loaded with {@code WSAIoctl} once per registration). Memory setters
  * accept only memory the loop can pin: a heap buffer is refused with
- * {@link IllegalArgumentException}, a closed block with {@link IllegalStateException}, a
- * read-only buffer for a function that writes into it with {@link IllegalArgumentException}.
+ * {@link IllegalArgumentException}, a closed block with {@link IllegalStateException}, a range
+ * outside its block with {@link IndexOutOfBoundsException}, a read-only buffer for a function
+ * that writes into it with {@link IllegalArgumentException}.
  * {@link #submit()} checks that every argument the function needs is there and that lengths fit
  * the memory named.
  *
