@@ -45,27 +45,13 @@ final class LoopIocpPort implements IocpPort {
 
     /** Completion keys of registrations start here; below are the wake-up key and datagram sockets. */
     static final long KEY_BASE = 1L << 48;
-    static final int ACCEPT_EX = 0;
-    static final int CONNECT_EX = 1;
-    static final int DISCONNECT_EX = 2;
 
     private static final System.Logger LOG = System.getLogger(LoopIocpPort.class.getName());
     /** Ports whose memory was left to the system by a forced close; kept for the life of the process. */
     private static final List<LoopIocpPort> LEAKED = new CopyOnWriteArrayList<>();
-    /** WSAID_ACCEPTEX, WSAID_CONNECTEX, WSAID_DISCONNECTEX as {Data1, Data2 | Data3 << 16, Data4 low, Data4 high}. */
-    private static final byte[][] EXTENSION_GUIDS = {
-        guid(0xb5367df1, 0xcbac, 0x11cf, 0x95, 0xca, 0x00, 0x80, 0x5f, 0x48, 0xa1, 0x92),
-        guid(0x25a207b9, 0xddf3, 0x4660, 0x8e, 0xe9, 0x76, 0xe5, 0x8c, 0x74, 0x06, 0x3e),
-        guid(0x7fda2e11, 0x8630, 0x436f, 0xa0, 0x31, 0xf5, 0x36, 0xa6, 0xee, 0xc1, 0x57),
-    };
-    private static final String[] EXTENSION_NAMES = {"AcceptEx", "ConnectEx", "DisconnectEx"};
-
-    // Scratch block: extension GUID in, pointer out, byte counts and flags for error look-ups.
-    private static final int S_GUID = 0;
-    private static final int S_POINTER = 16;
-    private static final int S_RETURNED = 24;
-    private static final int S_BYTES = 32;
-    private static final int S_FLAGS = 36;
+    // Scratch block: the outputs of the error look-ups nobody reads.
+    private static final int S_BYTES = 0;
+    private static final int S_FLAGS = 4;
 
     private final WinApi api;
     private final long portHandle;
@@ -78,8 +64,9 @@ final class LoopIocpPort implements IocpPort {
     private final List<PortRegistration> toFinish = new ArrayList<>();
     private final ArrayDeque<PortOp> failed = new ArrayDeque<>();
     private final AtomicLong blockBytes = new AtomicLong();
-    private final ByteBuffer scratch = ByteBuffer.allocateDirect(64).order(ByteOrder.LITTLE_ENDIAN);
+    private final ByteBuffer scratch = ByteBuffer.allocateDirect(8).order(ByteOrder.LITTLE_ENDIAN);
     private final long scratchAddress = baseAddress(scratch);
+    private final ExtensionFunctions extensions;
     private final Winsock winsock;
     private volatile int liveCount;
     private long nextKey = KEY_BASE;
@@ -87,7 +74,6 @@ final class LoopIocpPort implements IocpPort {
     private int pinned;
     private boolean closing;
     private boolean shut;
-    private int extensionError;
     private ByteBuffer lastBuffer;
     private long lastBase;
 
@@ -96,6 +82,7 @@ final class LoopIocpPort implements IocpPort {
         this.portHandle = portHandle;
         this.context = context;
         this.winsock = new Winsock(api, this);
+        this.extensions = new ExtensionFunctions(api);
     }
 
     void attach(LoopContext loop) {
@@ -240,29 +227,8 @@ final class LoopIocpPort implements IocpPort {
         return op.id;
     }
 
-    /** The extension function of a registration's socket, loaded once; 0 if that failed (see {@link #extensionError()}). */
-    long extension(PortRegistration registration, int which) {
-        long fn = registration.extensions[which];
-        if (fn != 0) {
-            return fn;
-        }
-        scratch.put(S_GUID, EXTENSION_GUIDS[which]);
-        scratch.putLong(S_POINTER, 0);
-        if (api.WSAIoctl(registration.handle, Ws2_32.SIO_GET_EXTENSION_FUNCTION_POINTER, scratchAddress + S_GUID, 16,
-                scratchAddress + S_POINTER, 8, scratchAddress + S_RETURNED, 0, 0) != 0) {
-            extensionError = nonZero(api.lastError());
-            LOG.log(System.Logger.Level.DEBUG, "Loading {0} for {1} failed: {2}", EXTENSION_NAMES[which], registration,
-                    IocpErrors.describe(extensionError));
-            return 0;
-        }
-        fn = scratch.getLong(S_POINTER);
-        registration.extensions[which] = fn;
-        return fn;
-    }
-
-    /** Why the last {@link #extension} returned 0. */
-    int extensionError() {
-        return extensionError;
+    ExtensionFunctions extensions() {
+        return extensions;
     }
 
     PortOp op(long operationId) {
@@ -461,17 +427,8 @@ final class LoopIocpPort implements IocpPort {
         return LEAKED.size();
     }
 
-    private static int nonZero(int error) {
+    static int nonZero(int error) {
         return error != 0 ? error : 31; // ERROR_GEN_FAILURE: a failure that left no last error
-    }
-
-    private static byte[] guid(int data1, int data2, int data3, int... data4) {
-        ByteBuffer out = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN);
-        out.putInt(data1).putShort((short) data2).putShort((short) data3);
-        for (int b : data4) {
-            out.put((byte) b);
-        }
-        return out.array();
     }
 
     @Override

@@ -314,25 +314,25 @@ final class PortWriter implements IocpSubmission {
             case WRITE_FILE:
                 return bool(api, api.WriteFile(h, bufferAddress, bufferLength, 0, a));
             case ACCEPT_EX: {
-                long fn = port.extension(registration, LoopIocpPort.ACCEPT_EX);
+                long fn = port.extensions().load(registration, ExtensionFunctions.ACCEPT_EX);
                 if (fn == 0) {
-                    return port.extensionError();
+                    return port.extensions().error();
                 }
                 return bool(api, api.AcceptEx(fn, h, acceptSocket, bufferAddress,
                         bufferLength - localLength - remoteLength, localLength, remoteLength, a + PortOp.BYTES, a));
             }
             case CONNECT_EX: {
-                long fn = port.extension(registration, LoopIocpPort.CONNECT_EX);
+                long fn = port.extensions().load(registration, ExtensionFunctions.CONNECT_EX);
                 if (fn == 0) {
-                    return port.extensionError();
+                    return port.extensions().error();
                 }
                 return bool(api, api.ConnectEx(fn, h, addressAddress, addressLength, buffer == null ? 0 : bufferAddress,
                         buffer == null ? 0 : bufferLength, a + PortOp.BYTES, a));
             }
             case DISCONNECT_EX: {
-                long fn = port.extension(registration, LoopIocpPort.DISCONNECT_EX);
+                long fn = port.extensions().load(registration, ExtensionFunctions.DISCONNECT_EX);
                 if (fn == 0) {
-                    return port.extensionError();
+                    return port.extensions().error();
                 }
                 return bool(api, api.DisconnectEx(fn, h, a, flags, 0));
             }

@@ -6,7 +6,7 @@
  * {@link dev.loopwire.loop.iocp.internal.CompletionBackend} built on it, which also offers the raw
  * {@link dev.loopwire.loop.IocpPort} ({@code LoopIocpPort}: {@code PortRegistration},
  * {@code PortWriter}, {@code PortOp}/{@code PortSlots}, {@code PortCompletion}, {@code IocpBlock},
- * {@code Winsock}, {@code IocpErrors}). The raw port's completion keys start at
+ * {@code ExtensionFunctions}, {@code Winsock}, {@code IocpErrors}). The raw port's completion keys start at
  * {@code LoopIocpPort.KEY_BASE}, far above the datagram sockets' keys, and the driver hands them
  * over to it; its decisions are in the module README ("IOCP for transport authors").
  *
