@@ -1,6 +1,8 @@
 package dev.loopwire.loop.iocp.internal.windows;
 
 import dev.loopwire.loop.CompletionPort.DatagramListener;
+import dev.loopwire.loop.IocpPort;
+import dev.loopwire.loop.iocp.internal.LoopContext;
 import dev.loopwire.loop.iocp.internal.BackendSocket;
 import dev.loopwire.loop.iocp.internal.CompletionBackend;
 import java.io.IOException;
@@ -33,6 +35,7 @@ public final class IocpBackend implements CompletionBackend, IocpDriver.Completi
     private static final int DRAIN_ROUNDS = 4;
 
     private final IocpDriver driver;
+    private final LoopIocpPort port;
     private final ArrayDeque<Runnable> deferred = new ArrayDeque<>();
     private volatile int sockets;
     private volatile int inflight;
@@ -45,6 +48,31 @@ public final class IocpBackend implements CompletionBackend, IocpDriver.Completi
     /** On the given API; tests pass a simulated one. */
     IocpBackend(WinApi api) throws IOException {
         driver = IocpDriver.open(api, COMPLETIONS_PER_WAIT);
+        port = new LoopIocpPort(api, driver.port(), new DetachedContext());
+        driver.rawCompletions(port::completed);
+    }
+
+    @Override
+    public void attach(LoopContext loop) {
+        port.attach(loop);
+    }
+
+    /** The raw IOCP capability of this backend. */
+    public IocpPort iocpPort() {
+        return port;
+    }
+
+    LoopIocpPort port() {
+        return port;
+    }
+
+    IocpDriver driver() {
+        return driver;
+    }
+
+    @Override
+    public void loopClosing() {
+        port.loopClosing();
     }
 
     @Override
@@ -63,10 +91,13 @@ public final class IocpBackend implements CompletionBackend, IocpDriver.Completi
 
     @Override
     public void await(long timeoutNanos) throws IOException {
-        int handled = driver.poll(deferred.isEmpty() ? toMillis(timeoutNanos) : 0, this);
+        port.finishClosed();
+        int handled = driver.poll(deferred.isEmpty() && !port.hasWork() ? toMillis(timeoutNanos) : 0, this);
         for (int round = 0; handled == COMPLETIONS_PER_WAIT && round < DRAIN_ROUNDS; round++) {
             handled = driver.poll(0, this);
         }
+        port.deliverFailed();
+        port.finishClosed();
         // Only what was deferred before now: a failure reported here may defer another.
         for (int n = deferred.size(); n > 0; n--) {
             deferred.poll().run();
@@ -99,7 +130,7 @@ public final class IocpBackend implements CompletionBackend, IocpDriver.Completi
 
     @Override
     public int sockets() {
-        return sockets;
+        return sockets + port.liveRegistrations();
     }
 
     @Override
@@ -110,7 +141,9 @@ public final class IocpBackend implements CompletionBackend, IocpDriver.Completi
     @Override
     public void close() {
         deferred.clear();
-        driver.close();
+        port.shutdown();
+        driver.close(() -> port.inflight() > 0);
+        port.release();
     }
 
     void defer(Runnable task) {
@@ -129,8 +162,27 @@ public final class IocpBackend implements CompletionBackend, IocpDriver.Completi
         sockets = sockets - 1;
     }
 
+    /** Where failures go before a loop attaches (backend tests): the log; any thread counts as the loop's. */
+    private static final class DetachedContext implements LoopContext {
+        @Override
+        public String name() {
+            return "iocp";
+        }
+
+        @Override
+        public boolean inLoop() {
+            return true;
+        }
+
+        @Override
+        public void handle(Throwable error) {
+            System.getLogger(IocpBackend.class.getName()).log(System.Logger.Level.WARNING, "A completion handler threw",
+                    error);
+        }
+    }
+
     @Override
     public String toString() {
-        return "iocp[sockets=" + sockets + " inflight=" + inflight + " deferred=" + deferred.size() + "]";
+        return "iocp[sockets=" + sockets + " inflight=" + inflight + " deferred=" + deferred.size() + " " + port + "]";
     }
 }

@@ -66,6 +66,16 @@ public final class IocpDriver implements AutoCloseable {
         void closed(IocpSocket socket);
     }
 
+    /**
+     * Receives the completions dequeued under keys from {@link LoopIocpPort#KEY_BASE}: those of
+     * the raw {@code IocpPort}'s registrations.
+     */
+    interface RawCompletions {
+
+        /** @return whether the completion matched an operation in flight */
+        boolean completed(long key, long overlapped, int bytes);
+    }
+
     /** The completion key of wake-ups; sockets have keys from 1. */
     static final long WAKE_KEY = 0;
 
@@ -95,6 +105,9 @@ public final class IocpDriver implements AutoCloseable {
     private volatile boolean closed;
     private final SocketTable sockets = new SocketTable();
     private final List<IocpSocket> closing = new ArrayList<>();
+    private RawCompletions raw;
+    /** How long {@link #close()} waits for the system to finish what it still owns; tests shorten it. */
+    long closeWaitNanos = CLOSE_WAIT_NANOS;
 
     private IocpDriver(WinApi api, long port, int capacity, Memory entries, Memory scratch) {
         this.api = api;
@@ -385,6 +398,9 @@ public final class IocpDriver implements AutoCloseable {
             wakePending.set(false);
             return false;
         }
+        if (key >= LoopIocpPort.KEY_BASE) {
+            return raw != null && raw.completed(key, overlapped, bytes);
+        }
         IocpSocket socket = sockets.get(key);
         IocpOperation op = socket == null ? null : socket.operationAt(overlapped);
         if (op == null || !op.inFlight) {
@@ -464,6 +480,20 @@ public final class IocpDriver implements AutoCloseable {
         }
     }
 
+    /** Where completions under the raw port's keys go. */
+    void rawCompletions(RawCompletions completions) {
+        raw = completions;
+    }
+
+    /** The completion port handle, for associations and posts. */
+    long port() {
+        return port;
+    }
+
+    WinApi api() {
+        return api;
+    }
+
     /** The number of sockets not yet fully closed. */
     public int sockets() {
         return sockets.size();
@@ -475,6 +505,15 @@ public final class IocpDriver implements AutoCloseable {
      */
     @Override
     public void close() {
+        close(() -> false);
+    }
+
+    /**
+     * {@link #close()}, also draining while {@code rawBusy} says the raw port still has
+     * operations the system owns (their completions go to the {@link RawCompletions}, which
+     * then only releases memory).
+     */
+    void close(java.util.function.BooleanSupplier rawBusy) {
         if (closed) {
             return;
         }
@@ -490,9 +529,9 @@ public final class IocpDriver implements AutoCloseable {
             public void closed(IocpSocket socket) {
             }
         };
-        long deadline = System.nanoTime() + CLOSE_WAIT_NANOS;
+        long deadline = System.nanoTime() + closeWaitNanos;
         try {
-            while (sockets.size() > 0 && System.nanoTime() - deadline < 0) {
+            while ((sockets.size() > 0 || rawBusy.getAsBoolean()) && System.nanoTime() - deadline < 0) {
                 poll(100, discard);
             }
         } catch (IOException | RuntimeException e) {

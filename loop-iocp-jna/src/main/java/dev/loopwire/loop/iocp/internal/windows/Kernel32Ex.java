@@ -73,4 +73,23 @@ final class Kernel32Ex {
 
     /** {@code BOOL CloseHandle(HANDLE hObject)}. */
     static native int CloseHandle(long handle);
+
+    /**
+     * {@code BOOL ReadFile(HANDLE hFile, LPVOID lpBuffer, DWORD nNumberOfBytesToRead, LPDWORD
+     * lpNumberOfBytesRead, LPOVERLAPPED lpOverlapped)}.
+     */
+    static native int ReadFile(long handle, long buffer, int length, long bytesRead, long overlapped);
+
+    /**
+     * {@code BOOL WriteFile(HANDLE hFile, LPCVOID lpBuffer, DWORD nNumberOfBytesToWrite, LPDWORD
+     * lpNumberOfBytesWritten, LPOVERLAPPED lpOverlapped)}.
+     */
+    static native int WriteFile(long handle, long buffer, int length, long bytesWritten, long overlapped);
+
+    /**
+     * {@code BOOL GetOverlappedResult(HANDLE hFile, LPOVERLAPPED lpOverlapped, LPDWORD
+     * lpNumberOfBytesTransferred, BOOL bWait)}: a completed request's Win32 error (FALSE, then the
+     * last error).
+     */
+    static native int GetOverlappedResult(long handle, long overlapped, long transferred, int wait);
 }

@@ -1,6 +1,8 @@
 package dev.loopwire.loop.iocp.internal.windows;
 
+import com.sun.jna.Function;
 import com.sun.jna.Native;
+import com.sun.jna.Pointer;
 
 /**
  * {@link WinApi} on the real kernel32.dll and ws2_32.dll: each method forwards to the direct
@@ -114,6 +116,74 @@ final class NativeWinApi implements WinApi {
     @Override
     public int WSAGetOverlappedResult(long socket, long overlapped, long transferred, int wait, long flags) {
         return Ws2_32.WSAGetOverlappedResult(socket, overlapped, transferred, wait, flags);
+    }
+
+    @Override
+    public int listen(long socket, int backlog) {
+        return Ws2_32.listen(socket, backlog);
+    }
+
+    @Override
+    public int shutdown(long socket, int how) {
+        return Ws2_32.shutdown(socket, how);
+    }
+
+    @Override
+    public int getpeername(long socket, long name, long lengthPointer) {
+        return Ws2_32.getpeername(socket, name, lengthPointer);
+    }
+
+    @Override
+    public int WSARecv(long socket, long buffers, int bufferCount, long bytesReceived, long flags, long overlapped,
+            long completionRoutine) {
+        return Ws2_32.WSARecv(socket, buffers, bufferCount, bytesReceived, flags, overlapped, completionRoutine);
+    }
+
+    @Override
+    public int WSASend(long socket, long buffers, int bufferCount, long bytesSent, int flags, long overlapped,
+            long completionRoutine) {
+        return Ws2_32.WSASend(socket, buffers, bufferCount, bytesSent, flags, overlapped, completionRoutine);
+    }
+
+    @Override
+    public int ReadFile(long handle, long buffer, int length, long bytesRead, long overlapped) {
+        return Kernel32Ex.ReadFile(handle, buffer, length, bytesRead, overlapped);
+    }
+
+    @Override
+    public int WriteFile(long handle, long buffer, int length, long bytesWritten, long overlapped) {
+        return Kernel32Ex.WriteFile(handle, buffer, length, bytesWritten, overlapped);
+    }
+
+    @Override
+    public int GetOverlappedResult(long handle, long overlapped, long transferred, int wait) {
+        return Kernel32Ex.GetOverlappedResult(handle, overlapped, transferred, wait);
+    }
+
+    // The extension functions exist only as pointers (WSAIoctl SIO_GET_EXTENSION_FUNCTION_POINTER):
+    // JNA calls them through Function, which boxes its arguments. They start connections, not
+    // datagrams, so the few allocations per call are acceptable.
+
+    @Override
+    public int AcceptEx(long function, long listenSocket, long acceptSocket, long buffer, int receiveLength,
+            int localAddressLength, int remoteAddressLength, long bytesReceived, long overlapped) {
+        return Function.getFunction(new Pointer(function), Function.C_CONVENTION).invokeInt(new Object[] {
+            listenSocket, acceptSocket, new Pointer(buffer), receiveLength, localAddressLength, remoteAddressLength,
+            new Pointer(bytesReceived), new Pointer(overlapped)});
+    }
+
+    @Override
+    public int ConnectEx(long function, long socket, long name, int nameLength, long sendBuffer, int sendLength,
+            long bytesSent, long overlapped) {
+        return Function.getFunction(new Pointer(function), Function.C_CONVENTION).invokeInt(new Object[] {
+            socket, new Pointer(name), nameLength, sendBuffer == 0 ? null : new Pointer(sendBuffer), sendLength,
+            new Pointer(bytesSent), new Pointer(overlapped)});
+    }
+
+    @Override
+    public int DisconnectEx(long function, long socket, long overlapped, int flags, int reserved) {
+        return Function.getFunction(new Pointer(function), Function.C_CONVENTION).invokeInt(new Object[] {
+            socket, new Pointer(overlapped), flags, reserved});
     }
 
     @Override

@@ -58,6 +58,35 @@ interface WinApi {
 
     int WSAGetOverlappedResult(long socket, long overlapped, long transferred, int wait, long flags);
 
+    int listen(long socket, int backlog);
+
+    int shutdown(long socket, int how);
+
+    int getpeername(long socket, long name, long lengthPointer);
+
+    int WSARecv(long socket, long buffers, int bufferCount, long bytesReceived, long flags, long overlapped,
+            long completionRoutine);
+
+    int WSASend(long socket, long buffers, int bufferCount, long bytesSent, int flags, long overlapped,
+            long completionRoutine);
+
+    int ReadFile(long handle, long buffer, int length, long bytesRead, long overlapped);
+
+    int WriteFile(long handle, long buffer, int length, long bytesWritten, long overlapped);
+
+    int GetOverlappedResult(long handle, long overlapped, long transferred, int wait);
+
+    /** Calls the {@code AcceptEx} at {@code function} (loaded with {@code WSAIoctl}); returns its BOOL. */
+    int AcceptEx(long function, long listenSocket, long acceptSocket, long buffer, int receiveLength,
+            int localAddressLength, int remoteAddressLength, long bytesReceived, long overlapped);
+
+    /** Calls the {@code ConnectEx} at {@code function}; returns its BOOL. */
+    int ConnectEx(long function, long socket, long name, int nameLength, long sendBuffer, int sendLength,
+            long bytesSent, long overlapped);
+
+    /** Calls the {@code DisconnectEx} at {@code function}; returns its BOOL. */
+    int DisconnectEx(long function, long socket, long overlapped, int flags, int reserved);
+
     /** The last error of the calling thread's previous call through this API. */
     int lastError();
 }

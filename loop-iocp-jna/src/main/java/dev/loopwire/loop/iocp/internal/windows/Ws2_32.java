@@ -40,6 +40,7 @@ final class Ws2_32 {
 
     static final int AF_INET = 2;
     static final int AF_INET6 = 23;
+    static final int SOCK_STREAM = 1;
     static final int SOCK_DGRAM = 2;
     static final int IPPROTO_UDP = 17;
 
@@ -72,6 +73,9 @@ final class Ws2_32 {
      * an earlier send no longer fails the pending WSARecvFrom with WSAECONNRESET.
      */
     static final int SIO_UDP_CONNRESET = 0x9800000C;
+
+    /** {@code SIO_GET_EXTENSION_FUNCTION_POINTER} = {@code _WSAIORW(IOC_WS2, 6)}. */
+    static final int SIO_GET_EXTENSION_FUNCTION_POINTER = 0xC8000006;
 
     /** {@code int WSAStartup(WORD wVersionRequired, LPWSADATA lpWSAData)}; returns the error. */
     static native int WSAStartup(short version, long wsaData);
@@ -137,4 +141,29 @@ final class Ws2_32 {
      */
     static native int WSAGetOverlappedResult(long socket, long overlapped, long transferred, int wait,
             long flags);
+
+    /** {@code int listen(SOCKET s, int backlog)}. */
+    static native int listen(long socket, int backlog);
+
+    /** {@code int shutdown(SOCKET s, int how)}. */
+    static native int shutdown(long socket, int how);
+
+    /** {@code int getpeername(SOCKET s, sockaddr *name, int *namelen)}. */
+    static native int getpeername(long socket, long name, long lengthPointer);
+
+    /**
+     * {@code int WSARecv(SOCKET s, LPWSABUF lpBuffers, DWORD dwBufferCount, LPDWORD
+     * lpNumberOfBytesRecvd, LPDWORD lpFlags, LPWSAOVERLAPPED lpOverlapped,
+     * LPWSAOVERLAPPED_COMPLETION_ROUTINE lpCompletionRoutine)}.
+     */
+    static native int WSARecv(long socket, long buffers, int bufferCount, long bytesReceived, long flags,
+            long overlapped, long completionRoutine);
+
+    /**
+     * {@code int WSASend(SOCKET s, LPWSABUF lpBuffers, DWORD dwBufferCount, LPDWORD
+     * lpNumberOfBytesSent, DWORD dwFlags, LPWSAOVERLAPPED lpOverlapped,
+     * LPWSAOVERLAPPED_COMPLETION_ROUTINE lpCompletionRoutine)}.
+     */
+    static native int WSASend(long socket, long buffers, int bufferCount, long bytesSent, int flags,
+            long overlapped, long completionRoutine);
 }

@@ -3,7 +3,12 @@
  * {@link dev.loopwire.loop.iocp.internal.windows.IocpDriver}, which owns one I/O completion port
  * and the overlapped UDP sockets posted to it, and
  * {@link dev.loopwire.loop.iocp.internal.windows.IocpBackend}, the
- * {@link dev.loopwire.loop.iocp.internal.CompletionBackend} built on it.
+ * {@link dev.loopwire.loop.iocp.internal.CompletionBackend} built on it, which also offers the raw
+ * {@link dev.loopwire.loop.IocpPort} ({@code LoopIocpPort}: {@code PortRegistration},
+ * {@code PortWriter}, {@code PortOp}/{@code PortSlots}, {@code PortCompletion}, {@code IocpBlock},
+ * {@code ExtensionFunctions}, {@code Winsock}, {@code IocpErrors}). The raw port's completion keys start at
+ * {@code LoopIocpPort.KEY_BASE}, far above the datagram sockets' keys, and the driver hands them
+ * over to it; its decisions are in the module README ("IOCP for transport authors").
  *
  * <h2>Decisions</h2>
  * <ul>
@@ -46,10 +51,11 @@
  * <h2>What is verified how</h2>
  * Run on Linux: error mapping, sockaddr encoding, structure offsets, mapping signatures, the JNA
  * mechanisms (direct mapping in this named module, raw addresses, last-error capture, checked
- * with libc), and the driver's and backend's Java logic against {@code SimulatedWinApi}, a model
+ * with libc), and the driver's, backend's and raw port's Java logic against {@code SimulatedWinApi}
+ * (with {@code SimulatedOverlapped} for the stream, file and extension functions), a model
  * of the documented completion-port contract. The Win32/Winsock behaviour itself (return
  * conventions, completion semantics, error codes, option values) is implemented from
- * Microsoft's documentation only; {@code IocpDriverWindowsTest} and {@code
- * IocpBackendWindowsTest} exercise it and run only on Windows.
+ * Microsoft's documentation only; {@code IocpDriverWindowsTest}, {@code
+ * IocpBackendWindowsTest} and {@code IocpPortWindowsTest} exercise it and run only on Windows.
  */
 package dev.loopwire.loop.iocp.internal.windows;

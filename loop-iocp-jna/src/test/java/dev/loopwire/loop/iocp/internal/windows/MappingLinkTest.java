@@ -40,9 +40,12 @@ class MappingLinkTest {
         assertThat(signatures(load("Kernel32Ex")), is(String.join("\n",
                 "int CancelIoEx(long,long)",
                 "int CloseHandle(long)",
+                "int GetOverlappedResult(long,long,long,int)",
                 "int GetQueuedCompletionStatusEx(long,long,int,long,int,int)",
                 "int PostQueuedCompletionStatus(long,int,long,long)",
+                "int ReadFile(long,long,int,long,long)",
                 "int SetFileCompletionNotificationModes(long,byte)",
+                "int WriteFile(long,long,int,long,long)",
                 "long CreateIoCompletionPort(long,long,long,int)")));
     }
 
@@ -53,15 +56,20 @@ class MappingLinkTest {
                 "int WSAGetLastError()",
                 "int WSAGetOverlappedResult(long,long,long,int,long)",
                 "int WSAIoctl(long,int,long,int,long,int,long,long,long)",
+                "int WSARecv(long,long,int,long,long,long,long)",
                 "int WSARecvFrom(long,long,int,long,long,long,long,long,long)",
+                "int WSASend(long,long,int,long,int,long,long)",
                 "int WSASendTo(long,long,int,long,int,long,int,long,long)",
                 "int WSAStartup(short,long)",
                 "int bind(long,long,int)",
                 "int closesocket(long)",
                 "int connect(long,long,int)",
+                "int getpeername(long,long,long)",
                 "int getsockname(long,long,long)",
                 "int getsockopt(long,int,int,long,long)",
+                "int listen(long,int)",
                 "int setsockopt(long,int,int,long,int)",
+                "int shutdown(long,int)",
                 "long WSASocketW(int,int,int,long,int,int)")));
     }
 
@@ -74,5 +82,7 @@ class MappingLinkTest {
         }
         assertThat(WinLayout.OP_SIZE, is(192));
         assertThat(Ws2_32.SIO_UDP_CONNRESET, is(0x9800000C));
+        // _WSAIORW(IOC_WS2, 6) = IOC_INOUT (0xC0000000) | IOC_WS2 (0x08000000) | 6
+        assertThat(Ws2_32.SIO_GET_EXTENSION_FUNCTION_POINTER, is(0xC0000000 | 0x08000000 | 6));
     }
 }

@@ -31,24 +31,35 @@ final class SimulatedWinApi implements WinApi {
     static final long PORT = 0x7000;
     static final long STATUS_CANCELLED = 0xC0000120L;
     static final long STATUS_BUFFER_OVERFLOW = 0x80000005L;
+    /** The simulator's own status for "failed with Win32/Winsock error N": 0xE000_0000 | N. */
+    static final long STATUS_ERROR = 0xE0000000L;
 
     private final ThreadLocal<Integer> lastError = ThreadLocal.withInitial(() -> 0);
     private final LinkedBlockingQueue<long[]> port = new LinkedBlockingQueue<>();
-    private final Map<Long, Sock> sockets = new HashMap<>();
+    final Map<Long, Sock> sockets = new HashMap<>();
+    /** The overlapped stream, file and extension functions of the raw IocpPort. */
+    final SimulatedOverlapped overlapped = new SimulatedOverlapped(this);
     private final Map<Integer, Sock> bound = new HashMap<>();
     private long nextHandle = 0x100;
     private int nextPort = 50_000;
     int startups;
+    /** CancelIoEx calls, and whether they complete nothing (a device that ignores cancellation). */
+    int cancels;
+    boolean ignoreCancel;
     boolean portClosed;
     int closedSockets;
     /** When non-zero, the next WSARecvFrom / WSASendTo fails at once with this error. */
     int failNextReceive;
     int failNextSend;
 
-    private static final class Sock {
+    static final class Sock {
         final long handle;
         final int af;
         long key;
+        boolean associated;
+        boolean listening;
+        final List<long[]> pending = new ArrayList<>(); // {overlapped, kind, buffer, length}
+        final java.io.ByteArrayOutputStream written = new java.io.ByteArrayOutputStream();
         int localPort;
         int remotePort;
         boolean closed;
@@ -62,13 +73,21 @@ final class SimulatedWinApi implements WinApi {
         }
     }
 
-    private int fail(int error) {
+    int fail(int error) {
         lastError.set(error);
         return -1;
     }
 
     private static ByteBuffer at(long address, int length) {
         return new Pointer(address).getByteBuffer(0, length);
+    }
+
+    /** A handle that is no socket (a file or pipe opened for overlapped I/O). */
+    long openFile() {
+        long handle = nextHandle;
+        nextHandle += 4;
+        sockets.put(handle, new Sock(handle, 0));
+        return handle;
     }
 
     /** Completions queued and not yet dequeued. */
@@ -86,7 +105,17 @@ final class SimulatedWinApi implements WinApi {
         if (fileHandle == Kernel32Ex.INVALID_HANDLE_VALUE) {
             return PORT;
         }
-        sockets.get(fileHandle).key = completionKey;
+        Sock s = sockets.get(fileHandle);
+        if (s == null) {
+            lastError.set(WinsockErrors.ERROR_INVALID_HANDLE);
+            return 0;
+        }
+        if (s.associated) { // a handle is associated with one port for life
+            lastError.set(WinsockErrors.ERROR_INVALID_PARAMETER);
+            return 0;
+        }
+        s.associated = true;
+        s.key = completionKey;
         return existingPort;
     }
 
@@ -122,7 +151,7 @@ final class SimulatedWinApi implements WinApi {
         return 1;
     }
 
-    private void complete(Sock s, long overlapped, long status, int bytes) {
+    void complete(Sock s, long overlapped, long status, int bytes) {
         new Pointer(overlapped).setLong(0, status);
         port.add(new long[] {s.key, overlapped, bytes});
     }
@@ -130,14 +159,29 @@ final class SimulatedWinApi implements WinApi {
     @Override
     public int CancelIoEx(long handle, long overlapped) {
         Sock s = sockets.get(handle);
-        if (s.receives.isEmpty()) {
+        if (s == null) {
+            lastError.set(WinsockErrors.ERROR_INVALID_HANDLE);
+            return 0;
+        }
+        cancels++;
+        if (ignoreCancel) {
+            return 1; // a device that never completes what it was asked to cancel
+        }
+        boolean found = false;
+        for (List<long[]> list : List.of(s.receives, s.pending)) {
+            for (java.util.Iterator<long[]> i = list.iterator(); i.hasNext();) {
+                long[] r = i.next();
+                if (overlapped == 0 || r[0] == overlapped) {
+                    complete(s, r[0], STATUS_CANCELLED, 0);
+                    i.remove();
+                    found = true;
+                }
+            }
+        }
+        if (!found) {
             lastError.set(Kernel32Ex.ERROR_NOT_FOUND);
             return 0;
         }
-        for (long[] r : s.receives) {
-            complete(s, r[0], STATUS_CANCELLED, 0);
-        }
-        s.receives.clear();
         return 1;
     }
 
@@ -172,7 +216,7 @@ final class SimulatedWinApi implements WinApi {
         return handle;
     }
 
-    private void bindTo(Sock s, int port) {
+    void bindTo(Sock s, int port) {
         s.localPort = port == 0 ? nextPort++ : port;
         bound.put(s.localPort, s);
     }
@@ -225,7 +269,7 @@ final class SimulatedWinApi implements WinApi {
         return 0;
     }
 
-    private static InetSocketAddress address(int af, int port) {
+    static InetSocketAddress address(int af, int port) {
         try {
             return new InetSocketAddress(InetAddress.getByName(af == Ws2_32.AF_INET6 ? "::1" : "127.0.0.1"), port);
         } catch (UnknownHostException impossible) {
@@ -243,6 +287,10 @@ final class SimulatedWinApi implements WinApi {
             complete(s, r[0], STATUS_CANCELLED, 0);
         }
         s.receives.clear();
+        for (long[] r : s.pending) {
+            complete(s, r[0], STATUS_CANCELLED, 0);
+        }
+        s.pending.clear();
         s.closed = true;
         bound.remove(s.localPort);
         closedSockets++;
@@ -312,6 +360,9 @@ final class SimulatedWinApi implements WinApi {
     @Override
     public int WSAIoctl(long socket, int code, long in, int inLength, long out, int outLength, long bytesReturned,
             long overlapped, long completionRoutine) {
+        if (code == Ws2_32.SIO_GET_EXTENSION_FUNCTION_POINTER) {
+            return this.overlapped.extensionPointer(socket, in, out);
+        }
         sockets.get(socket).options.put(code, new Pointer(in).getInt(0));
         return 0;
     }
@@ -322,9 +373,83 @@ final class SimulatedWinApi implements WinApi {
         if (status == 0) {
             return 1;
         }
+        if ((status & 0xF0000000L) == STATUS_ERROR) {
+            lastError.set((int) (status & 0xFFFF));
+            return 0;
+        }
         lastError.set(status == STATUS_CANCELLED ? WinsockErrors.ERROR_OPERATION_ABORTED
                 : status == STATUS_BUFFER_OVERFLOW ? WinsockErrors.WSAEMSGSIZE : WinsockErrors.WSAECONNRESET);
         return 0;
+    }
+
+    void setLastError(int error) {
+        lastError.set(error);
+    }
+
+    @Override
+    public int listen(long socket, int backlog) {
+        return overlapped.listen(socket, backlog);
+    }
+
+    @Override
+    public int shutdown(long socket, int how) {
+        return sockets.containsKey(socket) ? 0 : fail(WinsockErrors.WSAENOTSOCK);
+    }
+
+    @Override
+    public int getpeername(long socket, long name, long lengthPointer) {
+        return overlapped.getpeername(socket, name, lengthPointer);
+    }
+
+    @Override
+    public int WSARecv(long socket, long buffers, int bufferCount, long bytesReceived, long flags, long ov,
+            long completionRoutine) {
+        return overlapped.start(socket, SimulatedOverlapped.RECV, buffers, bufferCount, ov, true);
+    }
+
+    @Override
+    public int WSASend(long socket, long buffers, int bufferCount, long bytesSent, int flags, long ov,
+            long completionRoutine) {
+        return overlapped.start(socket, SimulatedOverlapped.SEND, buffers, bufferCount, ov, true);
+    }
+
+    @Override
+    public int ReadFile(long handle, long buffer, int length, long bytesRead, long ov) {
+        return overlapped.startFile(handle, SimulatedOverlapped.RECV, buffer, length, ov);
+    }
+
+    @Override
+    public int WriteFile(long handle, long buffer, int length, long bytesWritten, long ov) {
+        return overlapped.startFile(handle, SimulatedOverlapped.SEND, buffer, length, ov);
+    }
+
+    @Override
+    public int GetOverlappedResult(long handle, long ov, long transferred, int wait) {
+        long status = new Pointer(ov).getLong(0);
+        if (status == 0) {
+            return 1;
+        }
+        lastError.set((status & 0xF0000000L) == STATUS_ERROR ? (int) (status & 0xFFFF)
+                : status == STATUS_CANCELLED ? WinsockErrors.ERROR_OPERATION_ABORTED : WinsockErrors.ERROR_MORE_DATA);
+        return 0;
+    }
+
+    @Override
+    public int AcceptEx(long function, long listenSocket, long acceptSocket, long buffer, int receiveLength,
+            int localAddressLength, int remoteAddressLength, long bytesReceived, long ov) {
+        return overlapped.acceptEx(function, listenSocket, acceptSocket, buffer, receiveLength, localAddressLength,
+                remoteAddressLength, ov);
+    }
+
+    @Override
+    public int ConnectEx(long function, long socket, long name, int nameLength, long sendBuffer, int sendLength,
+            long bytesSent, long ov) {
+        return overlapped.connectEx(function, socket, name, nameLength, sendBuffer, sendLength, ov);
+    }
+
+    @Override
+    public int DisconnectEx(long function, long socket, long ov, int flags, int reserved) {
+        return overlapped.disconnectEx(function, socket, ov);
     }
 
     @Override

@@ -1,0 +1,49 @@
+package dev.loopwire.loop;
+
+/**
+ * What an {@link IocpRegistration} reports to: each completion of its operations, the loop
+ * closing, and the end of the registration. The IOCP counterpart of {@link UringHandler}.
+ *
+ * <p><b>Lifecycle.</b> {@link #complete} runs once for every operation the registration started
+ * or posted, including those that end because of a cancel, a close, or a call that failed at
+ * once (reported on the next loop turn, never from inside {@code submit()}); then, once the
+ * registration is closed and its last completion has been dequeued, {@link #unregistered} runs
+ * exactly once. After that nothing is called and the system no longer touches any memory the
+ * registration used.
+ *
+ * <p><b>Errors.</b> A {@link Throwable} thrown by a method here ({@link Error}s such as
+ * {@link StackOverflowError} included) goes to the loop's exception handler; the loop, the
+ * registration and its other operations go on.
+ *
+ * <p><b>Concurrency.</b> Every method runs on the loop thread.
+ */
+public interface IocpHandler {
+
+    /**
+     * Handles one completion.
+     *
+     * @param registration the registration that started the operation
+     * @param completion loop-owned and reused: valid during this call only; copy what you keep
+     */
+    void complete(IocpRegistration registration, IocpCompletion completion);
+
+    /**
+     * The loop is closing while this registration is still open. Flush what must be flushed and
+     * {@linkplain IocpRegistration#close() close} the registration; the loop waits for that,
+     * bounded by its close timeout, after which it cancels what is left.
+     *
+     * @implSpec The default closes the registration at once.
+     * @param registration the open registration
+     */
+    default void loopClosing(IocpRegistration registration) {
+        registration.close();
+    }
+
+    /**
+     * The registration is closed and its last completion has been dequeued: the handle may be
+     * closed and any memory the caller holds may be reused. Its blocks have been closed.
+     *
+     * @param registration the registration, no longer usable
+     */
+    void unregistered(IocpRegistration registration);
+}
