@@ -6,10 +6,12 @@ import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.nullValue;
 
 import dev.loopwire.loop.Availability;
+import dev.loopwire.loop.Capability;
 import dev.loopwire.loop.CompletionPort;
 import dev.loopwire.loop.EventLoop;
 import dev.loopwire.loop.EventLoops;
 import dev.loopwire.loop.Timers;
+import dev.loopwire.loop.IocpPort;
 import dev.loopwire.loop.UringPort;
 import dev.loopwire.loop.spi.EventLoopProvider;
 import java.io.BufferedReader;
@@ -46,7 +48,8 @@ class ProviderTest {
         CompletionLoopProvider provider = new CompletionLoopProvider();
         assertThat(provider.name(), is("completion"));
         assertThat(provider.priority(), is(10));
-        assertThat(provider.capabilities(), is(Set.of(CompletionPort.class, Timers.class, UringPort.class))); // Linux
+        Class<? extends Capability> raw = System.getProperty("os.name").startsWith("Windows") ? IocpPort.class : UringPort.class;
+        assertThat(provider.capabilities(), is(Set.of(CompletionPort.class, Timers.class, raw)));
     }
 
     @Test

@@ -4,6 +4,7 @@ import dev.loopwire.loop.Capability;
 import dev.loopwire.loop.CompletionPort;
 import dev.loopwire.loop.EventLoop;
 import dev.loopwire.loop.Timers;
+import dev.loopwire.loop.IocpPort;
 import dev.loopwire.loop.UringPort;
 import dev.loopwire.loop.iocp.internal.Backends;
 import dev.loopwire.loop.iocp.internal.CompletionBackend;
@@ -75,6 +76,8 @@ public final class CompletionLoop implements EventLoop, CompletionPort, Timers {
     private static final Set<Class<? extends Capability>> CAPABILITIES = Set.of(CompletionPort.class, Timers.class);
     private static final Set<Class<? extends Capability>> URING_CAPABILITIES =
             Set.of(CompletionPort.class, Timers.class, UringPort.class);
+    private static final Set<Class<? extends Capability>> IOCP_CAPABILITIES =
+            Set.of(CompletionPort.class, Timers.class, IocpPort.class);
     private static final long CLOSE_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(10);
     private static final int TASKS_PER_TURN = 1024;
 
@@ -92,6 +95,7 @@ public final class CompletionLoop implements EventLoop, CompletionPort, Timers {
     private final Consumer<Throwable> onTimerFailure = this::report;
     private final Consumer<LoopDatagram> onDatagramClosed = datagrams::remove;
     private final UringPort uringPort;
+    private final IocpPort iocpPort;
     private volatile boolean closing;
     // Set once the loop takes no more tasks from any thread: its last drain, or a failure.
     private volatile boolean stopped;
@@ -109,6 +113,7 @@ public final class CompletionLoop implements EventLoop, CompletionPort, Timers {
         thread.setName(name);
         backend.attach(context);
         this.uringPort = backend.uringPort();
+        this.iocpPort = backend.iocpPort();
     }
 
     /** Opens a loop on this platform's completion queue, on a non-daemon thread. */
@@ -157,7 +162,7 @@ public final class CompletionLoop implements EventLoop, CompletionPort, Timers {
 
     @Override
     public Set<Class<? extends Capability>> capabilities() {
-        return uringPort != null ? URING_CAPABILITIES : CAPABILITIES;
+        return uringPort != null ? URING_CAPABILITIES : iocpPort != null ? IOCP_CAPABILITIES : CAPABILITIES;
     }
 
     @Override
@@ -165,6 +170,9 @@ public final class CompletionLoop implements EventLoop, CompletionPort, Timers {
         Objects.requireNonNull(type, "type");
         if (type == UringPort.class) {
             return uringPort != null ? Optional.of(type.cast(uringPort)) : Optional.empty();
+        }
+        if (type == IocpPort.class) {
+            return iocpPort != null ? Optional.of(type.cast(iocpPort)) : Optional.empty();
         }
         return CAPABILITIES.contains(type) ? Optional.of(type.cast(this)) : Optional.empty();
     }

@@ -6,6 +6,7 @@ import dev.loopwire.loop.Capability;
 import dev.loopwire.loop.CompletionPort;
 import dev.loopwire.loop.EventLoop;
 import dev.loopwire.loop.Timers;
+import dev.loopwire.loop.IocpPort;
 import dev.loopwire.loop.UringPort;
 import dev.loopwire.loop.iocp.internal.Backends;
 import dev.loopwire.loop.spi.EventLoopProvider;
@@ -64,9 +65,10 @@ public final class CompletionLoopProvider implements EventLoopProvider {
 
     @Override
     public Set<Class<? extends Capability>> capabilities() {
-        // On Linux the loop runs on io_uring and also offers the raw capability.
-        return System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).startsWith("linux")
-                ? Set.of(CompletionPort.class, Timers.class, UringPort.class)
+        // The loop also offers the raw capability of its platform's mechanism.
+        String os = System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT);
+        return os.startsWith("linux") ? Set.of(CompletionPort.class, Timers.class, UringPort.class)
+                : os.startsWith("windows") ? Set.of(CompletionPort.class, Timers.class, IocpPort.class)
                 : Set.of(CompletionPort.class, Timers.class);
     }
 

@@ -1,6 +1,7 @@
 package dev.loopwire.loop.iocp.internal;
 
 import dev.loopwire.loop.CompletionPort.DatagramListener;
+import dev.loopwire.loop.IocpPort;
 import dev.loopwire.loop.UringPort;
 import java.io.IOException;
 import java.net.ProtocolFamily;
@@ -55,6 +56,11 @@ public interface CompletionBackend {
 
     /** The raw io_uring capability of this backend, or {@code null} if it is not io_uring. */
     default UringPort uringPort() {
+        return null;
+    }
+
+    /** The raw IOCP capability of this backend, or {@code null} if it is not IOCP. */
+    default IocpPort iocpPort() {
         return null;
     }
 

@@ -58,6 +58,7 @@ public final class IocpBackend implements CompletionBackend, IocpDriver.Completi
     }
 
     /** The raw IOCP capability of this backend. */
+    @Override
     public IocpPort iocpPort() {
         return port;
     }
