@@ -93,9 +93,10 @@ public interface EventLoop extends Executor, AutoCloseable {
      * runs that work until it is done or the close timeout has passed. A hook that throws goes
      * to the loop's exception handler; the other hooks still run.
      *
-     * <p>A hook added once the hooks have run (from a task that runs while the loop closes) is
-     * run like a task submitted with {@link #execute}: soon, on the loop thread, before the loop
-     * releases its resources. A hook is refused exactly when {@code execute} would refuse a
+     * <p>A hook added while the hooks run (by a hook) runs after them, in the same pass. A hook
+     * added once the hooks have run (from a task that runs while the loop closes) is run like a
+     * task submitted with {@link #execute}: soon, on the loop thread, before the loop releases
+     * its resources. A hook is refused exactly when {@code execute} would refuse a
      * task: from another thread once {@code close()} was called, and after the loop has ended.
      *
      * <p>Cancel the hook when what it protects closes first (an endpoint closed by its user), or

@@ -1,6 +1,9 @@
 package dev.loopwire.loop.internal;
 
 import dev.loopwire.loop.Timers;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.Executor;
 import java.util.PriorityQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -29,6 +32,32 @@ public final class TimerQueue {
     // Cancelled entries that may still sit in the heap.
     private final AtomicInteger cancelled = new AtomicInteger();
     private static final int PURGE_THRESHOLD = 1024;
+    private static final Duration CENTURY = Duration.ofDays(365 * 100);
+
+    /**
+     * Schedules a task: a delay of zero or less runs it on the next turn, one past a century
+     * never, in practice. On the loop thread the entry is added at once, else handed over.
+     *
+     * @throws java.util.concurrent.RejectedExecutionException if {@code handOver} refuses; the
+     *     entry is cancelled then
+     */
+    public Entry schedule(Duration delay, Runnable task, boolean onLoopThread, Executor handOver) {
+        Objects.requireNonNull(delay, "delay");
+        Objects.requireNonNull(task, "task");
+        long nanos = delay.isNegative() ? 0 : delay.compareTo(CENTURY) > 0 ? CENTURY.toNanos() : delay.toNanos();
+        Entry entry = newEntry(System.nanoTime() + nanos, task);
+        try {
+            if (onLoopThread) {
+                add(entry);
+            } else {
+                handOver.execute(() -> add(entry));
+            }
+        } catch (RuntimeException e) {
+            entry.cancel();
+            throw e;
+        }
+        return entry;
+    }
 
     /** Creates an entry; the caller hands it to {@link #add} on the loop thread. */
     public Entry newEntry(long deadlineNanos, Runnable task) {

@@ -12,7 +12,7 @@ import dev.loopwire.loop.iocp.internal.LoopContext;
 import dev.loopwire.loop.iocp.internal.LoopDatagram;
 import dev.loopwire.loop.internal.CloseHooks;
 import dev.loopwire.loop.internal.LoopErrors;
-import dev.loopwire.loop.internal.PendingTasks;
+import dev.loopwire.loop.internal.TaskQueue;
 import dev.loopwire.loop.internal.TimerQueue;
 import dev.loopwire.loop.spi.CurrentLoop;
 import java.io.IOException;
@@ -25,13 +25,13 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
@@ -66,7 +66,7 @@ import java.util.function.Consumer;
  * {@link #close()} and the {@link EventLoop} queries may be called from any thread;
  * {@link #openDatagram} and every method of the sockets it returns only from the loop thread. At
  * most {@link Builder#maxPendingTasks maxPendingTasks} tasks wait to run (by default
- * {@value PendingTasks#DEFAULT_MAX}, or {@code -Dloopwire.maxPendingTasks}); past that,
+ * {@value TaskQueue#DEFAULT_MAX}, or {@code -Dloopwire.maxPendingTasks}); past that,
  * {@code execute} throws {@link RejectedExecutionException} and the loop stays usable.
  */
 public final class CompletionLoop implements EventLoop, CompletionPort, Timers {
@@ -84,15 +84,17 @@ public final class CompletionLoop implements EventLoop, CompletionPort, Timers {
     private final String name;
     private final CompletionBackend backend;
     private final Thread thread;
-    private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
-    private final PendingTasks pending;
+    private final TaskQueue tasks;
+    private final BooleanSupplier refuses = this::refuses;
+    private final BooleanSupplier failed = () -> this.failure != null;
     private final AtomicBoolean wakePending = new AtomicBoolean();
     private final TimerQueue timers = new TimerQueue();
     private final CloseHooks hooks = new CloseHooks();
     private final Set<LoopDatagram> datagrams = new LinkedHashSet<>();
     private final CountDownLatch terminated = new CountDownLatch(1);
     private final Context context = new Context();
-    private final Consumer<Throwable> onTimerFailure = this::report;
+    // One instance: a method reference made per turn would allocate on the hot path.
+    private final Consumer<Throwable> onFailure = this::report;
     private final Consumer<LoopDatagram> onDatagramClosed = datagrams::remove;
     private final UringPort uringPort;
     private final IocpPort iocpPort;
@@ -107,7 +109,7 @@ public final class CompletionLoop implements EventLoop, CompletionPort, Timers {
         this.name = b.name != null ? b.name
                 : backend.name() + "-" + NUMBERS.computeIfAbsent(backend.name(), n -> new AtomicInteger()).incrementAndGet();
         this.exceptionHandler = b.exceptionHandler;
-        this.pending = new PendingTasks(name, b.maxPendingTasks != 0 ? b.maxPendingTasks : PendingTasks.defaultMax(),
+        this.tasks = new TaskQueue(name, b.maxPendingTasks != 0 ? b.maxPendingTasks : TaskQueue.defaultMax(),
                 "CompletionLoop.builder().maxPendingTasks(n)");
         this.thread = Objects.requireNonNull(b.threadFactory.newThread(this::run), "the ThreadFactory returned null");
         thread.setName(name);
@@ -197,13 +199,7 @@ public final class CompletionLoop implements EventLoop, CompletionPort, Timers {
     @Override
     public void execute(Runnable task) {
         Objects.requireNonNull(task, "task");
-        if (refuses()) {
-            throw rejected();
-        }
-        pending.acquire();
-        tasks.add(task);
-        if (refuses() && tasks.remove(task)) { // raced with close: the loop may already be gone
-            pending.release();
+        if (!tasks.offer(task, refuses)) {
             throw rejected();
         }
         if (!inLoop() && wakePending.compareAndSet(false, true)) {
@@ -238,25 +234,10 @@ public final class CompletionLoop implements EventLoop, CompletionPort, Timers {
 
     @Override
     public Timeout schedule(Duration delay, Runnable task) {
-        Objects.requireNonNull(delay, "delay");
-        Objects.requireNonNull(task, "task");
         if (refuses()) {
             throw rejected();
         }
-        long nanos = delay.isNegative() ? 0 : delay.compareTo(Duration.ofDays(365 * 100)) > 0
-                ? TimeUnit.DAYS.toNanos(365 * 100) : delay.toNanos();
-        TimerQueue.Entry timeout = timers.newEntry(System.nanoTime() + nanos, task);
-        try {
-            if (inLoop()) {
-                timers.add(timeout);
-            } else {
-                execute(() -> timers.add(timeout));
-            }
-        } catch (RejectedExecutionException e) {
-            timeout.cancel();
-            throw e;
-        }
-        return timeout;
+        return timers.schedule(delay, task, inLoop() && !stopped, this);
     }
 
     @Override
@@ -338,7 +319,7 @@ public final class CompletionLoop implements EventLoop, CompletionPort, Timers {
     private void turn() throws IOException {
         wakePending.set(false);
         runTasks();
-        timers.runDue(System.nanoTime(), onTimerFailure);
+        timers.runDue(System.nanoTime(), onFailure);
         if (failure != null) {
             return;
         }
@@ -385,7 +366,7 @@ public final class CompletionLoop implements EventLoop, CompletionPort, Timers {
         while (failure == null && System.nanoTime() - deadline < 0) {
             wakePending.set(false);
             runTasks();
-            timers.runDue(System.nanoTime(), onTimerFailure);
+            timers.runDue(System.nanoTime(), onFailure);
             boolean work = !tasks.isEmpty() || timers.size() > 0;
             if (failure != null || (!work && !(untilSocketsClosed && backend.sockets() > 0))) {
                 return;
@@ -399,11 +380,7 @@ public final class CompletionLoop implements EventLoop, CompletionPort, Timers {
     private void closeAfterFailure(Throwable cause) {
         closing = true;
         stopped = true;
-        int dropped = 0;
-        while (tasks.poll() != null) {
-            pending.release();
-            dropped++;
-        }
+        int dropped = tasks.dropAll();
         timers.cancelAll();
         try {
             hooks.runAll(this::reportAfterFailure);
@@ -425,20 +402,7 @@ public final class CompletionLoop implements EventLoop, CompletionPort, Timers {
     }
 
     private void runTasks() {
-        for (int i = 0; i < TASKS_PER_TURN && failure == null; i++) {
-            Runnable task = tasks.poll();
-            if (task == null) {
-                return;
-            }
-            pending.release();
-            try {
-                task.run();
-            } catch (Throwable t) {
-                // Errors included: a StackOverflowError has unwound by now, an OutOfMemoryError
-                // thrown by user code is the user's; the loop itself is intact.
-                report(t);
-            }
-        }
+        tasks.run(TASKS_PER_TURN, onFailure, failed);
     }
 
     /**
@@ -482,7 +446,7 @@ public final class CompletionLoop implements EventLoop, CompletionPort, Timers {
     @Override
     public String toString() {
         return name + "[sockets=" + backend.sockets() + " inflight=" + backend.inflight() + " timers="
-                + timers.size() + " pending=" + pending.count()
+                + timers.size() + " pending=" + tasks.size()
                 + (failure != null ? " failed" : closing ? " closed" : "") + "]";
     }
 
@@ -555,12 +519,12 @@ public final class CompletionLoop implements EventLoop, CompletionPort, Timers {
         /**
          * How many tasks may wait to run at most; past that, {@link CompletionLoop#execute} throws
          * {@link RejectedExecutionException} until the loop has caught up. By default
-         * {@code -Dloopwire.maxPendingTasks}, else {@value PendingTasks#DEFAULT_MAX}.
+         * {@code -Dloopwire.maxPendingTasks}, else {@value TaskQueue#DEFAULT_MAX}.
          *
          * @throws IllegalArgumentException if {@code max} is less than 1
          */
         public Builder maxPendingTasks(int max) {
-            this.maxPendingTasks = PendingTasks.check(max);
+            this.maxPendingTasks = TaskQueue.check(max);
             return this;
         }
 
@@ -574,7 +538,7 @@ public final class CompletionLoop implements EventLoop, CompletionPort, Timers {
          */
         public CompletionLoop open() {
             if (maxPendingTasks == 0) {
-                PendingTasks.defaultMax(); // a bad property fails before a queue is set up
+                TaskQueue.defaultMax(); // a bad property fails before a queue is set up
             }
             CompletionBackend backend;
             try {

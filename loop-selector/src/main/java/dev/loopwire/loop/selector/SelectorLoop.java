@@ -7,7 +7,7 @@ import dev.loopwire.loop.Timers;
 import dev.loopwire.loop.selector.internal.SelectorReadiness;
 import dev.loopwire.loop.internal.CloseHooks;
 import dev.loopwire.loop.internal.LoopErrors;
-import dev.loopwire.loop.internal.PendingTasks;
+import dev.loopwire.loop.internal.TaskQueue;
 import dev.loopwire.loop.internal.TimerQueue;
 import dev.loopwire.loop.spi.CurrentLoop;
 import java.io.IOException;
@@ -20,14 +20,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Queue;
 import java.util.Set;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
@@ -49,7 +48,7 @@ import java.util.function.Consumer;
  * of {@link EventLoop} are thread-safe; tasks run in submission order. A burst of
  * {@code execute} calls from other threads wakes the selector once, not once per task. At most
  * {@link Builder#maxPendingTasks maxPendingTasks} tasks wait to run (by default
- * {@value PendingTasks#DEFAULT_MAX}, or {@code -Dloopwire.maxPendingTasks}); past that,
+ * {@value TaskQueue#DEFAULT_MAX}, or {@code -Dloopwire.maxPendingTasks}); past that,
  * {@code execute} throws {@link RejectedExecutionException} and the loop stays usable.
  * {@link FdReadiness} is loop-thread only.
  *
@@ -77,8 +76,11 @@ public final class SelectorLoop implements EventLoop {
     private final TimerQueue timerQueue = new TimerQueue();
     private final LoopTimers timers = new LoopTimers();
     private final CloseHooks hooks = new CloseHooks();
-    private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
-    private final PendingTasks pending;
+    private final TaskQueue tasks;
+    private final BooleanSupplier refuses = this::refuses;
+    private final BooleanSupplier never = () -> false;
+    // One instance: a method reference made per turn would allocate on the hot path.
+    private final Consumer<Throwable> onFailure = this::report;
     // True while the loop is awake or a wake-up is already on its way: producers then skip the
     // wakeup() syscall, so a burst of tasks costs one wake-up.
     private final AtomicBoolean wakeupPending = new AtomicBoolean(true);
@@ -93,7 +95,7 @@ public final class SelectorLoop implements EventLoop {
     private SelectorLoop(Builder b) throws IOException {
         this.name = b.name != null ? b.name : "selector-" + NUMBER.incrementAndGet();
         this.exceptionHandler = b.exceptionHandler != null ? b.exceptionHandler : this::logFailure;
-        this.pending = new PendingTasks(name, b.maxPendingTasks != 0 ? b.maxPendingTasks : PendingTasks.defaultMax(),
+        this.tasks = new TaskQueue(name, b.maxPendingTasks != 0 ? b.maxPendingTasks : TaskQueue.defaultMax(),
                 "SelectorLoop.builder().maxPendingTasks(n)");
         this.selector = Selector.open();
         this.readiness = new SelectorReadiness(this, selector);
@@ -159,15 +161,7 @@ public final class SelectorLoop implements EventLoop {
     @Override
     public void execute(Runnable task) {
         Objects.requireNonNull(task, "task");
-        if (refuses()) {
-            throw rejected();
-        }
-        pending.acquire();
-        tasks.add(task);
-        // A close may have slipped in between the check and the add, after the loop's last drain:
-        // take the task back if the loop has not, so that nothing is accepted and then dropped.
-        if (refuses() && tasks.remove(task)) {
-            pending.release();
+        if (!tasks.offer(task, refuses)) {
             throw rejected();
         }
         if (!inLoop() && wakeupPending.compareAndSet(false, true)) {
@@ -216,7 +210,7 @@ public final class SelectorLoop implements EventLoop {
     /** Shows the loop's state: {@code selector-1[channels=3 timers=1 pending=0]}. */
     @Override
     public String toString() {
-        return name + "[channels=" + readiness.registered() + " timers=" + timerQueue.size() + " pending=" + pending.count()
+        return name + "[channels=" + readiness.registered() + " timers=" + timerQueue.size() + " pending=" + tasks.size()
                 + (terminated ? (failure != null ? " failed" : " closed") : closed.get() ? " closing" : "") + "]";
     }
 
@@ -251,7 +245,7 @@ public final class SelectorLoop implements EventLoop {
     private void turn() {
         select();
         processReadyKeys();
-        timerQueue.runDue(System.nanoTime(), this::report);
+        timerQueue.runDue(System.nanoTime(), onFailure);
         runTasks();
     }
 
@@ -271,7 +265,7 @@ public final class SelectorLoop implements EventLoop {
         }
         if (System.nanoTime() - deadline >= 0) {
             LOG.log(System.Logger.Level.WARNING, "Loop ''{0}'' still had work after 10 s of closing ({1} task(s), {2} timer(s),"
-                    + " {3} channel(s)); closing anyway", name, pending.count(), timerQueue.size(), readiness.registered());
+                    + " {3} channel(s)); closing anyway", name, tasks.size(), timerQueue.size(), readiness.registered());
         }
         stopped = true;
         // Tasks that got in before stopped was set still run: nothing accepted is dropped.
@@ -287,11 +281,7 @@ public final class SelectorLoop implements EventLoop {
         failure = cause;
         closed.set(true);
         stopped = true;
-        int dropped = 0;
-        while (tasks.poll() != null) {
-            pending.release();
-            dropped++;
-        }
+        int dropped = tasks.dropAll();
         timerQueue.cancelAll();
         try {
             hooks.runAll(this::reportAfterFailure);
@@ -349,20 +339,7 @@ public final class SelectorLoop implements EventLoop {
     }
 
     private void runTasks() {
-        for (int i = 0; i < MAX_TASKS_PER_TURN; i++) {
-            Runnable task = tasks.poll();
-            if (task == null) {
-                return;
-            }
-            pending.release();
-            try {
-                task.run();
-            } catch (Throwable t) {
-                // Errors included: a StackOverflowError has unwound by now, an OutOfMemoryError
-                // thrown by user code is the user's; the loop itself is intact.
-                report(t);
-            }
-        }
+        tasks.run(MAX_TASKS_PER_TURN, onFailure, never);
     }
 
     /** Closes every channel still registered, then the selector. */
@@ -417,26 +394,10 @@ public final class SelectorLoop implements EventLoop {
     private final class LoopTimers implements Timers {
         @Override
         public Timeout schedule(Duration delay, Runnable task) {
-            Objects.requireNonNull(delay, "delay");
-            Objects.requireNonNull(task, "task");
-            long nanos;
-            try {
-                nanos = delay.toNanos();
-            } catch (ArithmeticException e) {
-                nanos = Long.MAX_VALUE / 2; // centuries: never, in practice
+            if (refuses()) {
+                throw rejected();
             }
-            TimerQueue.Entry entry = timerQueue.newEntry(System.nanoTime() + Math.max(0, nanos), task);
-            try {
-                if (inLoop() && !stopped) {
-                    timerQueue.add(entry);
-                } else {
-                    execute(() -> timerQueue.add(entry));
-                }
-            } catch (RejectedExecutionException e) {
-                entry.cancel();
-                throw e;
-            }
-            return entry;
+            return timerQueue.schedule(delay, task, inLoop() && !stopped, SelectorLoop.this);
         }
 
         @Override
@@ -462,12 +423,12 @@ public final class SelectorLoop implements EventLoop {
         /**
          * How many tasks may wait to run at most; past that, {@link SelectorLoop#execute} throws
          * {@link RejectedExecutionException} until the loop has caught up. By default
-         * {@code -Dloopwire.maxPendingTasks}, else {@value PendingTasks#DEFAULT_MAX}.
+         * {@code -Dloopwire.maxPendingTasks}, else {@value TaskQueue#DEFAULT_MAX}.
          *
          * @throws IllegalArgumentException if {@code max} is less than 1
          */
         public Builder maxPendingTasks(int max) {
-            this.maxPendingTasks = PendingTasks.check(max);
+            this.maxPendingTasks = TaskQueue.check(max);
             return this;
         }
 

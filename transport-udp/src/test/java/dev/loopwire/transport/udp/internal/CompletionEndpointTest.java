@@ -81,11 +81,12 @@ class CompletionEndpointTest {
     }
 
     @Test
-    void closingTheLoopFirstReportsQueuedDatagramsInsteadOfDroppingThemSilently() throws Exception {
+    void closingTheLoopFirstLosesNoQueuedDatagramSilently() throws Exception {
+        // The loop's close lets loop-thread work finish (EventLoop's close sequence): the queued
+        // datagrams are flushed before the loop closes the socket, or reported if they cannot be.
         EventLoop loop = RequireIoUring.open();
-        try {
+        try (java.nio.channels.DatagramChannel peer = java.nio.channels.DatagramChannel.open().bind(V4)) {
             LinkedBlockingQueue<Throwable> errors = new LinkedBlockingQueue<>();
-            CompletableFuture<Boolean> closed = new CompletableFuture<>();
             DatagramEndpoint endpoint = open(loop, null, new DatagramHandler() {
                 @Override
                 public void onDatagram(DatagramEndpoint endpoint, ByteBuffer data, InetSocketAddress from) {
@@ -95,19 +96,30 @@ class CompletionEndpointTest {
                 public void onError(DatagramEndpoint endpoint, Throwable error) {
                     errors.add(error);
                 }
-
-                @Override
-                public void onClose(DatagramEndpoint endpoint) {
-                    closed.complete(true);
-                }
             }, UdpOptions.defaults());
-            InetSocketAddress nowhere = new InetSocketAddress("127.0.0.1", 9); // discard; nothing listens
+            InetSocketAddress target = (InetSocketAddress) peer.getLocalAddress();
+            int total = 300;
+            java.util.concurrent.atomic.AtomicInteger received = new java.util.concurrent.atomic.AtomicInteger();
+            Thread reader = new Thread(() -> {
+                ByteBuffer in = ByteBuffer.allocate(16);
+                try {
+                    peer.socket().setSoTimeout(2_000);
+                    java.net.DatagramPacket p = new java.net.DatagramPacket(new byte[16], 16);
+                    while (received.get() < total) {
+                        peer.socket().receive(p);
+                        received.incrementAndGet();
+                    }
+                } catch (java.io.IOException timeoutOrClosed) {
+                    // nothing more is coming
+                }
+            });
+            reader.start();
             CompletableFuture<Integer> queued = new CompletableFuture<>();
             loop.execute(() -> {
                 // Fill every send slot so that the rest waits in the endpoint's queue.
                 ByteBuffer out = ByteBuffer.allocate(1);
-                for (int i = 0; i < 300; i++) {
-                    endpoint.send(out.clear(), nowhere);
+                for (int i = 0; i < total; i++) {
+                    endpoint.send(out.clear(), target);
                 }
                 String state = endpoint.toString();
                 queued.complete(Integer.parseInt(state.replaceAll(".*queued=(\\d+).*", "$1")));
@@ -116,16 +128,16 @@ class CompletionEndpointTest {
             int waiting = queued.get(10, SECONDS);
             assertThat(waiting, greaterThan(0));
             loop.close();
-            Throwable error;
-            do {
-                error = errors.poll(10, SECONDS);
-            } while (error != null && !(error instanceof EndpointClosedException));
-            assertThat(error instanceof EndpointClosedException, is(true));
-            assertThat(error.getMessage(), is(waiting + " queued datagram(s) of endpoint udp[127.0.0.1:"
-                    + endpoint.localAddress().getPort() + " queued=0 closed] were not sent: loop '" + loop.name()
-                    + "' closed the socket first; close endpoints before their loop"));
+            reader.join(15_000);
+            int reported = 0;
+            for (Throwable error : errors) {
+                if (error instanceof EndpointClosedException) {
+                    reported += Integer.parseInt(error.getMessage().replaceAll("^(\\d+) queued datagram.*", "$1"));
+                }
+            }
+            assertThat("received " + received.get() + " + reported unsent " + reported, received.get() + reported,
+                    is(total));
             assertThat(endpoint.isClosed(), is(true));
-            assertThat(closed.isDone(), is(false)); // onClose is for close(), as on every loop
         } finally {
             loop.close();
         }
