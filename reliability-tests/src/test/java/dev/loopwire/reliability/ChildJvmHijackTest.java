@@ -89,7 +89,7 @@ class ChildJvmHijackTest {
                         for (Explanation.Candidate c : report.candidates()) {
                             System.out.println("CANDIDATE " + c.className() + " | " + c.verdict() + " | " + c.reason());
                         }
-                        DatagramEndpoint e = Udp.bind(new InetSocketAddress("127.0.0.1", 0), (d, s) -> { }, loop)
+                        DatagramEndpoint e = Udp.bind(new InetSocketAddress("127.0.0.1", 0), (ep, d, s) -> { }, loop)
                                 .toCompletableFuture().get(10, SECONDS);
                         System.out.println("BOUND " + e.localAddress());
                         e.close().toCompletableFuture().get(10, SECONDS);

@@ -17,7 +17,6 @@ final class EchoServer implements DatagramHandler {
 
     final Queue<Throwable> errors = new ConcurrentLinkedQueue<>();
     private final Queue<Pending> pending = new ArrayDeque<>();
-    private DatagramEndpoint self;
     volatile long echoed;
     volatile long refusals;
 
@@ -25,13 +24,8 @@ final class EchoServer implements DatagramHandler {
     }
 
     @Override
-    public void onOpen(DatagramEndpoint endpoint) {
-        self = endpoint;
-    }
-
-    @Override
-    public void onDatagram(ByteBuffer data, InetSocketAddress sender) {
-        if (!pending.isEmpty() || !self.send(data, sender)) {
+    public void onDatagram(DatagramEndpoint endpoint, ByteBuffer data, InetSocketAddress sender) {
+        if (!pending.isEmpty() || !endpoint.send(data, sender)) {
             if (pending.isEmpty()) {
                 refusals++;
             }
@@ -46,7 +40,7 @@ final class EchoServer implements DatagramHandler {
     public void onWritabilityChanged(DatagramEndpoint endpoint, boolean writable) {
         while (writable && !pending.isEmpty()) {
             Pending p = pending.peek();
-            if (!self.send(p.data(), p.to())) {
+            if (!endpoint.send(p.data(), p.to())) {
                 refusals++;
                 return;
             }
@@ -56,7 +50,7 @@ final class EchoServer implements DatagramHandler {
     }
 
     @Override
-    public void onError(Throwable error) {
+    public void onError(DatagramEndpoint endpoint, Throwable error) {
         errors.add(error);
     }
 }

@@ -24,7 +24,7 @@ class Recorder implements DatagramHandler {
     }
 
     @Override
-    public void onDatagram(ByteBuffer data, InetSocketAddress sender) {
+    public void onDatagram(DatagramEndpoint endpoint, ByteBuffer data, InetSocketAddress sender) {
         byte[] copy = new byte[data.remaining()];
         data.get(copy);
         received.incrementAndGet();
@@ -32,12 +32,12 @@ class Recorder implements DatagramHandler {
     }
 
     @Override
-    public void onError(Throwable error) {
+    public void onError(DatagramEndpoint endpoint, Throwable error) {
         errors.add(error);
     }
 
     @Override
-    public void onClose() {
+    public void onClose(DatagramEndpoint endpoint) {
         closed.countDown();
     }
 }

@@ -152,8 +152,8 @@ class SoakTest {
             CompletableFuture<Void> closedFromCallback = new CompletableFuture<>();
             Recorder closer = new Recorder() {
                 @Override
-                public void onDatagram(ByteBuffer data, InetSocketAddress sender) {
-                    super.onDatagram(data, sender);
+                public void onDatagram(DatagramEndpoint endpoint, ByteBuffer data, InetSocketAddress sender) {
+                    super.onDatagram(endpoint, data, sender);
                     endpoint.close().whenComplete((v, t) -> {
                         if (t != null) {
                             closedFromCallback.completeExceptionally(t);

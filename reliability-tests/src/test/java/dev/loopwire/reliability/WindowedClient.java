@@ -72,7 +72,7 @@ final class WindowedClient implements DatagramHandler {
     }
 
     @Override
-    public void onDatagram(ByteBuffer data, InetSocketAddress sender) {
+    public void onDatagram(DatagramEndpoint endpoint, ByteBuffer data, InetSocketAddress sender) {
         int seq = data.getInt(data.position());
         if (data.remaining() != 16 || data.getInt(data.position() + 4) != ~seq) {
             errors.add(new AssertionError("corrupt echo of " + data.remaining() + " bytes, seq " + seq));
@@ -122,7 +122,7 @@ final class WindowedClient implements DatagramHandler {
     }
 
     @Override
-    public void onError(Throwable error) {
+    public void onError(DatagramEndpoint endpoint, Throwable error) {
         errors.add(error);
         done.completeExceptionally(error);
     }

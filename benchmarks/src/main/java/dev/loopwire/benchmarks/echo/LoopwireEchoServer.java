@@ -50,16 +50,9 @@ public class LoopwireEchoServer implements EchoServer {
         }
         UdpOptions udp = udpOptions.build();
         DatagramHandler echo = new DatagramHandler() {
-            private DatagramEndpoint self;
-
             @Override
-            public void onOpen(DatagramEndpoint endpoint) {
-                self = endpoint;
-            }
-
-            @Override
-            public void onDatagram(ByteBuffer data, InetSocketAddress sender) {
-                if (!self.send(data, sender)) {
+            public void onDatagram(DatagramEndpoint endpoint, ByteBuffer data, InetSocketAddress sender) {
+                if (!endpoint.send(data, sender)) {
                     refused.incrementAndGet();
                 }
             }

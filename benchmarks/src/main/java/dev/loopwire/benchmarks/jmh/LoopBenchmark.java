@@ -43,7 +43,7 @@ public class LoopBenchmark {
     public String loopName;
 
     private static final InetSocketAddress ANY = new InetSocketAddress("127.0.0.1", 0);
-    private static final DatagramHandler IGNORE = (ByteBuffer data, InetSocketAddress sender) -> { };
+    private static final DatagramHandler IGNORE = (DatagramEndpoint endpoint, ByteBuffer data, InetSocketAddress sender) -> { };
 
     private EventLoop loop;
 

@@ -88,20 +88,13 @@ public final class Demo {
     private static String udpEcho() throws Exception {
         InetSocketAddress any = new InetSocketAddress("127.0.0.1", 0);
         DatagramEndpoint server = Udp.bind(any, new DatagramHandler() {
-            private DatagramEndpoint self;
-
             @Override
-            public void onOpen(DatagramEndpoint endpoint) {
-                self = endpoint;
-            }
-
-            @Override
-            public void onDatagram(ByteBuffer data, InetSocketAddress sender) {
-                self.send(data, sender);
+            public void onDatagram(DatagramEndpoint endpoint, ByteBuffer data, InetSocketAddress sender) {
+                endpoint.send(data, sender);
             }
         }).toCompletableFuture().get(10, TimeUnit.SECONDS);
         BlockingQueue<String> replies = new LinkedBlockingQueue<>();
-        DatagramEndpoint client = Udp.connect(server.localAddress(), (data, sender) ->
+        DatagramEndpoint client = Udp.connect(server.localAddress(), (ep, data, sender) ->
                 replies.add(StandardCharsets.UTF_8.decode(data).toString())).toCompletableFuture().get(10, TimeUnit.SECONDS);
         try {
             List<String> got = new ArrayList<>();

@@ -71,7 +71,7 @@ public final class Probe {
             DatagramEndpoint endpoint;
             try {
                 endpoint = Udp.bind(new InetSocketAddress("127.0.0.1", 0),
-                        (data, sender) -> got.complete(java.nio.charset.StandardCharsets.US_ASCII.decode(data).toString()),
+                        (ep, data, sender) -> got.complete(java.nio.charset.StandardCharsets.US_ASCII.decode(data).toString()),
                         loop).toCompletableFuture().get(10, TimeUnit.SECONDS);
             } catch (ExecutionException e) {
                 System.out.println("udp failed: " + e.getCause().getMessage());

@@ -69,21 +69,14 @@ class SimLoopTest {
     void udpEndpointsExchangeDatagramsOnTheInMemoryNetwork() throws Exception {
         CompletableFuture<String> reply = new CompletableFuture<>();
         DatagramHandler echoWithBang = new DatagramHandler() {
-            private DatagramEndpoint self;
-
             @Override
-            public void onOpen(DatagramEndpoint endpoint) {
-                self = endpoint;
-            }
-
-            @Override
-            public void onDatagram(ByteBuffer data, InetSocketAddress sender) {
-                self.send(ByteBuffer.allocate(data.remaining() + 1).put(data).put((byte) '!').flip(), sender);
+            public void onDatagram(DatagramEndpoint endpoint, ByteBuffer data, InetSocketAddress sender) {
+                endpoint.send(ByteBuffer.allocate(data.remaining() + 1).put(data).put((byte) '!').flip(), sender);
             }
         };
         DatagramEndpoint server = Udp.bind(new InetSocketAddress("127.0.0.1", 7000), echoWithBang, loop)
                 .toCompletableFuture().get(10, TimeUnit.SECONDS);
-        DatagramEndpoint client = Udp.bind(new InetSocketAddress("127.0.0.1", 0), (data, sender) ->
+        DatagramEndpoint client = Udp.bind(new InetSocketAddress("127.0.0.1", 0), (ep, data, sender) ->
                 reply.complete(StandardCharsets.US_ASCII.decode(data) + " from " + sender.getPort()), loop)
                 .toCompletableFuture().get(10, TimeUnit.SECONDS);
 
@@ -98,7 +91,7 @@ class SimLoopTest {
 
     @Test
     void aSecondBindOnTheSameAddressFailsWithTheAddress() throws Exception {
-        DatagramHandler ignore = (data, sender) -> { };
+        DatagramHandler ignore = (ep, data, sender) -> { };
         Udp.bind(new InetSocketAddress("127.0.0.1", 7001), ignore, loop).toCompletableFuture().get(10, TimeUnit.SECONDS);
 
         var failed = Udp.bind(new InetSocketAddress("127.0.0.1", 7001), ignore, loop).toCompletableFuture();
@@ -111,7 +104,7 @@ class SimLoopTest {
     @Test
     void badSendsAreRefusedWithTheValueAndTheEndpointStaysUsable() throws Exception {
         CompletableFuture<Integer> got = new CompletableFuture<>();
-        DatagramEndpoint e = Udp.bind(new InetSocketAddress("127.0.0.1", 7002), (data, sender) ->
+        DatagramEndpoint e = Udp.bind(new InetSocketAddress("127.0.0.1", 7002), (ep, data, sender) ->
                 got.complete(data.remaining()), loop).toCompletableFuture().get(10, TimeUnit.SECONDS);
 
         var tooLarge = assertThrows(DatagramTooLargeException.class,
@@ -131,7 +124,7 @@ class SimLoopTest {
 
     @Test
     void aDatagramToNobodyIsDroppedAndCounted() throws Exception {
-        DatagramEndpoint e = Udp.bind(new InetSocketAddress("127.0.0.1", 0), (data, sender) -> { }, loop)
+        DatagramEndpoint e = Udp.bind(new InetSocketAddress("127.0.0.1", 0), (ep, data, sender) -> { }, loop)
                 .toCompletableFuture().get(10, TimeUnit.SECONDS);
 
         e.send(ByteBuffer.allocate(1), new InetSocketAddress("127.0.0.1", 9));

@@ -27,7 +27,7 @@ import java.util.concurrent.CompletionStage;
  * <p><b>Lifecycle.</b> An endpoint is open when {@link Udp#bind} completes. {@link #close()}
  * stops accepting sends at once ({@link EndpointClosedException}), then, on the loop thread,
  * writes every datagram still queued (failures go to {@code onError}), closes the socket, calls
- * {@link DatagramHandler#onClose()}, and completes the returned stage. Closing the loop closes
+ * {@link DatagramHandler#onClose(DatagramEndpoint)}, and completes the returned stage. Closing the loop closes
  * the socket too, but then the queue is not flushed and {@code onClose} is not called: close
  * endpoints before their loop.
  *
@@ -99,7 +99,7 @@ public interface DatagramEndpoint {
      * Closes the endpoint gracefully (see the class description); a second call returns the same
      * stage.
      *
-     * @return completes once the socket is closed and {@link DatagramHandler#onClose()} has run
+     * @return completes once the socket is closed and {@link DatagramHandler#onClose(DatagramEndpoint)} has run
      */
     CompletionStage<Void> close();
 }

@@ -10,6 +10,10 @@ import java.nio.ByteBuffer;
  * {@link Udp#bind} completes; then any number of {@link #onDatagram}, {@link #onError} and
  * {@link #onWritabilityChanged}; {@link #onClose} comes last, once.
  *
+ * <p>Every callback receives the endpoint it reports on as its first argument, so a handler can
+ * answer ({@link DatagramEndpoint#send}) or close from any callback without capturing the
+ * endpoint in {@code onOpen}; one handler may serve several endpoints.
+ *
  * <p><b>Concurrency.</b> Every method runs on the endpoint's loop thread, never concurrently.
  * An exception thrown by {@link #onOpen}, {@link #onDatagram} or {@link #onWritabilityChanged}
  * is passed to {@link #onError}; the endpoint keeps receiving. An exception thrown by
@@ -20,6 +24,7 @@ public interface DatagramHandler {
     /**
      * The endpoint is bound (and connected, for {@link Udp#connect}) and receiving.
      *
+     * @param endpoint the endpoint that opened
      * @implSpec The default does nothing.
      */
     default void onOpen(DatagramEndpoint endpoint) {
@@ -28,12 +33,13 @@ public interface DatagramHandler {
     /**
      * A datagram arrived.
      *
+     * @param endpoint the endpoint the datagram arrived on
      * @param data the payload from its position to its limit; the buffer belongs to the endpoint
      *     and is reused for the next datagram, so it is valid during this call only: copy what
      *     you keep
      * @param sender the source address; never {@code null}
      */
-    void onDatagram(ByteBuffer data, InetSocketAddress sender);
+    void onDatagram(DatagramEndpoint endpoint, ByteBuffer data, InetSocketAddress sender);
 
     /**
      * Something went wrong that does not end the endpoint: a failed send (the datagram is
@@ -41,11 +47,13 @@ public interface DatagramHandler {
      * on a connected endpoint, an oversized incoming datagram, or an exception thrown by this
      * handler.
      *
+     * @param endpoint the endpoint the error belongs to; it stays open
+     * @param error what went wrong
      * @implSpec The default rethrows {@code error} when it is unchecked (so the loop's exception
      *     handler logs it) and wraps it in an {@link java.io.UncheckedIOException} or a
      *     {@link RuntimeException} otherwise.
      */
-    default void onError(Throwable error) {
+    default void onError(DatagramEndpoint endpoint, Throwable error) {
         if (error instanceof RuntimeException e) {
             throw e;
         }
@@ -63,6 +71,8 @@ public interface DatagramHandler {
      * may now return {@code false}) or drained to half its bounds again ({@code true}).
      * Transitions are coalesced: consecutive calls always alternate.
      *
+     * @param endpoint the endpoint whose send queue changed
+     * @param writable whether {@code send} accepts datagrams again
      * @implSpec The default does nothing.
      */
     default void onWritabilityChanged(DatagramEndpoint endpoint, boolean writable) {
@@ -71,8 +81,9 @@ public interface DatagramHandler {
     /**
      * The endpoint is closed: its socket is released and nothing else will be reported.
      *
+     * @param endpoint the endpoint that closed
      * @implSpec The default does nothing.
      */
-    default void onClose() {
+    default void onClose(DatagramEndpoint endpoint) {
     }
 }

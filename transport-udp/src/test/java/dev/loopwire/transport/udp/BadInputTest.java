@@ -77,8 +77,8 @@ class BadInputTest {
     void largestIpv4DatagramGoesThrough(Supplier<EventLoop> loops) throws Exception {
         try (EventLoop loop = loops.get()) {
             java.util.concurrent.CompletableFuture<Integer> size = new java.util.concurrent.CompletableFuture<>();
-            DatagramEndpoint receiver = await(Udp.bind(V4, (data, from) -> size.complete(data.remaining()), loop));
-            DatagramEndpoint sender = await(Udp.bind(V4, (data, from) -> { }, loop));
+            DatagramEndpoint receiver = await(Udp.bind(V4, (ep, data, from) -> size.complete(data.remaining()), loop));
+            DatagramEndpoint sender = await(Udp.bind(V4, (ep, data, from) -> { }, loop));
             assertThat(sender.send(ByteBuffer.allocateDirect(65_507), receiver.localAddress()), is(true));
             assertThat(size.get(10, SECONDS), is(65_507));
             await(sender.close());

@@ -378,8 +378,8 @@ class DatagramEndpointTest {
                 int count;
 
                 @Override
-                public void onDatagram(ByteBuffer data, InetSocketAddress sender) {
-                    super.onDatagram(data, sender);
+                public void onDatagram(DatagramEndpoint endpoint, ByteBuffer data, InetSocketAddress sender) {
+                    super.onDatagram(endpoint, data, sender);
                     if (++count == 1) {
                         throw new IllegalStateException("handler boom");
                     }
@@ -397,13 +397,13 @@ class DatagramEndpointTest {
             // onError itself throwing goes to the loop's handler; the endpoint still goes on.
             DatagramHandler rethrowing = new Recorder() {
                 @Override
-                public void onDatagram(ByteBuffer data, InetSocketAddress sender) {
-                    super.onDatagram(data, sender);
+                public void onDatagram(DatagramEndpoint endpoint, ByteBuffer data, InetSocketAddress sender) {
+                    super.onDatagram(endpoint, data, sender);
                     throw new IllegalStateException("expected by the test: handler and onError both throw");
                 }
 
                 @Override
-                public void onError(Throwable e) {
+                public void onError(DatagramEndpoint endpoint, Throwable e) {
                     throw new IllegalStateException("expected by the test: onError throws", e);
                 }
             };

@@ -27,13 +27,13 @@ class Recorder implements DatagramHandler {
     }
 
     @Override
-    public void onDatagram(ByteBuffer data, InetSocketAddress sender) {
+    public void onDatagram(DatagramEndpoint endpoint, ByteBuffer data, InetSocketAddress sender) {
         datagrams.add(new Received(StandardCharsets.UTF_8.decode(data).toString(), sender,
                 opened.getNow(null) != null && opened.getNow(null).loop().inLoop()));
     }
 
     @Override
-    public void onError(Throwable error) {
+    public void onError(DatagramEndpoint endpoint, Throwable error) {
         errors.add(error);
     }
 
@@ -43,7 +43,7 @@ class Recorder implements DatagramHandler {
     }
 
     @Override
-    public void onClose() {
+    public void onClose(DatagramEndpoint endpoint) {
         closed.complete(opened.getNow(null) != null && opened.getNow(null).loop().inLoop());
     }
 

@@ -42,7 +42,7 @@ final class WindowedClient implements DatagramHandler {
     }
 
     @Override
-    public void onDatagram(ByteBuffer data, InetSocketAddress sender) {
+    public void onDatagram(DatagramEndpoint endpoint, ByteBuffer data, InetSocketAddress sender) {
         checksum += data.getLong();
         if (++received == total) {
             done.complete(received);
@@ -59,7 +59,7 @@ final class WindowedClient implements DatagramHandler {
     }
 
     @Override
-    public void onError(Throwable error) {
+    public void onError(DatagramEndpoint endpoint, Throwable error) {
         done.completeExceptionally(error);
     }
 }

@@ -44,7 +44,7 @@ class RogueUdpProviderTest {
         try (EventLoop loop = EventLoops.open("selector")) {
             assertThat(Transports.explain(loop, Udp.BIND).chosen().orElseThrow().className(), is(ROGUE));
 
-            var bind = Udp.bind(new InetSocketAddress("127.0.0.1", 0), (data, sender) -> { }, loop)
+            var bind = Udp.bind(new InetSocketAddress("127.0.0.1", 0), (ep, data, sender) -> { }, loop)
                     .toCompletableFuture();
 
             var e = assertThrows(ExecutionException.class, () -> bind.get(10, TimeUnit.SECONDS));

@@ -48,7 +48,7 @@ final class SimEndpoint implements DatagramEndpoint, CompletionPort.DatagramList
         try {
             handler.onOpen(this);
         } catch (RuntimeException e) {
-            handler.onError(e);
+            handler.onError(this, e);
         }
     }
 
@@ -146,9 +146,9 @@ final class SimEndpoint implements DatagramEndpoint, CompletionPort.DatagramList
     @Override
     public void received(ByteBuffer data, InetSocketAddress sender) {
         try {
-            handler.onDatagram(data, sender);
+            handler.onDatagram(this, data, sender);
         } catch (RuntimeException e) {
-            handler.onError(e);
+            handler.onError(this, e);
         }
     }
 
@@ -158,13 +158,13 @@ final class SimEndpoint implements DatagramEndpoint, CompletionPort.DatagramList
 
     @Override
     public void failed(IOException error) {
-        handler.onError(error);
+        handler.onError(this, error);
     }
 
     @Override
     public void closed() {
         try {
-            handler.onClose();
+            handler.onClose(this);
         } finally {
             closed.complete(null);
         }

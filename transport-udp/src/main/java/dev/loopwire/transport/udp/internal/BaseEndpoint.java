@@ -119,7 +119,7 @@ abstract class BaseEndpoint implements DatagramEndpoint {
             return;
         }
         try {
-            handler.onClose();
+            handler.onClose(this);
         } finally {
             closeFuture.complete(null);
         }
@@ -283,7 +283,7 @@ abstract class BaseEndpoint implements DatagramEndpoint {
             return;
         }
         try {
-            handler.onDatagram(data, sender);
+            handler.onDatagram(this, data, sender);
         } catch (RuntimeException | Error e) {
             rethrowIfFatal(e);
             error(e);
@@ -300,7 +300,7 @@ abstract class BaseEndpoint implements DatagramEndpoint {
     /** Reports to the handler; what onError itself throws goes to the loop's exception handler. */
     final void error(Throwable t) {
         try {
-            handler.onError(t);
+            handler.onError(this, t);
         } catch (RuntimeException | Error e) {
             rethrowIfFatal(e);
             try {

@@ -35,12 +35,12 @@ class CompletionEndpointTest {
         int count = 600; // more than the port's 256 send slots per socket
         try (EventLoop loop = RequireIoUring.open()) {
             LinkedBlockingQueue<Integer> got = new LinkedBlockingQueue<>();
-            DatagramEndpoint receiver = open(loop, null, (data, from) -> got.add(data.getInt()),
+            DatagramEndpoint receiver = open(loop, null, (ep, data, from) -> got.add(data.getInt()),
                     UdpOptions.builder().receiveBufferSize(4 << 20).build());
             List<Boolean> writability = new ArrayList<>();
             DatagramEndpoint sender = open(loop, null, new DatagramHandler() {
                 @Override
-                public void onDatagram(ByteBuffer data, InetSocketAddress from) {
+                public void onDatagram(DatagramEndpoint endpoint, ByteBuffer data, InetSocketAddress from) {
                 }
 
                 @Override
@@ -88,16 +88,16 @@ class CompletionEndpointTest {
             CompletableFuture<Boolean> closed = new CompletableFuture<>();
             DatagramEndpoint endpoint = open(loop, null, new DatagramHandler() {
                 @Override
-                public void onDatagram(ByteBuffer data, InetSocketAddress from) {
+                public void onDatagram(DatagramEndpoint endpoint, ByteBuffer data, InetSocketAddress from) {
                 }
 
                 @Override
-                public void onError(Throwable error) {
+                public void onError(DatagramEndpoint endpoint, Throwable error) {
                     errors.add(error);
                 }
 
                 @Override
-                public void onClose() {
+                public void onClose(DatagramEndpoint endpoint) {
                     closed.complete(true);
                 }
             }, UdpOptions.defaults());

@@ -37,9 +37,9 @@ class EndpointToStringTest {
         try (EventLoop loop = loops.get()) {
             UdpBinder binder = provider.create(loop);
             InetSocketAddress v4 = new InetSocketAddress("127.0.0.1", 0);
-            DatagramEndpoint target = binder.open(v4, null, (d, s) -> { }, UdpOptions.defaults())
+            DatagramEndpoint target = binder.open(v4, null, (ep, d, s) -> { }, UdpOptions.defaults())
                     .toCompletableFuture().get(10, SECONDS);
-            DatagramEndpoint endpoint = binder.open(v4, target.localAddress(), (d, s) -> { }, UdpOptions.defaults())
+            DatagramEndpoint endpoint = binder.open(v4, target.localAddress(), (ep, d, s) -> { }, UdpOptions.defaults())
                     .toCompletableFuture().get(10, SECONDS);
             String local = "127.0.0.1:" + endpoint.localAddress().getPort();
             String peer = "127.0.0.1:" + target.localAddress().getPort();

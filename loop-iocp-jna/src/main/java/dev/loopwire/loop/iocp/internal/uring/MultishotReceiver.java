@@ -1,6 +1,7 @@
 package dev.loopwire.loop.iocp.internal.uring;
 
 import com.sun.jna.Memory;
+import com.sun.jna.Native;
 import dev.loopwire.loop.iocp.internal.NativeMemory;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -16,7 +17,14 @@ import java.nio.ByteOrder;
  * <p>Each buffer holds an {@code io_uring_recvmsg_out} header (16 bytes), the sender's sockaddr
  * (room for {@link SockAddr#SIZE} bytes, as told by the template msghdr's {@code msg_namelen}),
  * then the payload. A buffer goes back to the ring right after its datagram was handed to the
- * listener. When the ring runs dry the kernel ends the multishot with {@code ENOBUFS}; the
+ * listener.
+ *
+ * <p>The buffers are one Java direct {@link ByteBuffer}, not {@link NativeMemory}: the payload
+ * a listener is lent is a slice of it, and a slice keeps its parent alive. A listener that keeps
+ * a payload past its call (against the contract) reads stale bytes, never freed memory; on
+ * {@link #free()} the receiver only unregisters the ring and drops its own reference, and the GC
+ * frees the buffers once no kept slice is left. The ring itself (page-aligned, never lent out)
+ * stays native. When the ring runs dry the kernel ends the multishot with {@code ENOBUFS}; the
  * datagrams wait in the socket and the receive is armed again at once.
  *
  * <p>Loop thread only.
@@ -38,7 +46,6 @@ final class MultishotReceiver extends Op implements Receiver {
     private final Memory ringMemory;
     private final long ringAddress;
     private final ByteBuffer ring;
-    private final Memory buffers;
     private final long buffersAddress;
     private final ByteBuffer buffersView;
     private final ByteBuffer[] payloads;
@@ -57,9 +64,9 @@ final class MultishotReceiver extends Op implements Receiver {
         ringAddress = (NativeMemory.address(ringMemory) + PAGE - 1) & -PAGE;
         ring = ringMemory.getByteBuffer(ringAddress - NativeMemory.address(ringMemory), 16L * count)
                 .order(ByteOrder.nativeOrder());
-        buffers = NativeMemory.allocate((long) bufferSize * count);
-        buffersAddress = NativeMemory.address(buffers);
-        buffersView = NativeMemory.view(buffers);
+        // At most BUDGET (4 MiB) plus one buffer, so the int capacity cannot overflow.
+        buffersView = ByteBuffer.allocateDirect(bufferSize * count).order(ByteOrder.nativeOrder());
+        buffersAddress = NativeMemory.address(Native.getDirectBufferPointer(buffersView));
         payloads = new ByteBuffer[count];
         for (int i = 0; i < count; i++) {
             payloads[i] = buffersView.slice(i * bufferSize + HEADER, maxDatagramSize);
@@ -185,8 +192,8 @@ final class MultishotReceiver extends Op implements Receiver {
 
     private void freeMemory() {
         NativeMemory.free(ringMemory);
-        NativeMemory.free(buffers);
         NativeMemory.free(template);
+        // buffersView is not freed: payload slices a listener kept still reach it (see above).
     }
 
     @Override

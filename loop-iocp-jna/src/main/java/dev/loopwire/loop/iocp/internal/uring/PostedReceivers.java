@@ -1,6 +1,7 @@
 package dev.loopwire.loop.iocp.internal.uring;
 
 import com.sun.jna.Memory;
+import com.sun.jna.Native;
 import dev.loopwire.loop.iocp.internal.NativeMemory;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -9,6 +10,10 @@ import java.nio.ByteOrder;
 /**
  * Receives with a fixed number of plain RECVMSG operations kept posted, each with its own
  * msghdr, iovec, sockaddr and buffer: the fallback for kernels without provided-buffer rings.
+ *
+ * <p>Each payload buffer is a Java direct {@link ByteBuffer} lent to the listener as is: one a
+ * listener kept past its call stays valid memory (stale bytes at worst) until the GC finds no
+ * reference left; {@link #free()} frees only the headers, which are never lent out.
  *
  * <p>Loop thread only.
  */
@@ -52,7 +57,6 @@ final class PostedReceivers implements Receiver {
         for (Posted p : posted) {
             backend.unregister(p);
             NativeMemory.free(p.header);
-            NativeMemory.free(p.payload);
         }
     }
 
@@ -64,20 +68,18 @@ final class PostedReceivers implements Receiver {
     private final class Posted extends Op {
         private final Memory header = NativeMemory.allocate(128);
         private final ByteBuffer headerView = NativeMemory.view(header);
-        private final Memory payload;
         private final ByteBuffer payloadView;
         private final int capacity;
         boolean armed;
 
         Posted(int capacity) {
             this.capacity = capacity;
-            payload = NativeMemory.allocate(capacity);
-            payloadView = NativeMemory.view(payload);
+            payloadView = ByteBuffer.allocateDirect(capacity);
             long address = NativeMemory.address(header);
             headerView.putLong(0, address + 72); // msg_name
             headerView.putLong(16, address + 56); // msg_iov
             headerView.putLong(24, 1);
-            headerView.putLong(56, NativeMemory.address(payload));
+            headerView.putLong(56, NativeMemory.address(Native.getDirectBufferPointer(payloadView)));
             headerView.putLong(64, capacity);
         }
 

@@ -44,7 +44,6 @@ final class IocpDatagram implements BackendSocket {
     private final IocpSocket socket;
     private final DatagramListener listener;
     private final WinSocketOptions options;
-    private final Memory[] receiveMemory = new Memory[RECEIVES];
     private final ByteBuffer[] receiveData = new ByteBuffer[RECEIVES];
     private final Memory[] sendMemory = new Memory[SENDS];
     private final ByteBuffer[] sendData = new ByteBuffer[SENDS];
@@ -131,8 +130,10 @@ final class IocpDatagram implements BackendSocket {
 
     private void arm() {
         for (int i = 0; i < RECEIVES; i++) {
-            receiveMemory[i] = NativeMemory.allocate(maxDatagramSize);
-            ByteBuffer view = NativeMemory.view(receiveMemory[i]);
+            // Java direct memory, not NativeMemory: the listener is lent a view of it, and a view
+            // a listener kept past its call must never reach freed memory (stale bytes at worst).
+            // The operation slot holds it while Winsock may write; after close the GC frees it.
+            ByteBuffer view = ByteBuffer.allocateDirect(maxDatagramSize).order(ByteOrder.nativeOrder());
             socket.operation(i).buffer(view);
             // Handed to the listener: big-endian, like every new ByteBuffer and the io_uring backend's.
             receiveData[i] = view.duplicate().order(ByteOrder.BIG_ENDIAN);
@@ -290,8 +291,6 @@ final class IocpDatagram implements BackendSocket {
     void closedByDriver() {
         state = State.CLOSED;
         for (int i = 0; i < RECEIVES; i++) {
-            NativeMemory.free(receiveMemory[i]);
-            receiveMemory[i] = null;
             receiveData[i] = null;
         }
         for (int i = 0; i < SENDS; i++) {
