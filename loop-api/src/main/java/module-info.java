@@ -14,7 +14,7 @@
 module dev.loopwire.loop {
     exports dev.loopwire.loop;
     exports dev.loopwire.loop.spi;
-    // Shared by loopwire's own loops only: the timer heap both loops run.
+    // Shared by loopwire's own loops only: the timer heap, close hooks, task bound and log wording.
     exports dev.loopwire.loop.internal to dev.loopwire.loop.selector, dev.loopwire.loop.iocp;
 
     uses dev.loopwire.loop.spi.EventLoopProvider;

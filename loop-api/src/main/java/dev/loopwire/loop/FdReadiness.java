@@ -14,11 +14,24 @@ import java.nio.channels.SelectionKey;
  *
  * <p><b>Lifecycle.</b> A channel stays registered until {@link Registration#cancel()} or until
  * the loop closes. A loop closes every channel still registered when it closes: registering a
- * channel hands its ownership to the loop.
+ * channel hands its ownership to the loop. While the loop closes, after its
+ * {@linkplain EventLoop#addCloseHook close hooks} ran, it goes on delivering readiness until no
+ * registration is interested in {@link SelectionKey#OP_WRITE} or {@link SelectionKey#OP_CONNECT}
+ * (output still in progress) or the close timeout has passed; then it closes what is left. A
+ * transport therefore adds a close hook, and in it flushes, cancels its registration and closes
+ * its channel; registrations that only read are closed by the loop.
  *
  * <p><b>Concurrency.</b> Every method here must be called on the loop thread (use
  * {@link EventLoop#execute} from elsewhere); a call from another thread throws
  * {@link IllegalStateException}. Handlers run on the loop thread.
+ *
+ * <p><b>For loop authors.</b> Besides the lifecycle above, {@link Registration#cancel()} must
+ * deregister the channel before it returns: a {@link SelectionKey#cancel()} alone is not enough,
+ * because the JDK defers closing a channel that is still registered with a selector until that
+ * selector's next selection, so the socket (and its port) would outlive the owner's
+ * {@code close()}. A selector on the loop thread can call {@link java.nio.channels.Selector#selectNow()}
+ * after cancelling; a selector on another thread must hand the cancellation over and wait until
+ * that thread has selected once.
  */
 public interface FdReadiness extends Capability {
 
@@ -66,7 +79,8 @@ public interface FdReadiness extends Capability {
 
         /**
          * Stops watching the channel. The channel itself is not closed: ownership goes back to
-         * the caller. Cancelling twice is a no-op.
+         * the caller. When this method returns the channel is deregistered, so closing it right
+         * after releases its socket (and port) at once. Cancelling twice is a no-op.
          */
         void cancel();
     }

@@ -86,6 +86,12 @@ final class Fakes {
         }
 
         @Override
+        public CloseHook addCloseHook(Runnable hook) {
+            // Never closes with anything registered: the hook would never run.
+            return () -> false;
+        }
+
+        @Override
         public boolean inLoop() {
             return false;
         }

@@ -126,6 +126,12 @@ final class FuzzFixtures {
         }
 
         @Override
+        public CloseHook addCloseHook(Runnable hook) {
+            // Never closes with anything registered: the hook would never run.
+            return () -> false;
+        }
+
+        @Override
         public boolean inLoop() {
             return false;
         }

@@ -143,6 +143,12 @@ public class ResolveBenchmark {
         }
 
         @Override
+        public CloseHook addCloseHook(Runnable hook) {
+            // Never closes with anything registered: the hook would never run.
+            return () -> false;
+        }
+
+        @Override
         public boolean inLoop() {
             return false;
         }

@@ -57,7 +57,10 @@ public final class TimerQueue {
         return top == null ? -1 : Math.max(0, top.deadline - now);
     }
 
-    /** Runs every entry due at {@code now}, passing failures to {@code onError}; loop thread only. */
+    /**
+     * Runs every entry due at {@code now}, passing what each throws ({@code Error}s included) to
+     * {@code onError}; if {@code onError} throws, that ends the call. Loop thread only.
+     */
     public void runDue(long now, Consumer<Throwable> onError) {
         Entry top;
         while ((top = peekLive()) != null && top.deadline - now <= 0) {
@@ -67,7 +70,7 @@ public final class TimerQueue {
                 try {
                     top.task.run();
                 } catch (Throwable t) {
-                    rethrowIfFatal(t);
+                    // Errors included: a StackOverflowError in a timer must not end the loop.
                     onError.accept(t);
                 }
             }
@@ -98,12 +101,6 @@ public final class TimerQueue {
             heap.poll();
         }
         return top;
-    }
-
-    static void rethrowIfFatal(Throwable t) {
-        if (t instanceof VirtualMachineError e) {
-            throw e;
-        }
     }
 
     /** One scheduled task. */

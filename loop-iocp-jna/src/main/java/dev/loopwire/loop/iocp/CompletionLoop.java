@@ -8,6 +8,9 @@ import dev.loopwire.loop.iocp.internal.Backends;
 import dev.loopwire.loop.iocp.internal.CompletionBackend;
 import dev.loopwire.loop.iocp.internal.LoopContext;
 import dev.loopwire.loop.iocp.internal.LoopDatagram;
+import dev.loopwire.loop.internal.CloseHooks;
+import dev.loopwire.loop.internal.LoopErrors;
+import dev.loopwire.loop.internal.PendingTasks;
 import dev.loopwire.loop.internal.TimerQueue;
 import dev.loopwire.loop.spi.CurrentLoop;
 import java.io.IOException;
@@ -40,20 +43,28 @@ import java.util.function.Consumer;
  * {@link #execute} or the next timer deadline; then it dispatches every completion that is
  * ready.
  *
- * <p><b>Lifecycle.</b> {@link #open()} starts the loop thread. {@link #close()} stops accepting
- * tasks and timers ({@link RejectedExecutionException}), runs the tasks already submitted,
- * cancels the pending timers, closes every socket (cancelling its operations in flight and
+ * <p><b>Lifecycle.</b> {@link #open()} or {@link #builder()} start the loop thread. {@link #close()}
+ * is graceful, as {@link EventLoop} describes: {@link #execute} and {@link #schedule} called
+ * from other threads throw {@link RejectedExecutionException}; on the loop thread the tasks
+ * already submitted run, pending timers are cancelled, the {@linkplain #addCloseHook close hooks}
+ * run, and the loop goes on turning while tasks or timers (submitted since, on the loop thread)
+ * are left; then it closes every socket still open (cancelling its operations in flight and
  * reaping their completions), releases the native queue and its memory, and returns once the
- * thread has ended. A second close does nothing; a close from a callback on the loop thread
- * returns at once and the loop ends after the callback.
+ * thread has ended. All of it is bounded by a 10 s close timeout. A second close does nothing; a
+ * close from a callback on the loop thread returns at once and the loop ends after the callback.
  *
- * <p><b>Errors.</b> A task, timer or listener that throws goes to the
- * {@linkplain #exceptionHandler(Consumer) exception handler} (by default a {@link System.Logger}
- * WARNING) and the loop goes on.
+ * <p><b>Errors.</b> A task, timer, close hook or listener that throws — {@link Error}s included —
+ * goes to the exception handler (by default a {@link System.Logger} WARNING) and the loop goes
+ * on. If the loop thread fails anyway (the exception handler throws, or the queue fails), the
+ * loop closes itself: {@link #isClosed()} becomes {@code true}, {@code execute} rejects naming the
+ * cause, the close hooks run, the sockets are closed, and an ERROR log counts the tasks dropped.
  *
- * <p><b>Concurrency.</b> {@link #execute}, {@link #schedule}, {@link #close()} and the
- * {@link EventLoop} queries may be called from any thread; {@link #openDatagram} and every
- * method of the sockets it returns only from the loop thread.
+ * <p><b>Concurrency.</b> {@link #execute}, {@link #schedule}, {@link #addCloseHook},
+ * {@link #close()} and the {@link EventLoop} queries may be called from any thread;
+ * {@link #openDatagram} and every method of the sockets it returns only from the loop thread. At
+ * most {@link Builder#maxPendingTasks maxPendingTasks} tasks wait to run (by default
+ * {@value PendingTasks#DEFAULT_MAX}, or {@code -Dloopwire.maxPendingTasks}); past that,
+ * {@code execute} throws {@link RejectedExecutionException} and the loop stays usable.
  */
 public final class CompletionLoop implements EventLoop, CompletionPort, Timers {
 
@@ -67,26 +78,35 @@ public final class CompletionLoop implements EventLoop, CompletionPort, Timers {
     private final CompletionBackend backend;
     private final Thread thread;
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    private final PendingTasks pending;
     private final AtomicBoolean wakePending = new AtomicBoolean();
     private final TimerQueue timers = new TimerQueue();
+    private final CloseHooks hooks = new CloseHooks();
     private final Set<LoopDatagram> datagrams = new LinkedHashSet<>();
     private final CountDownLatch terminated = new CountDownLatch(1);
     private final Context context = new Context();
-    private final Consumer<Throwable> onTimerFailure = this::timerFailed;
+    private final Consumer<Throwable> onTimerFailure = this::report;
     private final Consumer<LoopDatagram> onDatagramClosed = datagrams::remove;
     private volatile boolean closing;
+    // Set once the loop takes no more tasks from any thread: its last drain, or a failure.
+    private volatile boolean stopped;
+    private volatile Throwable failure;
     private volatile Consumer<? super Throwable> exceptionHandler;
 
-    CompletionLoop(CompletionBackend backend, ThreadFactory threads) {
+    private CompletionLoop(CompletionBackend backend, Builder b) {
         this.backend = backend;
-        this.name = backend.name() + "-" + NUMBERS.computeIfAbsent(backend.name(), n -> new AtomicInteger()).incrementAndGet();
-        this.thread = Objects.requireNonNull(threads.newThread(this::run), "the ThreadFactory returned null");
+        this.name = b.name != null ? b.name
+                : backend.name() + "-" + NUMBERS.computeIfAbsent(backend.name(), n -> new AtomicInteger()).incrementAndGet();
+        this.exceptionHandler = b.exceptionHandler;
+        this.pending = new PendingTasks(name, b.maxPendingTasks != 0 ? b.maxPendingTasks : PendingTasks.defaultMax(),
+                "CompletionLoop.builder().maxPendingTasks(n)");
+        this.thread = Objects.requireNonNull(b.threadFactory.newThread(this::run), "the ThreadFactory returned null");
         thread.setName(name);
     }
 
     /** Opens a loop on this platform's completion queue, on a non-daemon thread. */
     public static CompletionLoop open() {
-        return open(Thread::new);
+        return builder().open();
     }
 
     /**
@@ -97,25 +117,16 @@ public final class CompletionLoop implements EventLoop, CompletionPort, Timers {
      *     why), or if the system refuses to set one up
      */
     public static CompletionLoop open(ThreadFactory threads) {
-        Objects.requireNonNull(threads, "threads");
-        CompletionBackend backend;
-        try {
-            backend = Backends.open();
-        } catch (IOException e) {
-            throw new IllegalStateException("Could not set up a completion queue: " + e.getMessage(), e);
-        }
-        return start(backend, threads);
+        return builder().threadFactory(threads).open();
+    }
+
+    /** A builder for a loop with a custom name, exception handler, thread factory or task bound. */
+    public static Builder builder() {
+        return new Builder();
     }
 
     static CompletionLoop start(CompletionBackend backend, ThreadFactory threads) {
-        try {
-            CompletionLoop loop = new CompletionLoop(backend, threads);
-            loop.thread.start();
-            return loop;
-        } catch (RuntimeException | Error e) {
-            backend.close(); // no loop thread will ever release it
-            throw e;
-        }
+        return builder().threadFactory(threads).start(backend);
     }
 
     /**
@@ -124,7 +135,9 @@ public final class CompletionLoop implements EventLoop, CompletionPort, Timers {
      * @param handler the handler, or {@code null} for the default (a {@link System.Logger}
      *     WARNING)
      * @return this loop
+     * @deprecated Set the handler with {@link Builder#exceptionHandler}, as on every loop.
      */
+    @Deprecated(forRemoval = true)
     public CompletionLoop exceptionHandler(Consumer<? super Throwable> handler) {
         this.exceptionHandler = handler;
         return this;
@@ -156,14 +169,23 @@ public final class CompletionLoop implements EventLoop, CompletionPort, Timers {
         return closing;
     }
 
+    /**
+     * Submits a task to run on the loop thread, after the tasks submitted before it.
+     *
+     * @throws RejectedExecutionException if the loop is closed (while it closes, only tasks
+     *     submitted on the loop thread are taken), or if {@code maxPendingTasks} tasks are
+     *     already waiting to run
+     */
     @Override
     public void execute(Runnable task) {
         Objects.requireNonNull(task, "task");
-        if (closing) {
+        if (refuses()) {
             throw rejected();
         }
+        pending.acquire();
         tasks.add(task);
-        if (closing && tasks.remove(task)) { // raced with close: the loop may already be gone
+        if (refuses() && tasks.remove(task)) { // raced with close: the loop may already be gone
+            pending.release();
             throw rejected();
         }
         if (!inLoop() && wakePending.compareAndSet(false, true)) {
@@ -171,15 +193,36 @@ public final class CompletionLoop implements EventLoop, CompletionPort, Timers {
         }
     }
 
+    @Override
+    public CloseHook addCloseHook(Runnable hook) {
+        Objects.requireNonNull(hook, "hook");
+        if (refuses()) {
+            throw rejected();
+        }
+        CloseHooks.Entry entry = hooks.add(hook);
+        if (!entry.isKept()) {
+            execute(() -> entry.run(this::report));
+        }
+        return entry;
+    }
+
+    private boolean refuses() {
+        return stopped || (closing && !inLoop());
+    }
+
     private RejectedExecutionException rejected() {
-        return new RejectedExecutionException("Event loop '" + name + "' is closed; open a new loop");
+        Throwable cause = failure;
+        if (cause != null) {
+            return new RejectedExecutionException(LoopErrors.rejectedAfterFailure(name, cause), cause);
+        }
+        return new RejectedExecutionException(LoopErrors.rejectedAfterClose(name));
     }
 
     @Override
     public Timeout schedule(Duration delay, Runnable task) {
         Objects.requireNonNull(delay, "delay");
         Objects.requireNonNull(task, "task");
-        if (closing) {
+        if (refuses()) {
             throw rejected();
         }
         long nanos = delay.isNegative() ? 0 : delay.compareTo(Duration.ofDays(365 * 100)) > 0
@@ -246,70 +289,181 @@ public final class CompletionLoop implements EventLoop, CompletionPort, Timers {
 
     private void run() {
         CurrentLoop.enter(this);
-        long closeDeadline = 0;
         try {
-            while (true) {
-                wakePending.set(false);
-                runTasks();
-                timers.runDue(System.nanoTime(), onTimerFailure);
-                long timeout = tasks.isEmpty() ? timers.nanosUntilNext(System.nanoTime()) : 0;
-                if (closing) {
-                    if (closeDeadline == 0) {
-                        closeDeadline = System.nanoTime() + CLOSE_TIMEOUT_NANOS;
-                        timers.cancelAll();
-                        for (LoopDatagram datagram : new ArrayList<>(datagrams)) {
-                            datagram.close();
-                        }
-                    }
-                    if (tasks.isEmpty() && backend.sockets() == 0) {
-                        break;
-                    }
-                    if (System.nanoTime() - closeDeadline > 0) {
-                        LOG.log(System.Logger.Level.WARNING, "{0}: {1} socket(s) still had {2} operation(s) in flight "
-                                + "after 10 s of closing; releasing the queue anyway", name, backend.sockets(),
-                                backend.inflight());
-                        break;
-                    }
-                    timeout = tasks.isEmpty() ? TimeUnit.MILLISECONDS.toNanos(100) : 0;
-                }
-                backend.await(timeout);
+            while (!closing && failure == null) {
+                turn();
+            }
+            if (failure == null) {
+                closeGracefully();
             }
         } catch (IOException | RuntimeException | Error e) {
-            LOG.log(System.Logger.Level.ERROR, name + " failed and is closing", e);
-            closing = true;
+            // The queue failed, or the loop's own code: close visibly.
+            if (failure == null) {
+                failure = e;
+            }
+        }
+        try {
+            if (failure != null) {
+                closeAfterFailure(failure);
+            }
         } finally {
             try {
                 backend.close();
             } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.ERROR, name + " could not release its completion queue", e);
+                LOG.log(System.Logger.Level.ERROR, "Loop '" + name + "' could not release its completion queue", e);
             }
             CurrentLoop.exit();
             terminated.countDown();
         }
     }
 
+    private void turn() throws IOException {
+        wakePending.set(false);
+        runTasks();
+        timers.runDue(System.nanoTime(), onTimerFailure);
+        if (failure != null) {
+            return;
+        }
+        backend.await(tasks.isEmpty() ? timers.nanosUntilNext(System.nanoTime()) : 0);
+    }
+
+    /** The graceful close, on the loop thread: see the class comment. */
+    private void closeGracefully() throws IOException {
+        long deadline = System.nanoTime() + CLOSE_TIMEOUT_NANOS;
+        // Tasks submitted before close() run before the hooks: what a user handed over first
+        // (a send, say) reaches the endpoint before it learns that the loop is closing.
+        while (!tasks.isEmpty() && failure == null && System.nanoTime() - deadline < 0) {
+            runTasks();
+        }
+        timers.cancelAll();
+        hooks.runAll(this::report);
+        closingTurns(deadline, false);
+        for (LoopDatagram datagram : new ArrayList<>(datagrams)) {
+            datagram.close();
+        }
+        closingTurns(deadline, true);
+        if (failure != null) {
+            return;
+        }
+        if (System.nanoTime() - deadline >= 0) {
+            LOG.log(System.Logger.Level.WARNING, "Loop ''{0}'': {1} socket(s) still had {2} operation(s) in flight "
+                    + "after 10 s of closing; releasing the queue anyway", name, backend.sockets(), backend.inflight());
+        }
+        stopped = true;
+        // Tasks that got in before stopped was set still run: nothing accepted is dropped.
+        while (!tasks.isEmpty() && failure == null) {
+            runTasks();
+        }
+        timers.cancelAll();
+    }
+
+    /**
+     * Turns while the hooks' work (tasks, timers) is left, and the sockets too if asked, until
+     * the deadline. Each wait is short: nothing from another thread wakes a closing loop.
+     */
+    private void closingTurns(long deadline, boolean untilSocketsClosed) throws IOException {
+        long step = TimeUnit.MILLISECONDS.toNanos(100);
+        while (failure == null && System.nanoTime() - deadline < 0) {
+            wakePending.set(false);
+            runTasks();
+            timers.runDue(System.nanoTime(), onTimerFailure);
+            boolean work = !tasks.isEmpty() || timers.size() > 0;
+            if (failure != null || (!work && !(untilSocketsClosed && backend.sockets() > 0))) {
+                return;
+            }
+            long wait = !tasks.isEmpty() ? 0 : timers.nanosUntilNext(System.nanoTime());
+            backend.await(wait < 0 ? step : Math.min(wait, step));
+        }
+    }
+
+    /** The loop thread failed: reject, run the hooks, close the sockets, drop and count what waits. */
+    private void closeAfterFailure(Throwable cause) {
+        closing = true;
+        stopped = true;
+        int dropped = 0;
+        while (tasks.poll() != null) {
+            pending.release();
+            dropped++;
+        }
+        timers.cancelAll();
+        try {
+            hooks.runAll(this::reportAfterFailure);
+            for (LoopDatagram datagram : new ArrayList<>(datagrams)) {
+                datagram.close();
+            }
+            if (!(cause instanceof IOException)) {
+                // The queue still works: reap the closing sockets, so no memory is freed under the kernel.
+                long deadline = System.nanoTime() + CLOSE_TIMEOUT_NANOS;
+                while (backend.sockets() > 0 && System.nanoTime() - deadline < 0) {
+                    backend.await(TimeUnit.MILLISECONDS.toNanos(100));
+                }
+            }
+        } catch (IOException | RuntimeException | Error e) {
+            cause.addSuppressed(e);
+        }
+        LOG.log(System.Logger.Level.ERROR, LoopErrors.loopFailed(name, dropped), cause);
+    }
+
     private void runTasks() {
-        for (int i = 0; i < TASKS_PER_TURN; i++) {
+        for (int i = 0; i < TASKS_PER_TURN && failure == null; i++) {
             Runnable task = tasks.poll();
             if (task == null) {
                 return;
             }
+            pending.release();
             try {
                 task.run();
             } catch (Throwable t) {
-                context.handle(t);
+                // Errors included: a StackOverflowError has unwound by now, an OutOfMemoryError
+                // thrown by user code is the user's; the loop itself is intact.
+                report(t);
             }
         }
     }
 
-    private void timerFailed(Throwable t) {
-        context.handle(t);
+    /**
+     * Hands a throwable to the exception handler. If the handler throws, the loop thread has
+     * failed: the failure is recorded (not thrown, so that it never unwinds through the
+     * backend's completion dispatch) and the loop closes itself at the end of the step.
+     */
+    private void report(Throwable error) {
+        Consumer<? super Throwable> handler = exceptionHandler;
+        if (handler == null) {
+            LOG.log(System.Logger.Level.WARNING, LoopErrors.callbackThrew(name), error);
+            return;
+        }
+        try {
+            handler.accept(error);
+        } catch (Throwable t) {
+            t.addSuppressed(error);
+            if (failure == null) {
+                failure = t;
+            }
+            closing = true;
+            stopped = true;
+        }
+    }
+
+    /** As {@link #report}, once the loop is ending anyway: a throwing handler is only logged. */
+    private void reportAfterFailure(Throwable error) {
+        Consumer<? super Throwable> handler = exceptionHandler;
+        if (handler == null) {
+            LOG.log(System.Logger.Level.WARNING, LoopErrors.callbackThrew(name), error);
+            return;
+        }
+        try {
+            handler.accept(error);
+        } catch (Throwable t) {
+            t.addSuppressed(error);
+            LOG.log(System.Logger.Level.ERROR, "The exception handler of loop '" + name + "' threw", t);
+        }
     }
 
     @Override
     public String toString() {
         return name + "[sockets=" + backend.sockets() + " inflight=" + backend.inflight() + " timers="
-                + timers.size() + " pending=" + tasks.size() + (closing ? " closed" : "") + "]";
+                + timers.size() + " pending=" + pending.count()
+                + (failure != null ? " failed" : closing ? " closed" : "") + "]";
     }
 
     /** The loop as seen by its sockets. */
@@ -326,16 +480,100 @@ public final class CompletionLoop implements EventLoop, CompletionPort, Timers {
 
         @Override
         public void handle(Throwable error) {
-            Consumer<? super Throwable> handler = exceptionHandler;
-            if (handler != null) {
-                try {
-                    handler.accept(error);
-                    return;
-                } catch (Throwable t) {
-                    error.addSuppressed(t);
-                }
+            if (stopped && failure != null) {
+                reportAfterFailure(error);
+            } else {
+                report(error);
             }
-            LOG.log(System.Logger.Level.WARNING, "A callback on " + name + " threw", error);
+        }
+    }
+
+    /**
+     * Configures and opens a {@link CompletionLoop}, as {@code SelectorLoop.builder()} does a
+     * selector loop.
+     *
+     * <p>Not thread-safe; a builder may open several loops.
+     */
+    public static final class Builder {
+        private String name;
+        private Consumer<? super Throwable> exceptionHandler;
+        private ThreadFactory threadFactory = Thread::new;
+        private int maxPendingTasks;
+
+        private Builder() {
+        }
+
+        /**
+         * The loop's name, also its thread's name. By default {@code io_uring-N} (or
+         * {@code iocp-N}), numbered per JVM. A custom name should be unique in the JVM; the loop
+         * does not check.
+         */
+        public Builder name(String name) {
+            Objects.requireNonNull(name, "name");
+            if (name.isBlank()) {
+                throw new IllegalArgumentException("Loop name '" + name + "' is blank; give a name or leave the default");
+            }
+            this.name = name;
+            return this;
+        }
+
+        /**
+         * Receives what tasks, timers, close hooks and listeners throw, on the loop thread. By
+         * default a {@link System.Logger} warning. If the handler itself throws, the loop closes.
+         */
+        public Builder exceptionHandler(Consumer<? super Throwable> handler) {
+            this.exceptionHandler = Objects.requireNonNull(handler, "handler");
+            return this;
+        }
+
+        /** Makes the loop's thread; the loop renames it after itself. Default: a non-daemon thread. */
+        public Builder threadFactory(ThreadFactory threadFactory) {
+            this.threadFactory = Objects.requireNonNull(threadFactory, "threadFactory");
+            return this;
+        }
+
+        /**
+         * How many tasks may wait to run at most; past that, {@link CompletionLoop#execute} throws
+         * {@link RejectedExecutionException} until the loop has caught up. By default
+         * {@code -Dloopwire.maxPendingTasks}, else {@value PendingTasks#DEFAULT_MAX}.
+         *
+         * @throws IllegalArgumentException if {@code max} is less than 1
+         */
+        public Builder maxPendingTasks(int max) {
+            this.maxPendingTasks = PendingTasks.check(max);
+            return this;
+        }
+
+        /**
+         * Opens the loop on this platform's completion queue and starts its thread.
+         *
+         * @throws IllegalStateException if no completion queue is available here (the message
+         *     says why), or if the system refuses to set one up
+         * @throws IllegalArgumentException if {@code -Dloopwire.maxPendingTasks} is not a whole
+         *     number of at least 1 and no bound was set here
+         */
+        public CompletionLoop open() {
+            if (maxPendingTasks == 0) {
+                PendingTasks.defaultMax(); // a bad property fails before a queue is set up
+            }
+            CompletionBackend backend;
+            try {
+                backend = Backends.open();
+            } catch (IOException e) {
+                throw new IllegalStateException("Could not set up a completion queue: " + e.getMessage(), e);
+            }
+            return start(backend);
+        }
+
+        CompletionLoop start(CompletionBackend backend) {
+            try {
+                CompletionLoop loop = new CompletionLoop(backend, this);
+                loop.thread.start();
+                return loop;
+            } catch (RuntimeException | Error e) {
+                backend.close(); // no loop thread will ever release it
+                throw e;
+            }
         }
     }
 }

@@ -5,6 +5,9 @@ import dev.loopwire.loop.EventLoop;
 import dev.loopwire.loop.FdReadiness;
 import dev.loopwire.loop.Timers;
 import dev.loopwire.loop.selector.internal.SelectorReadiness;
+import dev.loopwire.loop.internal.CloseHooks;
+import dev.loopwire.loop.internal.LoopErrors;
+import dev.loopwire.loop.internal.PendingTasks;
 import dev.loopwire.loop.internal.TimerQueue;
 import dev.loopwire.loop.spi.CurrentLoop;
 import java.io.IOException;
@@ -22,6 +25,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -31,18 +35,30 @@ import java.util.function.Consumer;
  * {@link Timers}.
  *
  * <p><b>Lifecycle.</b> {@link #open()} or {@link #builder()} start the loop thread at once.
- * {@link #close()} is graceful: {@link #execute} and {@link Timers#schedule} start throwing
- * {@link RejectedExecutionException}, tasks already submitted run, timers not yet due are
- * cancelled, every channel still registered is closed, the selector is closed, and the call
- * returns once the loop thread has ended. A second close is a no-op; a close from a callback on
- * the loop thread returns at once and the loop ends after that callback.
+ * {@link #close()} is graceful, as {@link EventLoop} describes: {@link #execute} and
+ * {@link Timers#schedule} called from other threads start throwing
+ * {@link RejectedExecutionException}; on the loop thread, tasks already submitted run, timers
+ * not yet due are cancelled, the {@linkplain #addCloseHook close hooks} run, and the loop goes on
+ * turning while tasks, timers scheduled since, or registrations interested in
+ * {@link SelectionKey#OP_WRITE} or {@link SelectionKey#OP_CONNECT} are left, for at most 10 s;
+ * then every channel still registered is closed, the selector is closed, and the call returns
+ * once the loop thread has ended. A second close is a no-op; a close from a callback on the loop
+ * thread returns at once and the loop ends after that callback.
  *
- * <p><b>Concurrency.</b> {@link #execute}, {@link Timers} and the methods of {@link EventLoop} are
- * thread-safe; tasks run in submission order. A burst of {@code execute} calls from other threads
- * wakes the selector once, not once per task. {@link FdReadiness} is loop-thread only.
+ * <p><b>Concurrency.</b> {@link #execute}, {@link Timers}, {@link #addCloseHook} and the methods
+ * of {@link EventLoop} are thread-safe; tasks run in submission order. A burst of
+ * {@code execute} calls from other threads wakes the selector once, not once per task. At most
+ * {@link Builder#maxPendingTasks maxPendingTasks} tasks wait to run (by default
+ * {@value PendingTasks#DEFAULT_MAX}, or {@code -Dloopwire.maxPendingTasks}); past that,
+ * {@code execute} throws {@link RejectedExecutionException} and the loop stays usable.
+ * {@link FdReadiness} is loop-thread only.
  *
- * <p><b>Errors.</b> A task, timer or readiness handler that throws does not end the loop: the
- * exception goes to the loop's exception handler (by default a {@link System.Logger} warning).
+ * <p><b>Errors.</b> A task, timer, close hook or readiness handler that throws — {@link Error}s
+ * included — does not end the loop: the throwable goes to the loop's exception handler (by
+ * default a {@link System.Logger} warning). If the loop thread fails anyway (the exception
+ * handler throws, or the loop itself fails), the loop closes itself: {@link #isClosed()} becomes
+ * {@code true}, {@code execute} rejects naming the cause, the close hooks run, the channels are
+ * closed, and an ERROR log counts the tasks dropped.
  */
 public final class SelectorLoop implements EventLoop {
 
@@ -51,6 +67,7 @@ public final class SelectorLoop implements EventLoop {
     private static final Set<Class<? extends Capability>> CAPABILITIES = Set.of(FdReadiness.class, Timers.class);
     // Tasks run per turn at most, so that a task that keeps resubmitting itself cannot starve I/O.
     private static final int MAX_TASKS_PER_TURN = 4096;
+    private static final long CLOSE_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     private final String name;
     private final Consumer<Throwable> exceptionHandler;
@@ -59,19 +76,25 @@ public final class SelectorLoop implements EventLoop {
     private final SelectorReadiness readiness;
     private final TimerQueue timerQueue = new TimerQueue();
     private final LoopTimers timers = new LoopTimers();
+    private final CloseHooks hooks = new CloseHooks();
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
-    private final AtomicInteger pending = new AtomicInteger();
+    private final PendingTasks pending;
     // True while the loop is awake or a wake-up is already on its way: producers then skip the
     // wakeup() syscall, so a burst of tasks costs one wake-up.
     private final AtomicBoolean wakeupPending = new AtomicBoolean(true);
     private final AtomicInteger wakeups = new AtomicInteger();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final List<SelectionKey> readyKeys = new ArrayList<>();
+    // Set once the loop takes no more tasks from any thread: its last drain, or its end.
+    private volatile boolean stopped;
     private volatile boolean terminated;
+    private volatile Throwable failure;
 
     private SelectorLoop(Builder b) throws IOException {
         this.name = b.name != null ? b.name : "selector-" + NUMBER.incrementAndGet();
         this.exceptionHandler = b.exceptionHandler != null ? b.exceptionHandler : this::logFailure;
+        this.pending = new PendingTasks(name, b.maxPendingTasks != 0 ? b.maxPendingTasks : PendingTasks.defaultMax(),
+                "SelectorLoop.builder().maxPendingTasks(n)");
         this.selector = Selector.open();
         this.readiness = new SelectorReadiness(this, selector);
         Thread t = b.threadFactory.newThread(this::run);
@@ -89,7 +112,7 @@ public final class SelectorLoop implements EventLoop {
         return builder().open();
     }
 
-    /** A builder for a loop with a custom name, exception handler or thread factory. */
+    /** A builder for a loop with a custom name, exception handler, thread factory or task bound. */
     public static Builder builder() {
         return new Builder();
     }
@@ -129,26 +152,45 @@ public final class SelectorLoop implements EventLoop {
     /**
      * Submits a task to run on the loop thread, after the tasks submitted before it.
      *
-     * @throws RejectedExecutionException if the loop is closed
+     * @throws RejectedExecutionException if the loop is closed (while it closes, only tasks
+     *     submitted on the loop thread are taken), or if {@code maxPendingTasks} tasks are
+     *     already waiting to run
      */
     @Override
     public void execute(Runnable task) {
         Objects.requireNonNull(task, "task");
-        if (closed.get()) {
+        if (refuses()) {
             throw rejected();
         }
+        pending.acquire();
         tasks.add(task);
-        pending.incrementAndGet();
         // A close may have slipped in between the check and the add, after the loop's last drain:
         // take the task back if the loop has not, so that nothing is accepted and then dropped.
-        if (closed.get() && tasks.remove(task)) {
-            pending.decrementAndGet();
+        if (refuses() && tasks.remove(task)) {
+            pending.release();
             throw rejected();
         }
         if (!inLoop() && wakeupPending.compareAndSet(false, true)) {
             wakeups.incrementAndGet();
             selector.wakeup();
         }
+    }
+
+    @Override
+    public CloseHook addCloseHook(Runnable hook) {
+        Objects.requireNonNull(hook, "hook");
+        if (refuses()) {
+            throw rejected();
+        }
+        CloseHooks.Entry entry = hooks.add(hook);
+        if (!entry.isKept()) {
+            execute(() -> entry.run(this::report));
+        }
+        return entry;
+    }
+
+    private boolean refuses() {
+        return stopped || (closed.get() && !inLoop());
     }
 
     @Override
@@ -174,8 +216,8 @@ public final class SelectorLoop implements EventLoop {
     /** Shows the loop's state: {@code selector-1[channels=3 timers=1 pending=0]}. */
     @Override
     public String toString() {
-        return name + "[channels=" + readiness.registered() + " timers=" + timerQueue.size() + " pending=" + pending.get()
-                + (terminated ? " closed" : closed.get() ? " closing" : "") + "]";
+        return name + "[channels=" + readiness.registered() + " timers=" + timerQueue.size() + " pending=" + pending.count()
+                + (terminated ? (failure != null ? " failed" : " closed") : closed.get() ? " closing" : "") + "]";
     }
 
     /** How many times another thread woke the selector; for tests of wake-up batching. */
@@ -184,37 +226,91 @@ public final class SelectorLoop implements EventLoop {
     }
 
     private RejectedExecutionException rejected() {
-        return new RejectedExecutionException("Loop '" + name + "' is closed and accepts no more tasks;"
-                + " open a new loop or submit work before close()");
+        Throwable cause = failure;
+        if (cause != null) {
+            return new RejectedExecutionException(LoopErrors.rejectedAfterFailure(name, cause), cause);
+        }
+        return new RejectedExecutionException(LoopErrors.rejectedAfterClose(name));
     }
 
     private void run() {
         CurrentLoop.enter(this);
         try {
-            while (!closed.get() || !tasks.isEmpty()) {
-                select();
-                processReadyKeys();
-                timerQueue.runDue(System.nanoTime(), this::report);
-                runTasks();
+            while (!closed.get()) {
+                turn();
             }
-            shutdown();
+            closing();
         } catch (Throwable t) {
-            report(t);
-            shutdown();
+            failed(t instanceof HandlerFailed f ? f.getCause() : t);
         } finally {
             terminated = true;
             CurrentLoop.exit();
         }
     }
 
+    private void turn() {
+        select();
+        processReadyKeys();
+        timerQueue.runDue(System.nanoTime(), this::report);
+        runTasks();
+    }
+
+    /** The graceful close, on the loop thread: see the class comment. */
+    private void closing() {
+        long deadline = System.nanoTime() + CLOSE_TIMEOUT_NANOS;
+        // Tasks submitted before close() run before the hooks: what a user handed over first
+        // (a send, say) reaches the endpoint before it learns that the loop is closing.
+        while (!tasks.isEmpty() && System.nanoTime() - deadline < 0) {
+            runTasks();
+        }
+        timerQueue.cancelAll();
+        hooks.runAll(this::report);
+        while ((!tasks.isEmpty() || timerQueue.size() > 0 || readiness.outputInProgress())
+                && System.nanoTime() - deadline < 0) {
+            turn();
+        }
+        if (System.nanoTime() - deadline >= 0) {
+            LOG.log(System.Logger.Level.WARNING, "Loop ''{0}'' still had work after 10 s of closing ({1} task(s), {2} timer(s),"
+                    + " {3} channel(s)); closing anyway", name, pending.count(), timerQueue.size(), readiness.registered());
+        }
+        stopped = true;
+        // Tasks that got in before stopped was set still run: nothing accepted is dropped.
+        while (!tasks.isEmpty()) {
+            runTasks();
+        }
+        timerQueue.cancelAll();
+        release();
+    }
+
+    /** The loop thread failed: close visibly, run the hooks, drop and count what waits. */
+    private void failed(Throwable cause) {
+        failure = cause;
+        closed.set(true);
+        stopped = true;
+        int dropped = 0;
+        while (tasks.poll() != null) {
+            pending.release();
+            dropped++;
+        }
+        timerQueue.cancelAll();
+        try {
+            hooks.runAll(this::reportAfterFailure);
+        } catch (Throwable t) {
+            cause.addSuppressed(t);
+        }
+        release();
+        LOG.log(System.Logger.Level.ERROR, LoopErrors.loopFailed(name, dropped), cause);
+    }
+
     private void select() {
         wakeupPending.set(false);
         try {
             long wait = timerQueue.nanosUntilNext(System.nanoTime());
-            if (!tasks.isEmpty() || closed.get() || wait == 0) {
+            if (!tasks.isEmpty() || wait == 0 || (closed.get() && !readiness.outputInProgress())) {
                 selector.selectNow();
             } else if (wait < 0) {
-                selector.select();
+                // While closing, the loop waits for output only; close() cannot wake it twice.
+                selector.select(closed.get() ? 100 : 0);
             } else {
                 // Round up: waking a little late is fine, waking early means a wasted turn.
                 selector.select(Math.max(1, (wait + 999_999) / 1_000_000));
@@ -239,15 +335,17 @@ public final class SelectorLoop implements EventLoop {
         // Copied out so that a handler may register channels (and so select) while we iterate.
         readyKeys.addAll(selected);
         selected.clear();
-        for (int i = 0; i < readyKeys.size(); i++) {
-            try {
-                SelectorReadiness.dispatch(readyKeys.get(i));
-            } catch (Throwable t) {
-                rethrowIfFatal(t);
-                report(t);
+        try {
+            for (int i = 0; i < readyKeys.size(); i++) {
+                try {
+                    SelectorReadiness.dispatch(readyKeys.get(i));
+                } catch (Throwable t) {
+                    report(t);
+                }
             }
+        } finally {
+            readyKeys.clear();
         }
-        readyKeys.clear();
     }
 
     private void runTasks() {
@@ -256,54 +354,63 @@ public final class SelectorLoop implements EventLoop {
             if (task == null) {
                 return;
             }
-            pending.decrementAndGet();
+            pending.release();
             try {
                 task.run();
             } catch (Throwable t) {
-                rethrowIfFatal(t);
+                // Errors included: a StackOverflowError has unwound by now, an OutOfMemoryError
+                // thrown by user code is the user's; the loop itself is intact.
                 report(t);
             }
         }
     }
 
-    private void shutdown() {
-        while (!tasks.isEmpty()) {
-            runTasks();
-        }
-        timerQueue.cancelAll();
+    /** Closes every channel still registered, then the selector. */
+    private void release() {
         try {
             for (SelectionKey key : selector.keys()) {
                 key.cancel();
                 try {
                     key.channel().close();
                 } catch (IOException e) {
-                    report(e);
+                    reportAfterFailure(e);
                 }
             }
             selector.close();
         } catch (IOException | ClosedSelectorException e) {
-            report(e);
+            reportAfterFailure(e);
         }
         readiness.closed();
     }
 
+    /** Hands a throwable to the exception handler; if that throws, the loop thread has failed. */
     private void report(Throwable t) {
         try {
             exceptionHandler.accept(t);
         } catch (Throwable again) {
-            rethrowIfFatal(again);
             again.addSuppressed(t);
-            logFailure(again);
+            throw new HandlerFailed(again);
+        }
+    }
+
+    /** As {@link #report}, once the loop is ending anyway: a throwing handler is only logged. */
+    private void reportAfterFailure(Throwable t) {
+        try {
+            exceptionHandler.accept(t);
+        } catch (Throwable again) {
+            again.addSuppressed(t);
+            LOG.log(System.Logger.Level.ERROR, "The exception handler of loop '" + name + "' threw", again);
         }
     }
 
     private void logFailure(Throwable t) {
-        LOG.log(System.Logger.Level.WARNING, "A callback on loop '" + name + "' threw; the loop goes on", t);
+        LOG.log(System.Logger.Level.WARNING, LoopErrors.callbackThrew(name), t);
     }
 
-    private static void rethrowIfFatal(Throwable t) {
-        if (t instanceof VirtualMachineError e) {
-            throw e;
+    /** Carries what the exception handler threw out of the loop's turn. */
+    private static final class HandlerFailed extends RuntimeException {
+        HandlerFailed(Throwable cause) {
+            super(cause);
         }
     }
 
@@ -320,7 +427,7 @@ public final class SelectorLoop implements EventLoop {
             }
             TimerQueue.Entry entry = timerQueue.newEntry(System.nanoTime() + Math.max(0, nanos), task);
             try {
-                if (inLoop() && !closed.get()) {
+                if (inLoop() && !stopped) {
                     timerQueue.add(entry);
                 } else {
                     execute(() -> timerQueue.add(entry));
@@ -347,8 +454,21 @@ public final class SelectorLoop implements EventLoop {
         private String name;
         private Consumer<Throwable> exceptionHandler;
         private ThreadFactory threadFactory = Thread::new;
+        private int maxPendingTasks;
 
         private Builder() {
+        }
+
+        /**
+         * How many tasks may wait to run at most; past that, {@link SelectorLoop#execute} throws
+         * {@link RejectedExecutionException} until the loop has caught up. By default
+         * {@code -Dloopwire.maxPendingTasks}, else {@value PendingTasks#DEFAULT_MAX}.
+         *
+         * @throws IllegalArgumentException if {@code max} is less than 1
+         */
+        public Builder maxPendingTasks(int max) {
+            this.maxPendingTasks = PendingTasks.check(max);
+            return this;
         }
 
         /**
@@ -383,6 +503,8 @@ public final class SelectorLoop implements EventLoop {
          * Opens the loop and starts its thread.
          *
          * @throws UncheckedIOException if the selector cannot be opened
+         * @throws IllegalArgumentException if {@code -Dloopwire.maxPendingTasks} is not a
+         *     whole number of at least 1 and no bound was set here
          */
         public SelectorLoop open() {
             try {

@@ -13,7 +13,9 @@ import dev.loopwire.transport.udp.Udp;
 import dev.loopwire.transport.udp.UdpBinder;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.PriorityQueue;
@@ -40,9 +42,16 @@ import java.util.concurrent.atomic.AtomicInteger;
  * loop's own).
  *
  * <p><b>Lifecycle.</b> Open with {@link #open()} (a new network) or {@link #openSharing} (the
- * network of another loop). {@link #close()} runs what is due now, closes the loop's sockets and
- * drops timers still in the future. Loops sharing a network keep separate clocks: a datagram to
- * another loop arrives at that loop's current virtual time.
+ * network of another loop). {@link #close()} keeps {@link EventLoop}'s contract in virtual time:
+ * it runs what is due now, drops timers still in the future, runs the
+ * {@linkplain #addCloseHook close hooks} in order, then runs what the hooks scheduled, moving the
+ * clock forward by at most 10 virtual seconds (the close timeout), and closes the loop's
+ * sockets. Loops sharing a network keep separate clocks: a datagram to another loop arrives at
+ * that loop's current virtual time.
+ *
+ * <p><b>Errors.</b> Whatever a task, timer or hook throws ({@code Error}s included) is logged at
+ * WARNING and the loop goes on. If the loop thread fails anyway, the loop closes itself: it
+ * rejects tasks, runs the hooks, closes its sockets and logs the failure at ERROR.
  *
  * <p><b>Concurrency.</b> The {@link EventLoop} methods, {@link #advance} and {@link #now()} may be
  * called from any thread.
@@ -52,6 +61,7 @@ public final class SimLoop implements EventLoop {
     private static final System.Logger LOG = System.getLogger(SimLoop.class.getName());
     private static final AtomicInteger IDS = new AtomicInteger();
     private static final Runnable STOP = () -> { };
+    private static final long CLOSE_TIMEOUT_NANOS = Duration.ofSeconds(10).toNanos();
 
     private record Event(long at, long seq, Runnable task, AtomicBoolean cancelled) implements Comparable<Event> {
         @Override
@@ -69,7 +79,11 @@ public final class SimLoop implements EventLoop {
     private final List<CompletableFuture<Void>> idleWaiters = new ArrayList<>();
     private final Thread thread;
     private final Timers timers = this::schedule;
+    private final Map<Object, Runnable> hooks = new LinkedHashMap<>(); // guarded by itself
+    private boolean hooksRan; // guarded by hooks
     private volatile boolean closed;
+    // No task is taken any more, from any thread: the loop has ended.
+    private volatile boolean ended;
     private volatile long now;
     private long horizon;
     private long seq;
@@ -173,15 +187,66 @@ public final class SimLoop implements EventLoop {
     @Override
     public void execute(Runnable task) {
         Objects.requireNonNull(task, "task");
-        if (closed) {
+        if (refuses()) {
             throw new RejectedExecutionException("Loop '" + name + "' is closed");
         }
         inbox.add(task);
     }
 
+    /** While the loop closes only its own thread may still hand work over, as {@link EventLoop} says. */
+    private boolean refuses() {
+        return ended || (closed && !inLoop());
+    }
+
+    @Override
+    public CloseHook addCloseHook(Runnable hook) {
+        Objects.requireNonNull(hook, "hook");
+        if (refuses()) {
+            throw new RejectedExecutionException("Loop '" + name + "' is closed");
+        }
+        Object key = new Object();
+        synchronized (hooks) {
+            if (!hooksRan) {
+                hooks.put(key, hook);
+                return () -> {
+                    synchronized (hooks) {
+                        return hooks.remove(key) != null;
+                    }
+                };
+            }
+        }
+        // The hooks already ran: run this one like a task, soon, on the loop thread.
+        AtomicBoolean done = new AtomicBoolean();
+        execute(() -> {
+            if (done.compareAndSet(false, true)) {
+                runSafely(hook);
+            }
+        });
+        return () -> done.compareAndSet(false, true);
+    }
+
+    private void runHooks() {
+        while (true) {
+            Runnable next;
+            synchronized (hooks) {
+                var it = hooks.values().iterator();
+                if (!it.hasNext()) {
+                    hooksRan = true;
+                    return;
+                }
+                next = it.next();
+                it.remove();
+            }
+            runSafely(next);
+        }
+    }
+
     private Timers.Timeout schedule(Duration delay, Runnable task) {
         Objects.requireNonNull(delay, "delay");
         Objects.requireNonNull(task, "task");
+        if (refuses()) {
+            throw new RejectedExecutionException("Loop '" + name + "' is closed");
+        }
         AtomicBoolean cancelled = new AtomicBoolean();
         long nanos = Math.max(0, delay.toNanos());
         if (inLoop()) {
@@ -233,34 +298,67 @@ public final class SimLoop implements EventLoop {
                 agenda.add(new Event(now, seq++, task, new AtomicBoolean()));
             }
             finish();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        } catch (Throwable t) {
+            // The loop itself failed: close visibly rather than look alive.
+            closed = true;
+            ended = true;
+            int dropped = inbox.size() + agenda.size();
+            inbox.clear();
+            agenda.clear();
+            runHooks();
+            port.closeAll();
+            idleWaiters.forEach(w -> w.completeExceptionally(t));
+            LOG.log(System.Logger.Level.ERROR, "Loop '" + name + "' failed and closed itself; " + dropped
+                    + " task(s) waiting to run were dropped", t);
         } finally {
+            ended = true;
             CurrentLoop.exit();
         }
     }
 
-    /** Runs what is due now and was submitted before close, then releases the sockets. */
+    /**
+     * Runs what is due now and was submitted before close, drops the timers in the future, runs
+     * the hooks and what they scheduled (within the close timeout, in virtual time), then
+     * releases the sockets.
+     */
     private void finish() {
-        for (Runnable task; (task = inbox.poll()) != null; ) {
-            agenda.add(new Event(now, seq++, task, new AtomicBoolean()));
-        }
-        for (Event e; (e = agenda.peek()) != null && e.at() <= now; ) {
-            agenda.poll();
-            if (!e.cancelled().getAndSet(true)) {
-                runSafely(e.task());
-            }
-        }
+        runDueUntil(now);
+        agenda.clear();
+        runHooks();
+        runDueUntil(now + CLOSE_TIMEOUT_NANOS);
+        ended = true;
+        runDueUntil(now); // tasks that got in before ended was set: nothing accepted is dropped
         agenda.clear();
         port.closeAll();
         idleWaiters.forEach(w -> w.completeExceptionally(new RejectedExecutionException("Loop '" + name + "' closed")));
     }
 
+    /** Runs every task and event due up to {@code until}, moving the clock as it goes. */
+    private void runDueUntil(long until) {
+        while (true) {
+            for (Runnable task; (task = inbox.poll()) != null; ) {
+                if (task != STOP) {
+                    agenda.add(new Event(now, seq++, task, new AtomicBoolean()));
+                }
+            }
+            Event e = agenda.peek();
+            if (e == null || e.at() > until) {
+                return;
+            }
+            agenda.poll();
+            now = Math.max(now, e.at());
+            if (!e.cancelled().getAndSet(true)) {
+                runSafely(e.task());
+            }
+        }
+    }
+
     private void runSafely(Runnable task) {
         try {
             task.run();
-        } catch (RuntimeException | Error e) {
-            LOG.log(System.Logger.Level.WARNING, "Task on " + name + " threw", e);
+        } catch (Throwable e) {
+            // Errors included: a StackOverflowError in user code must not end the loop.
+            LOG.log(System.Logger.Level.WARNING, "A callback on loop '" + name + "' threw; the loop goes on", e);
         }
     }
 

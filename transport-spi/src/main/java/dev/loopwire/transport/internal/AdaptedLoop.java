@@ -53,6 +53,11 @@ public final class AdaptedLoop implements EventLoop {
     }
 
     @Override
+    public CloseHook addCloseHook(Runnable hook) {
+        return loop.addCloseHook(hook);
+    }
+
+    @Override
     public boolean inLoop() {
         return loop.inLoop();
     }

@@ -80,6 +80,23 @@ public final class SelectorReadiness implements FdReadiness {
         return registered;
     }
 
+    /**
+     * Whether a registration still wants to write or connect: I/O in progress that a closing
+     * loop waits for.
+     */
+    public boolean outputInProgress() {
+        for (SelectionKey key : selector.keys()) {
+            try {
+                if (key.isValid() && (key.interestOps() & (SelectionKey.OP_WRITE | SelectionKey.OP_CONNECT)) != 0) {
+                    return true;
+                }
+            } catch (CancelledKeyException e) {
+                // cancelled meanwhile: not in progress
+            }
+        }
+        return false;
+    }
+
     /** Recounts after a select has deregistered cancelled keys and closed channels. */
     public void recount() {
         registered = selector.keys().size();
