@@ -349,6 +349,20 @@ public abstract class FdReadinessContract {
     }
 
     @Test
+    public void aCloseHookRunsWhileTheRegisteredChannelsAreStillOpen() throws Exception {
+        EventLoop loop = loop();
+        FdReadiness readiness = readiness(loop);
+        DatagramChannel channel = channel();
+        FdReadiness.Registration registration = onLoop(loop,
+                () -> readiness.register(channel, SelectionKey.OP_READ, new Readies(loop)));
+        java.util.concurrent.CompletableFuture<String> seen = new java.util.concurrent.CompletableFuture<>();
+        loop.addCloseHook(() -> seen.complete("open=" + channel.isOpen() + " valid=" + registration.isValid()));
+        loop.close();
+        assertThat(seen.getNow("the hook did not run"), is("open=true valid=true"));
+        assertThat(channel.isOpen(), is(false));
+    }
+
+    @Test
     public void closingTheLoopClosesTheChannelsStillRegistered() throws Exception {
         EventLoop loop = loop();
         FdReadiness readiness = readiness(loop);

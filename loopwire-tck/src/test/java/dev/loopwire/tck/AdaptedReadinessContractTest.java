@@ -16,7 +16,7 @@ class AdaptedReadinessContractTest extends FdReadinessContract {
     @Override
     protected EventLoop openLoop(Consumer<Throwable> exceptionHandler) {
         RequireIoUring.check();
-        return CompletionLoop.open().exceptionHandler(exceptionHandler);
+        return CompletionLoop.builder().exceptionHandler(exceptionHandler).open();
     }
 
     @Override

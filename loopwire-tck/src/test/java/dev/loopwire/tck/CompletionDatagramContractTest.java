@@ -10,6 +10,6 @@ class CompletionDatagramContractTest extends DatagramContract {
     @Override
     protected EventLoop openLoop(Consumer<Throwable> exceptionHandler) {
         RequireIoUring.check();
-        return CompletionLoop.open().exceptionHandler(exceptionHandler);
+        return CompletionLoop.builder().exceptionHandler(exceptionHandler).open();
     }
 }

@@ -10,6 +10,12 @@ class CompletionLoopContractTest extends EventLoopContract {
     @Override
     protected EventLoop openLoop(Consumer<Throwable> exceptionHandler) {
         RequireIoUring.check();
-        return CompletionLoop.open().exceptionHandler(exceptionHandler);
+        return CompletionLoop.builder().exceptionHandler(exceptionHandler).open();
+    }
+
+    @Override
+    protected EventLoop openBoundedLoop(int maxPendingTasks, Consumer<Throwable> exceptionHandler) {
+        RequireIoUring.check();
+        return CompletionLoop.builder().maxPendingTasks(maxPendingTasks).exceptionHandler(exceptionHandler).open();
     }
 }

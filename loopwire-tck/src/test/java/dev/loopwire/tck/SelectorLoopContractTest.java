@@ -11,4 +11,9 @@ class SelectorLoopContractTest extends EventLoopContract {
     protected EventLoop openLoop(Consumer<Throwable> exceptionHandler) {
         return SelectorLoop.builder().exceptionHandler(exceptionHandler).open();
     }
+
+    @Override
+    protected EventLoop openBoundedLoop(int maxPendingTasks, Consumer<Throwable> exceptionHandler) {
+        return SelectorLoop.builder().maxPendingTasks(maxPendingTasks).exceptionHandler(exceptionHandler).open();
+    }
 }
