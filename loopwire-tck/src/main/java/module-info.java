@@ -8,6 +8,9 @@
  * loop (or provider) on which {@code Udp.bind} works. The package is open so that JUnit can run
  * the inherited test methods from the extending module.
  */
+// Hamcrest 3.0 is an automatic module; the kit requires it transitively on purpose, so that a
+// suite's users need not declare it again.
+@SuppressWarnings("requires-transitive-automatic")
 open module dev.loopwire.tck {
     requires transitive dev.loopwire.transport.udp;
     requires transitive org.junit.jupiter.api;
@@ -15,5 +18,7 @@ open module dev.loopwire.tck {
 
     exports dev.loopwire.tck;
 
+    // An FdReadinessContract subclass may test an adapter's facet, found with ServiceLoader (the
+    // kit's own AdaptedReadinessContractTest does so for the selector-thread adapter).
     uses dev.loopwire.transport.spi.CapabilityAdapter;
 }

@@ -22,7 +22,7 @@ class AdaptedDatagramContractTest extends DatagramContract {
     protected EventLoop openLoop(Consumer<Throwable> exceptionHandler) {
         RequireIoUring.check();
         Transports.deny("dev.loopwire.transport.udp.internal.CompletionUdpProvider");
-        EventLoop loop = CompletionLoop.open().exceptionHandler(exceptionHandler);
+        EventLoop loop = CompletionLoop.builder().exceptionHandler(exceptionHandler).open();
         Explanation.Candidate chosen = Transports.explain(loop, Udp.BIND).chosen().orElseThrow();
         assertThat(chosen.name(), is("ReadinessUdpProvider"));
         assertThat(chosen.source(), is(Explanation.Source.ADAPTED_PROVIDER));
