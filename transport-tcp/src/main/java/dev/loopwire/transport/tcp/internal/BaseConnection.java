@@ -281,7 +281,9 @@ abstract class BaseConnection implements TcpConnection {
     final void socketClosed() {
         socketReleased = true;
         ended = true;
-        queue.refuse("Connection " + this + " is closed; open a new connection");
+        if (!queue.refusing()) {
+            queue.refuse("Connection " + this + " is closed; open a new connection");
+        }
         dropQueue();
         if (!shutdownFuture.isDone()) {
             shutdownFuture.completeExceptionally(new OutputClosedException("Connection " + this

@@ -16,19 +16,21 @@ final class Guards {
     private Guards() {
     }
 
-    /** Rethrows {@code t} from a task on {@code loop}, so that its exception handler sees it; logs it if the loop is closed. */
+    /**
+     * Throws {@code t} from a task on {@code loop}, so that its exception handler sees it; logs it
+     * if the loop is closed. It goes wrapped in a {@link RuntimeException} whose message says what
+     * threw and for which connection: the context helps whoever reads the log, and a loop that
+     * still treats a {@link VirtualMachineError} thrown by a task as fatal to itself does not end
+     * because a user's handler threw one.
+     */
     static void toLoop(EventLoop loop, Throwable t, String what) {
+        RuntimeException wrapped = new RuntimeException(what + ": " + t, t);
         try {
             loop.execute(() -> {
-                throw Guards.<RuntimeException>sneaky(t);
+                throw wrapped;
             });
         } catch (RejectedExecutionException closed) {
             LOG.log(System.Logger.Level.WARNING, what + " on closed loop '" + loop.name() + "'", t);
         }
-    }
-
-    @SuppressWarnings("unchecked")
-    private static <T extends Throwable> T sneaky(Throwable t) throws T {
-        throw (T) t;
     }
 }

@@ -61,8 +61,8 @@ final class ReadinessListener implements TcpListener {
             try {
                 accepted = channel.accept();
             } catch (IOException e) {
-                Guards.toLoop(opener.loop, new IOException("Listener " + this + " failed to accept (" + e.getMessage()
-                        + "); accepting pauses for " + ACCEPT_BACKOFF.toMillis() + " ms", e), "accept failed");
+                Guards.toLoop(opener.loop, e, "Listener " + this + " failed to accept; accepting pauses for "
+                        + ACCEPT_BACKOFF.toMillis() + " ms");
                 backOff();
                 return;
             }
@@ -83,7 +83,7 @@ final class ReadinessListener implements TcpListener {
             }
         } catch (Throwable t) {
             reset(accepted);
-            Guards.toLoop(opener.loop, t, "handler factory failed");
+            Guards.toLoop(opener.loop, t, "The handler factory of listener " + this + " threw; the accepted connection was reset");
             return;
         }
         try {
@@ -93,7 +93,7 @@ final class ReadinessListener implements TcpListener {
         } catch (IOException | RuntimeException e) {
             // The peer may have reset already: nothing reached the handler, so only the loop hears.
             reset(accepted);
-            Guards.toLoop(opener.loop, e, "starting an accepted connection failed");
+            Guards.toLoop(opener.loop, e, "Listener " + this + " could not start an accepted connection; it was reset");
         }
     }
 
