@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
@@ -166,6 +167,81 @@ public abstract class StreamFlowContract extends StreamContractBase {
             peer.shutdownOutput();
             assertThat(done.get(20, SECONDS), is("abcd|efgh|ijkl|rest=2"));
         }
+        await(listener.close());
+    }
+
+    @Test
+    void writersRacingACloseFromOtherThreadsLoseNothingThatWasAccepted() throws Exception {
+        int threads = 4;
+        try (java.net.ServerSocket server = new java.net.ServerSocket()) {
+            server.bind(V4);
+            Recorder client = new Recorder();
+            TcpConnection c = await(Tcp.connect(server.getLocalSocketAddress(), client, loop));
+            try (Socket peer = server.accept()) {
+                peer.setSoTimeout(20_000);
+                int[] accepted = new int[threads];
+                java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(threads);
+                List<Thread> writers = new ArrayList<>();
+                for (int t = 0; t < threads; t++) {
+                    int id = t;
+                    writers.add(new Thread(() -> {
+                        started.countDown();
+                        try {
+                            for (int i = 0; i < 99_999; i++) {
+                                if (c.write(Recorder.text(String.format("[%d:%05d]", id, i)))) {
+                                    accepted[id]++;
+                                } else {
+                                    Thread.onSpinWait();
+                                    i--;
+                                }
+                            }
+                        } catch (OutputClosedException refused) {
+                            // The close won: everything before this was accepted and must arrive.
+                        }
+                    }));
+                }
+                writers.forEach(Thread::start);
+                started.await();
+                CompletionStage<Void> closing = CompletableFuture.supplyAsync(c::close).get(20, SECONDS);
+                for (Thread w : writers) {
+                    w.join(30_000);
+                }
+                String got = new String(peer.getInputStream().readAllBytes());
+                int[] next = new int[threads];
+                for (int i = 0; i < got.length(); i += 9) {
+                    String record = got.substring(i, i + 9);
+                    int id = record.charAt(1) - '0';
+                    assertThat(record, is(String.format("[%d:%05d]", id, next[id]++)));
+                }
+                assertThat(Arrays.toString(next), is(Arrays.toString(accepted)));
+                assertThat(got.length() % 9, is(0));
+                await(closing);
+                assertThat(c.close(), org.hamcrest.Matchers.sameInstance(closing));
+                assertThat(c.abort(), org.hamcrest.Matchers.sameInstance(closing));
+                assertThat(client.closes.get(), is(1));
+            }
+        }
+    }
+
+    @Test
+    void socketOptionsReachTheSocket() throws Exception {
+        TcpOptions options = TcpOptions.builder().noDelay(false).keepAlive(true)
+                .keepAliveIdle(java.time.Duration.ofSeconds(77)).keepAliveInterval(java.time.Duration.ofSeconds(9))
+                .keepAliveCount(4).build();
+        TcpListener listener = listen(V4, EchoHandler::new, TcpOptions.defaults());
+        TcpConnection c = await(Tcp.connect(listener.localAddress(), new Recorder(), options, loop));
+        assertThat(c.getOption(java.net.StandardSocketOptions.TCP_NODELAY), is(false));
+        assertThat(c.getOption(java.net.StandardSocketOptions.SO_KEEPALIVE), is(true));
+        if (c.getOption(java.net.StandardSocketOptions.SO_KEEPALIVE)
+                && java.nio.channels.SocketChannel.open().supportedOptions().contains(jdk.net.ExtendedSocketOptions.TCP_KEEPIDLE)) {
+            assertThat(c.getOption(jdk.net.ExtendedSocketOptions.TCP_KEEPIDLE), is(77));
+            assertThat(c.getOption(jdk.net.ExtendedSocketOptions.TCP_KEEPINTERVAL), is(9));
+            assertThat(c.getOption(jdk.net.ExtendedSocketOptions.TCP_KEEPCOUNT), is(4));
+        }
+        c.setOption(java.net.StandardSocketOptions.TCP_NODELAY, true);
+        assertThat(c.getOption(java.net.StandardSocketOptions.TCP_NODELAY), is(true));
+        await(c.close());
+        assertThrows(java.io.IOException.class, () -> c.getOption(java.net.StandardSocketOptions.TCP_NODELAY));
         await(listener.close());
     }
 

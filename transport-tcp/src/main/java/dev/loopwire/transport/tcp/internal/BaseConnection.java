@@ -55,6 +55,9 @@ abstract class BaseConnection implements TcpConnection {
 
     private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
     private final CompletableFuture<Void> shutdownFuture = new CompletableFuture<>();
+    // One stage object each, so that every call returns the same one (and callers cannot complete it).
+    private final CompletionStage<Void> closeStage = closeFuture.minimalCompletionStage();
+    private final CompletionStage<Void> shutdownStage = shutdownFuture.minimalCompletionStage();
     private final AtomicBoolean flushScheduled = new AtomicBoolean();
     private final AtomicBoolean closeRequested = new AtomicBoolean();
     private final AtomicBoolean abortRequested = new AtomicBoolean();
@@ -452,7 +455,7 @@ abstract class BaseConnection implements TcpConnection {
             queue.refuse("Connection " + this + " cannot write after shutdownOutput(); open a new connection to send more");
             later(this::kick);
         }
-        return shutdownFuture.minimalCompletionStage();
+        return shutdownStage;
     }
 
     @Override
@@ -474,7 +477,7 @@ abstract class BaseConnection implements TcpConnection {
                 kick();
             });
         }
-        return closeFuture.minimalCompletionStage();
+        return closeStage;
     }
 
     @Override
@@ -489,7 +492,7 @@ abstract class BaseConnection implements TcpConnection {
                 }
             });
         }
-        return closeFuture.minimalCompletionStage();
+        return closeStage;
     }
 
     /** Sends what is queued; with nothing queued, goes straight to what waited for an empty queue. */

@@ -37,6 +37,7 @@ final class ReadinessListener implements TcpListener {
     private final InetSocketAddress local;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
+    private final CompletionStage<Void> closeStage = closeFuture.minimalCompletionStage();
     private volatile boolean acceptingWanted = true;
     private boolean backingOff;
     private FdReadiness.Registration registration;
@@ -157,7 +158,7 @@ final class ReadinessListener implements TcpListener {
                 opener.closeWhenDeregistered(channel, false, () -> closeFuture.complete(null));
             });
         }
-        return closeFuture.minimalCompletionStage();
+        return closeStage;
     }
 
     private void onLoop(Runnable task) {
