@@ -391,18 +391,26 @@ public abstract class StreamContract extends StreamFailureContract {
     @Test
     void theListenersPortCanBeBoundAgainOnceItsCloseCompletes() throws Exception {
         TcpOptions strict = TcpOptions.builder().reuseAddress(false).build();
-        TcpListener first = listen(V4, EchoHandler::new, strict);
-        InetSocketAddress port = first.localAddress();
-        await(first.close());
-        assertThat(first.isClosed(), is(true));
-        try (ServerSocket again = new ServerSocket()) {
-            again.setReuseAddress(false);
-            again.bind(port);
-            assertThat(again.getLocalPort(), is(port.getPort()));
+        for (int round = 0; round < 20; round++) {
+            TcpListener first = listen(V4, EchoHandler::new, strict);
+            InetSocketAddress port = first.localAddress();
+            // Bound in the very callback that completes the stage (on the loop thread, at once),
+            // so that a port released a moment later would be caught.
+            CompletionStage<Integer> rebound = first.close().thenApply(v -> {
+                try (ServerSocket again = new ServerSocket()) {
+                    again.setReuseAddress(false);
+                    again.bind(port);
+                    return again.getLocalPort();
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            assertThat(await(rebound), is(port.getPort()));
+            assertThat(first.isClosed(), is(true));
+            TcpListener second = listen(port, EchoHandler::new, strict);
+            assertThat(second.localAddress(), is(port));
+            await(second.close());
         }
-        TcpListener second = listen(port, EchoHandler::new, strict);
-        assertThat(second.localAddress(), is(port));
-        await(second.close());
     }
 
     // ---- pausing
