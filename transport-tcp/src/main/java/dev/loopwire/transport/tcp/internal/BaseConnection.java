@@ -1,7 +1,6 @@
 package dev.loopwire.transport.tcp.internal;
 
 import dev.loopwire.loop.EventLoop;
-import dev.loopwire.transport.tcp.BufferedStreamHandler;
 import dev.loopwire.transport.tcp.ConnectionResetException;
 import dev.loopwire.transport.tcp.OutputClosedException;
 import dev.loopwire.transport.tcp.StreamHandler;
@@ -29,7 +28,8 @@ import java.util.function.Consumer;
  * <p>A provider (readiness, io_uring, IOCP) says only how to write now, how to send the queue,
  * how to send a FIN, how to turn reading on and off, and how to close the socket; it reports
  * back with {@link #consumed}, {@link #drained()}, {@link #deliver} / {@link #received},
- * {@link #endOfInput()}, {@link #fail} and {@link #socketClosed()}.
+ * {@link #endOfInput()}, {@link #fail} and {@link #socketClosed()}. Every handler call goes through
+ * {@link GuardedHandler}.
  *
  * <p><b>Lifecycle.</b> The provider opens the socket, sets the addresses, calls
  * {@link #opened()}. {@link #close()} refuses writes, keeps reading but discards (so that the
@@ -46,8 +46,7 @@ import java.util.function.Consumer;
 abstract class BaseConnection implements TcpConnection {
 
     final EventLoop loop;
-    final StreamHandler handler;
-    final BufferedStreamHandler buffered;
+    final GuardedHandler handler;
     final TcpOptions options;
     final WriteQueue queue;
     InetSocketAddress local;
@@ -75,8 +74,7 @@ abstract class BaseConnection implements TcpConnection {
 
     BaseConnection(EventLoop loop, StreamHandler handler, TcpOptions options) {
         this.loop = loop;
-        this.handler = handler;
-        this.buffered = handler instanceof BufferedStreamHandler b ? b : null;
+        this.handler = new GuardedHandler(loop, handler);
         this.options = options;
         this.queue = new WriteQueue(options.writeBufferLowWaterMark(), options.writeBufferHighWaterMark(),
                 options.writeQueueLimit());
@@ -124,11 +122,7 @@ abstract class BaseConnection implements TcpConnection {
     /** Calls {@code onOpen}; loop thread. */
     final void opened() {
         open = true;
-        try {
-            handler.onOpen(this);
-        } catch (Throwable t) {
-            report(t);
-        }
+        handler.open(this);
         applyReadInterest();
     }
 
@@ -158,13 +152,8 @@ abstract class BaseConnection implements TcpConnection {
 
     /** Hands bytes read into a loop-owned buffer to {@code onData}, or discards them while closing. */
     final void deliver(ByteBuffer data) {
-        if (discarding()) {
-            return;
-        }
-        try {
-            handler.onData(this, data);
-        } catch (Throwable t) {
-            report(t);
+        if (!discarding()) {
+            handler.data(this, data);
         }
     }
 
@@ -174,31 +163,21 @@ abstract class BaseConnection implements TcpConnection {
      * discarded into a loop buffer instead).
      */
     final ByteBuffer receiveBuffer() {
-        ByteBuffer b;
-        try {
-            b = buffered.receiveBuffer(this);
-        } catch (Throwable t) {
-            report(t);
+        ByteBuffer b = handler.receiveBuffer(this);
+        if (b == null) {
             close();
-            return null;
-        }
-        String problem = b == null ? "null" : b.isReadOnly() ? "a read-only buffer" : !b.hasRemaining() ? "a full buffer" : null;
-        if (problem != null) {
-            report(new IllegalStateException("BufferedStreamHandler.receiveBuffer returned " + problem + " for " + this
-                    + "; return a writable buffer with room. The connection is closed: it cannot read"));
-            close();
-            return null;
         }
         return b;
     }
 
+    /** Whether reads go into the handler's own buffer ({@link #receiveBuffer()}, {@link #received}) now. */
+    final boolean receivesIntoHandlerBuffer() {
+        return handler.buffered() && !discarding();
+    }
+
     /** Tells the buffered handler {@code bytes} were read into its buffer. */
     final void received(int bytes) {
-        try {
-            buffered.onReceived(this, bytes);
-        } catch (Throwable t) {
-            report(t);
-        }
+        handler.received(this, bytes);
     }
 
     /** The peer's FIN arrived: stop reading, ask the handler whether to stay half-open. */
@@ -211,14 +190,7 @@ abstract class BaseConnection implements TcpConnection {
         if (discarding()) {
             return;
         }
-        boolean stayHalfOpen;
-        try {
-            stayHalfOpen = handler.onEndOfInput(this);
-        } catch (Throwable t) {
-            report(t);
-            stayHalfOpen = false;
-        }
-        if (!stayHalfOpen || outputShut) {
+        if (!handler.stayHalfOpen(this) || outputShut) {
             close();
         }
     }
@@ -294,10 +266,8 @@ abstract class BaseConnection implements TcpConnection {
         }
         try {
             if (open) {
-                handler.onClose(this);
+                handler.close(this);
             }
-        } catch (Throwable t) {
-            Guards.toLoop(loop, t, "StreamHandler.onClose threw for " + this);
         } finally {
             closeFuture.complete(null);
         }
@@ -316,21 +286,13 @@ abstract class BaseConnection implements TcpConnection {
         List<WriteQueue.Entry> now = List.copyOf(released);
         released.clear();
         for (WriteQueue.Entry e : now) {
-            try {
-                e.release().accept(e.data());
-            } catch (Throwable t) {
-                report(t);
-            }
+            handler.release(this, e.release(), e.data());
         }
     }
 
     /** Passes {@code t} to {@code onError}; what that throws goes to the loop's exception handler. */
     final void report(Throwable t) {
-        try {
-            handler.onError(this, t);
-        } catch (Throwable again) {
-            Guards.toLoop(loop, again, "StreamHandler.onError threw for " + this);
-        }
+        handler.error(this, t);
     }
 
     // ---- writing
@@ -416,11 +378,7 @@ abstract class BaseConnection implements TcpConnection {
 
     private void writabilityChanged(boolean writable) {
         notifiedWritable = writable;
-        try {
-            handler.onWritabilityChanged(this, writable);
-        } catch (Throwable t) {
-            report(t);
-        }
+        handler.writability(this, writable);
     }
 
     @Override

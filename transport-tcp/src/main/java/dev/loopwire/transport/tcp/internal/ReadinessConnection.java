@@ -149,7 +149,7 @@ final class ReadinessConnection extends BaseConnection {
             if (released() || !readingNow()) {
                 return;
             }
-            boolean own = buffered != null && !discarding();
+            boolean own = receivesIntoHandlerBuffer();
             ByteBuffer buffer = own ? receiveBuffer() : opener.readBuffer(options.readBufferSize());
             if (buffer == null) {
                 return;
