@@ -209,4 +209,81 @@ public abstract class StreamFailureContract extends StreamFlowContract {
         }
         await(listener.close());
     }
+
+    // ---- lifecycle attacks
+
+    @org.junit.jupiter.api.Test
+    void aCloseFromInsideOnDataDoesNotRunOnCloseInsideIt() throws Exception {
+        java.util.concurrent.atomic.AtomicBoolean inData = new java.util.concurrent.atomic.AtomicBoolean();
+        List<String> order = new CopyOnWriteArrayList<>();
+        Recorder server = new Recorder() {
+            @Override
+            public void onData(TcpConnection c, ByteBuffer data) {
+                inData.set(true);
+                order.add("data");
+                c.write(Recorder.text("bye"));
+                c.close();
+                c.abort(); // a second request changes nothing: the same stage, onClose once
+                inData.set(false);
+            }
+
+            @Override
+            public void onClose(TcpConnection c) {
+                order.add(inData.get() ? "close inside onData" : "close");
+                super.onClose(c);
+            }
+        };
+        TcpListener listener = listen(V4, () -> server, TcpOptions.defaults());
+        try (Socket peer = plainClient(listener)) {
+            peer.getOutputStream().write("hi".getBytes());
+            assertThat(server.closed.get(20, SECONDS), is(true));
+            assertThat(order, is(List.of("data", "close")));
+            assertThat(server.closes.get(), is(1));
+        }
+        await(listener.close());
+    }
+
+    @org.junit.jupiter.api.Test
+    void shutdownOutputReturnsOneStageAndFailsItWhenTheConnectionEndsFirst() throws Exception {
+        TcpListener listener = listen(V4, EchoHandler::new, TcpOptions.defaults());
+        TcpConnection c = await(Tcp.connect(listener.localAddress(), new Recorder(), loop));
+        await(c.abort());
+        java.util.concurrent.CompletionStage<Void> fin = c.shutdownOutput();
+        assertThat(c.shutdownOutput(), org.hamcrest.Matchers.sameInstance(fin));
+        assertThat(failure(fin), org.hamcrest.Matchers.instanceOf(OutputClosedException.class));
+        TcpConnection d = await(Tcp.connect(listener.localAddress(), new Recorder(), loop));
+        java.util.concurrent.CompletionStage<Void> sent = d.shutdownOutput();
+        assertThat(d.shutdownOutput(), org.hamcrest.Matchers.sameInstance(sent));
+        await(sent);
+        await(d.close());
+        await(listener.close());
+    }
+
+    @org.junit.jupiter.api.Test
+    void withoutALoopTheCallersLoopIsUsed() throws Exception {
+        TcpListener listener = listen(V4, EchoHandler::new, TcpOptions.defaults());
+        java.util.concurrent.CompletableFuture<java.util.concurrent.CompletionStage<TcpConnection>> from =
+                new java.util.concurrent.CompletableFuture<>();
+        loop.execute(() -> from.complete(Tcp.connect(listener.localAddress(), new Recorder())));
+        TcpConnection c = await(from.get(20, SECONDS));
+        assertThat(c.loop(), is(loop));
+        await(c.close());
+        await(listener.close());
+    }
+
+    @org.junit.jupiter.api.Test
+    void afterItsLoopClosedAConnectionRefusesWritesNamingTheLoopAndItsCloseCompletes() throws Exception {
+        TcpListener listener = listen(V4, EchoHandler::new, TcpOptions.defaults());
+        TcpConnection c = await(Tcp.connect(listener.localAddress(), new Recorder(), loop));
+        loop.close();
+        OutputClosedException e = org.junit.jupiter.api.Assertions.assertThrows(OutputClosedException.class,
+                () -> c.write(Recorder.text("x")));
+        assertThat(e.getMessage(), org.hamcrest.Matchers.containsString("its loop '" + loop.name() + "' is closed"));
+        await(c.close());
+        assertThat(c.isClosed(), is(true));
+        assertThat(failure(c.shutdownOutput()), org.hamcrest.Matchers.instanceOf(OutputClosedException.class));
+        Throwable refused = failure(Tcp.connect(listener.localAddress(), new Recorder(), loop));
+        assertThat(refused, org.hamcrest.Matchers.instanceOf(java.util.concurrent.RejectedExecutionException.class));
+        await(listener.close());
+    }
 }

@@ -260,16 +260,21 @@ abstract class BaseConnection implements TcpConnection {
             queue.refuse("Connection " + this + " is closed; open a new connection");
         }
         dropQueue();
-        if (!shutdownFuture.isDone()) {
-            shutdownFuture.completeExceptionally(new OutputClosedException("Connection " + this
-                    + " closed before its FIN was sent"));
-        }
+        failPendingShutdown();
         try {
             if (open) {
                 handler.close(this);
             }
         } finally {
             closeFuture.complete(null);
+        }
+    }
+
+    /** A FIN still waiting when the connection ended will never be sent: its stage fails. */
+    private void failPendingShutdown() {
+        if (!shutdownFuture.isDone()) {
+            shutdownFuture.completeExceptionally(new OutputClosedException("Connection " + this
+                    + " ended before its FIN was sent"));
         }
     }
 
@@ -411,7 +416,13 @@ abstract class BaseConnection implements TcpConnection {
     public final CompletionStage<Void> shutdownOutput() {
         if (shutdownRequested.compareAndSet(false, true)) {
             queue.refuse("Connection " + this + " cannot write after shutdownOutput(); open a new connection to send more");
-            later(this::kick);
+            later(() -> {
+                if (ended) {
+                    failPendingShutdown(); // asked after the end: nothing will send the FIN
+                } else {
+                    kick();
+                }
+            });
         }
         return shutdownStage;
     }
@@ -492,6 +503,7 @@ abstract class BaseConnection implements TcpConnection {
         ended = true;
         queue.refuse("Connection " + this + " is closed: its loop '" + loop.name()
                 + "' is closed; open a new connection on a running loop");
+        failPendingShutdown();
         closeFuture.complete(null);
     }
 
