@@ -72,7 +72,11 @@ public interface TcpConnection {
      */
     boolean writeNoCopy(ByteBuffer buffer, Consumer<? super ByteBuffer> onRelease);
 
-    /** Whether the write queue is at or below the high water mark (see the class description). */
+    /**
+     * Whether the connection asks for more: {@code false} once the write queue rose above the
+     * high water mark or refused a write, {@code true} again once it drained to the low water
+     * mark (see the class description).
+     */
     boolean isWritable();
 
     /** The bytes accepted by {@code write} and not yet handed to the socket. */

@@ -76,6 +76,42 @@ public abstract class StreamFlowContract extends StreamContractBase {
     }
 
     @Test
+    void aWriteRefusedWhileWritableStillLeadsToAWritableEvent() throws Exception {
+        TcpOptions options = TcpOptions.builder().writeBufferWaterMarks(0, 900 << 10).writeQueueLimit(1 << 20)
+                .sendBufferSize(16 << 10).build();
+        CompletableFuture<String> outcome = new CompletableFuture<>();
+        Recorder server = new Recorder() {
+            @Override
+            public void onOpen(TcpConnection c) {
+                super.onOpen(c);
+                c.write(ByteBuffer.allocate(300 << 10));
+                boolean writableBefore = c.isWritable();
+                boolean taken = c.write(ByteBuffer.allocate(800 << 10));
+                outcome.complete(writableBefore + " " + taken + " " + c.isWritable());
+            }
+        };
+        TcpListener listener = listen(V4, () -> server, options);
+        try (Socket peer = new Socket()) {
+            peer.setReceiveBufferSize(16 << 10);
+            peer.connect(listener.localAddress(), 10_000);
+            peer.setSoTimeout(20_000);
+            // Refused while writable: the connection turns unwritable, so the writer has an event to wait for.
+            assertThat(outcome.get(20, SECONDS), is("true false false"));
+            assertThat(peer.getInputStream().readNBytes(300 << 10).length, is(300 << 10));
+            TcpConnection c = server.opened.get();
+            await(runOnLoop(() -> null));
+            long deadline = System.nanoTime() + SECONDS.toNanos(20);
+            while (server.writability.size() < 2 && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            assertThat(server.writability, is(List.of(false, true)));
+            assertThat(c.isWritable(), is(true));
+            await(c.close());
+        }
+        await(listener.close());
+    }
+
+    @Test
     void aNoCopyWriteKeepsOrderAndReleasesItsBufferOnTheLoopThread() throws Exception {
         List<String> releases = new CopyOnWriteArrayList<>();
         ByteBuffer owned = ByteBuffer.allocateDirect(5);

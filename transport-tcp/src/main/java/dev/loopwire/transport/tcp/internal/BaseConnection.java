@@ -331,6 +331,12 @@ abstract class BaseConnection implements TcpConnection {
         boolean inLoop = loop.inLoop();
         WriteQueue.Offer result = queue.offer(data, release, inLoop && !socketReleased ? sink : null);
         if (result == WriteQueue.Offer.REFUSED) {
+            // The refusal made the queue unwritable: the writer must hear it, then hear "writable".
+            if (inLoop) {
+                notifyWritability();
+            } else {
+                scheduleFlush();
+            }
             return false;
         }
         if (inLoop) {
@@ -348,8 +354,15 @@ abstract class BaseConnection implements TcpConnection {
             }
             return true;
         }
-        // One hand-over per batch: while a flush is scheduled, later writers only queue. The
-        // task also reports a rise above the high water mark (see notifyWritability).
+        scheduleFlush();
+        return true;
+    }
+
+    /**
+     * Hands a flush to the loop, once per batch: while one is scheduled, later writers only
+     * queue. The task also reports writability changes (see {@link #notifyWritability()}).
+     */
+    private void scheduleFlush() {
         if (flushScheduled.compareAndSet(false, true)) {
             try {
                 loop.execute(flushTask);
@@ -359,13 +372,13 @@ abstract class BaseConnection implements TcpConnection {
                         + "' is closed; open a new connection on a running loop");
             }
         }
-        return true;
     }
 
     private void scheduledFlush() {
         flushScheduled.set(false);
         if (!socketReleased && !abortRequested.get()) {
             flush();
+            notifyWritability();
         }
     }
 

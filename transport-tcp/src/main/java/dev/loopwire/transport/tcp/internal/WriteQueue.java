@@ -34,7 +34,10 @@ final class WriteQueue {
         QUEUED,
         /** Queued, and the queue rose above the high water mark. */
         QUEUED_NOW_UNWRITABLE,
-        /** Refused: the queue would pass its hard bound. Nothing was taken. */
+        /**
+         * Refused: the queue would pass its hard bound. Nothing was taken, and the queue is now
+         * unwritable (if it was not already), so that the refused writer hears when to retry.
+         */
         REFUSED
     }
 
@@ -69,6 +72,10 @@ final class WriteQueue {
             throw new OutputClosedException(refusal);
         }
         if (bytes + data.remaining() > limit) {
+            if (writable) {
+                writable = false;
+                wentUnwritable = true;
+            }
             return Offer.REFUSED;
         }
         if (direct != null && entries.isEmpty() && data.hasRemaining()) {
