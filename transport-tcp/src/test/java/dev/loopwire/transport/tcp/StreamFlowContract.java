@@ -281,6 +281,38 @@ public abstract class StreamFlowContract extends StreamContractBase {
         await(listener.close());
     }
 
+    @Test
+    void theSmallestBuffersAndBoundsStillCarryEveryByte() throws Exception {
+        TcpOptions tiny = TcpOptions.builder().readBufferSize(1).readsPerEvent(1).acceptsPerEvent(1)
+                .writeBufferWaterMarks(0, 1).writeQueueLimit(64).sendBufferSize(1).receiveBufferSize(1).build();
+        TcpListener listener = listen(V4, EchoHandler::new, tiny);
+        Recorder client = new Recorder();
+        TcpConnection c = await(Tcp.connect(listener.localAddress(), client, tiny, loop));
+        byte[] sent = pattern(4096, 9);
+        for (int i = 0; i < sent.length; i += 64) {
+            ByteBuffer part = ByteBuffer.wrap(sent, i, 64);
+            while (!c.write(part)) {
+                Thread.sleep(1);
+            }
+        }
+        assertThat(Arrays.equals(client.awaitBytes(sent.length), sent), is(true));
+        assertThat(client.errors, is(empty()));
+        await(c.close());
+        await(listener.close());
+    }
+
+    @Test
+    void anAbsurdlyLongConnectTimeoutStillConnects() throws Exception {
+        TcpListener listener = listen(V4, EchoHandler::new, TcpOptions.defaults());
+        TcpOptions forever = TcpOptions.builder().connectTimeout(java.time.Duration.ofSeconds(Long.MAX_VALUE)).build();
+        Recorder client = new Recorder();
+        TcpConnection c = await(Tcp.connect(listener.localAddress(), client, forever, loop));
+        c.write(Recorder.text("ping"));
+        assertThat(client.awaitText(4), is("ping"));
+        await(c.close());
+        await(listener.close());
+    }
+
     // ---- bad input
 
     @Test
