@@ -313,6 +313,20 @@ public abstract class StreamFlowContract extends StreamContractBase {
         await(listener.close());
     }
 
+    @Test
+    void aConnectFromAGivenLocalAddressUsesIt() throws Exception {
+        TcpListener listener = listen(V4, EchoHandler::new, TcpOptions.defaults());
+        Recorder client = new Recorder();
+        TcpConnection c = await(Tcp.connect(new InetSocketAddress("127.0.0.1", 0), listener.localAddress(), client,
+                TcpOptions.defaults(), loop));
+        assertThat(c.localAddress().getAddress().getHostAddress(), is("127.0.0.1"));
+        assertThat(c.localAddress().getPort() > 0, is(true));
+        c.write(Recorder.text("from a bound port"));
+        assertThat(client.awaitText(17), is("from a bound port"));
+        await(c.close());
+        await(listener.close());
+    }
+
     // ---- bad input
 
     @Test
