@@ -213,6 +213,9 @@ abstract class BaseConnection implements TcpConnection {
             return;
         }
         if (shutdownRequested.get() && !outputShut) {
+            if (slippedIn()) {
+                return;
+            }
             try {
                 shutdownOutputNow();
             } catch (IOException e) {
@@ -226,9 +229,25 @@ abstract class BaseConnection implements TcpConnection {
             }
         }
         if (closeRequested.get() && !socketReleased) {
+            if (slippedIn()) {
+                return;
+            }
             socketReleased = true;
             closeSocket(false);
         }
+    }
+
+    /**
+     * Whether a write reached the queue after the provider found it empty and before the request
+     * we are about to act on refused writes; it is then sent first. Requests refuse writes
+     * before they raise their flag, so once a flag is seen, this answer is final.
+     */
+    private boolean slippedIn() {
+        if (queue.isEmpty()) {
+            return false;
+        }
+        flushLater();
+        return true;
     }
 
     /** An I/O failure ends the connection: reported (a reset typed as such), queue dropped, socket closed. */
@@ -256,9 +275,7 @@ abstract class BaseConnection implements TcpConnection {
     final void socketClosed() {
         socketReleased = true;
         ended = true;
-        if (!queue.refusing()) {
-            queue.refuse("Connection " + this + " is closed; open a new connection");
-        }
+        queue.refuseUnlessRefusing("Connection " + this + " is closed; open a new connection");
         dropQueue();
         failPendingShutdown();
         try {
@@ -427,8 +444,13 @@ abstract class BaseConnection implements TcpConnection {
 
     @Override
     public final CompletionStage<Void> shutdownOutput() {
+        if (shutdownRequested.get()) {
+            return shutdownStage;
+        }
+        // Writes are refused before the flag is raised: see slippedIn().
+        queue.refuseUnlessRefusing("Connection " + this
+                + " cannot write after shutdownOutput(); open a new connection to send more");
         if (shutdownRequested.compareAndSet(false, true)) {
-            queue.refuse("Connection " + this + " cannot write after shutdownOutput(); open a new connection to send more");
             later(() -> {
                 if (ended) {
                     failPendingShutdown(); // asked after the end: nothing will send the FIN
@@ -452,8 +474,11 @@ abstract class BaseConnection implements TcpConnection {
 
     @Override
     public final CompletionStage<Void> close() {
+        if (closeRequested.get()) {
+            return closeStage;
+        }
+        queue.refuse("Connection " + this + " is closed (close() was called); open a new connection");
         if (closeRequested.compareAndSet(false, true)) {
-            queue.refuse("Connection " + this + " is closed (close() was called); open a new connection");
             later(() -> {
                 applyReadInterest();
                 kick();
@@ -464,8 +489,11 @@ abstract class BaseConnection implements TcpConnection {
 
     @Override
     public final CompletionStage<Void> abort() {
+        if (abortRequested.get()) {
+            return closeStage;
+        }
+        queue.refuse("Connection " + this + " was aborted; open a new connection");
         if (abortRequested.compareAndSet(false, true)) {
-            queue.refuse("Connection " + this + " was aborted; open a new connection");
             later(() -> {
                 if (!socketReleased) {
                     dropQueue();

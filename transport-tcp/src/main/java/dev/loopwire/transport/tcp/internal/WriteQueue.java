@@ -158,9 +158,11 @@ final class WriteQueue {
         refusal = message;
     }
 
-    /** Whether a refusal is set. */
-    synchronized boolean refusing() {
-        return refusal != null;
+    /** As {@link #refuse}, unless a refusal is already set: the first reason stays. */
+    synchronized void refuseUnlessRefusing(String message) {
+        if (refusal == null) {
+            refusal = message;
+        }
     }
 
     /** Whether the queue went above the high water mark since the last call (even if it is below again). */
