@@ -183,11 +183,18 @@ public abstract class StreamFlowContract extends StreamContractBase {
 
             @Override
             public void onReceived(TcpConnection c, int bytes) {
-                // A parser of 4-byte records that owns its buffer.
+                // A parser of 4-byte records that owns its buffer; it throws after each record,
+                // and must still get every byte.
                 if (!own.hasRemaining()) {
                     seen.append(new String(own.array(), 0, 4)).append('|');
                     own.clear();
+                    throw new StackOverflowError("thrown by onReceived");
                 }
+            }
+
+            @Override
+            public void onError(TcpConnection c, Throwable error) {
+                seen.append(error.getMessage().equals("thrown by onReceived") ? "" : "unexpected " + error);
             }
 
             @Override
