@@ -353,6 +353,42 @@ public abstract class StreamContract extends StreamFailureContract {
     }
 
     @Test
+    void aGracefulCloseWhileThePeerStillSendsDeliversEverythingWithoutAReset() throws Exception {
+        byte[] sent = pattern(2 << 20, 13);
+        Recorder server = new Recorder() {
+            @Override
+            public void onData(TcpConnection connection, ByteBuffer data) {
+                if (dataCalls.incrementAndGet() == 1) {
+                    connection.write(ByteBuffer.wrap(sent));
+                    connection.close();
+                }
+            }
+        };
+        TcpListener listener = listen(V4, () -> server, TcpOptions.builder().sendBufferSize(16 << 10).build());
+        try (Socket peer = plainClient(listener)) {
+            // The peer keeps sending while it reads: bytes the closing side left unread would make
+            // its kernel answer with a reset and destroy what it was still sending.
+            Thread talker = new Thread(() -> {
+                try {
+                    byte[] chunk = new byte[16 << 10];
+                    for (int i = 0; i < 64; i++) {
+                        peer.getOutputStream().write(chunk);
+                    }
+                } catch (IOException expected) {
+                    // The server closed; it may stop reading once it has flushed.
+                }
+            });
+            talker.start();
+            byte[] got = readAll(peer.getInputStream());
+            assertThat(got.length, is(sent.length));
+            assertThat(Arrays.equals(got, sent), is(true));
+            talker.join(20_000);
+        }
+        assertThat(server.closed.get(20, SECONDS), is(true));
+        await(listener.close());
+    }
+
+    @Test
     void abortDropsTheQueueAndThePeerSeesAReset() throws Exception {
         List<ByteBuffer> releasedBuffers = new java.util.concurrent.CopyOnWriteArrayList<>();
         ByteBuffer owned = ByteBuffer.allocateDirect(1 << 20);

@@ -190,6 +190,11 @@ final class ReadinessConnection extends BaseConnection {
         }
     }
 
+    /** The interest bits now registered, for tests; loop thread. */
+    int registeredInterest() {
+        return registration.isValid() ? registration.interestOps() : -1;
+    }
+
     // ---- what BaseConnection asks of a provider
 
     @Override
