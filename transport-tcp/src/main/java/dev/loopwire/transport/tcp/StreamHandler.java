@@ -52,9 +52,9 @@ public interface StreamHandler {
     }
 
     /**
-     * The write queue rose above the high water mark ({@code writable} is {@code false}: stop
-     * writing) or fell to the low water mark ({@code true}). Calls alternate, starting with
-     * {@code false}.
+     * The write queue rose above the high water mark or refused a write at its hard bound
+     * ({@code writable} is {@code false}: stop writing), or drained to the low water mark
+     * ({@code true}: go on). Calls alternate, starting with {@code false}.
      *
      * @implSpec The default does nothing.
      */
