@@ -31,9 +31,10 @@ public interface StreamHandler {
     /**
      * Bytes arrived.
      *
-     * @param data the bytes, from position to limit; the buffer belongs to the loop and is reused
-     *     for the next read of any connection, so it is valid during this call only: copy what you
-     *     keep
+     * @param data the bytes, from position to limit, in a read-only buffer that belongs to the
+     *     loop and is reused for the next read of any connection: valid during this call only, so
+     *     copy what you keep ({@link TcpConnection#write} copies what it cannot send at once;
+     *     {@link TcpConnection#writeNoCopy} refuses it)
      */
     void onData(TcpConnection connection, ByteBuffer data);
 

@@ -354,6 +354,31 @@ public abstract class StreamFlowContract extends StreamContractBase {
         await(listener.close());
     }
 
+    @Test
+    void theLoopsReadBufferCannotBeKeptByANoCopyWriteNorWrittenInto() throws Exception {
+        List<String> seen = new CopyOnWriteArrayList<>();
+        Recorder server = new Recorder() {
+            @Override
+            public void onData(TcpConnection c, ByteBuffer data) {
+                seen.add("readOnly=" + data.isReadOnly());
+                try {
+                    c.writeNoCopy(data, b -> { });
+                    seen.add("taken");
+                } catch (IllegalArgumentException refused) {
+                    seen.add("refused");
+                }
+                c.write(data); // copies what it cannot send at once
+            }
+        };
+        TcpListener listener = listen(V4, () -> server, TcpOptions.defaults());
+        try (Socket peer = plainClient(listener)) {
+            peer.getOutputStream().write("abc".getBytes());
+            assertThat(new String(peer.getInputStream().readNBytes(3)), is("abc"));
+            assertThat(seen, is(List.of("readOnly=true", "refused")));
+        }
+        await(listener.close());
+    }
+
     // ---- bad input
 
     @Test

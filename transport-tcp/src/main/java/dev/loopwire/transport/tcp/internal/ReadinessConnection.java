@@ -172,7 +172,7 @@ final class ReadinessConnection extends BaseConnection {
             if (own) {
                 received(n);
             } else {
-                deliver(buffer.flip());
+                deliver(opener.readView(n));
             }
             if (n < room) {
                 return; // the socket is drained; a level-triggered loop tells again when more comes

@@ -41,6 +41,7 @@ final class ReadinessTcpOpener implements TcpOpener {
     final Timers timers;
     final ByteBuffer[] gather = new ByteBuffer[MAX_GATHER];
     private ByteBuffer readBuffer;
+    private ByteBuffer readView;
 
     ReadinessTcpOpener(EventLoop loop, FdReadiness readiness, Timers timers) {
         this.loop = loop;
@@ -105,8 +106,19 @@ final class ReadinessTcpOpener implements TcpOpener {
     ByteBuffer readBuffer(int size) {
         if (readBuffer == null || readBuffer.capacity() < size) {
             readBuffer = ByteBuffer.allocateDirect(size);
+            readView = readBuffer.asReadOnlyBuffer();
         }
         return readBuffer.clear().limit(size);
+    }
+
+    /**
+     * The first {@code bytes} bytes just read into {@link #readBuffer}, as a read-only view for
+     * {@code onData}: the buffer is reused by every connection of the loop, so a handler must
+     * neither write into it nor hand it to {@code writeNoCopy}, which refuses read-only buffers.
+     * One view per buffer: no allocation per read.
+     */
+    ByteBuffer readView(int bytes) {
+        return readView.clear().limit(bytes);
     }
 
     /**
