@@ -53,6 +53,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * WARNING and the loop goes on. If the loop thread fails anyway, the loop closes itself: it
  * rejects tasks, runs the hooks, closes its sockets and logs the failure at ERROR.
  *
+ * <p><b>Bounded.</b> At most {@code maxPendingTasks} tasks (by default
+ * {@value #DEFAULT_MAX_PENDING_TASKS}, as on loopwire's loops) may wait to run; past that
+ * {@link #execute} refuses with a {@link RejectedExecutionException} naming the bound, and the
+ * loop goes on. Open a loop with another bound with {@link #open(ThreadFactory, int)}.
+ *
  * <p><b>Concurrency.</b> The {@link EventLoop} methods, {@link #advance} and {@link #now()} may be
  * called from any thread.
  */
@@ -62,6 +67,9 @@ public final class SimLoop implements EventLoop {
     private static final AtomicInteger IDS = new AtomicInteger();
     private static final Runnable STOP = () -> { };
     private static final long CLOSE_TIMEOUT_NANOS = Duration.ofSeconds(10).toNanos();
+
+    /** The bound on waiting tasks when none is given: the default of loopwire's own loops. */
+    public static final int DEFAULT_MAX_PENDING_TASKS = 1 << 20;
 
     private record Event(long at, long seq, Runnable task, AtomicBoolean cancelled) implements Comparable<Event> {
         @Override
@@ -75,6 +83,9 @@ public final class SimLoop implements EventLoop {
     private final SimPort port;
     private final SimUdpBinder udp;
     private final LinkedBlockingQueue<Runnable> inbox = new LinkedBlockingQueue<>();
+    private final int maxPendingTasks;
+    // Tasks accepted by execute that have not started: counted apart, as the agenda also holds timers.
+    private final AtomicInteger pending = new AtomicInteger();
     private final PriorityQueue<Event> agenda = new PriorityQueue<>();
     private final List<CompletableFuture<Void>> idleWaiters = new ArrayList<>();
     private final Thread thread;
@@ -88,10 +99,11 @@ public final class SimLoop implements EventLoop {
     private long horizon;
     private long seq;
 
-    private SimLoop(SimNetwork network, ThreadFactory threads) {
+    private SimLoop(SimNetwork network, ThreadFactory threads, int maxPendingTasks) {
         this.network = network;
+        this.maxPendingTasks = maxPendingTasks;
         this.port = new SimPort(this, network);
-        this.udp = new SimUdpBinder(this, port);
+        this.udp = new SimUdpBinder(this, network);
         this.thread = threads.newThread(this::run);
         thread.setName(name);
         thread.start();
@@ -104,12 +116,28 @@ public final class SimLoop implements EventLoop {
 
     /** Opens a loop on a new network with its thread made by {@code threads}. */
     public static SimLoop open(ThreadFactory threads) {
-        return new SimLoop(new SimNetwork(), Objects.requireNonNull(threads, "threads"));
+        return open(threads, DEFAULT_MAX_PENDING_TASKS);
+    }
+
+    /**
+     * Opens a loop on a new network with its thread made by {@code threads}, refusing tasks once
+     * {@code maxPendingTasks} wait to run.
+     *
+     * @throws IllegalArgumentException if {@code maxPendingTasks} is less than 1
+     */
+    public static SimLoop open(ThreadFactory threads, int maxPendingTasks) {
+        Objects.requireNonNull(threads, "threads");
+        if (maxPendingTasks < 1) {
+            throw new IllegalArgumentException("maxPendingTasks '" + maxPendingTasks
+                    + "' must be at least 1; give a bound from 1 to " + Integer.MAX_VALUE
+                    + " (default " + DEFAULT_MAX_PENDING_TASKS + ")");
+        }
+        return new SimLoop(new SimNetwork(), threads, maxPendingTasks);
     }
 
     /** Opens a loop on the network of {@code other}, so their sockets can reach each other. */
     public static SimLoop openSharing(SimLoop other) {
-        return new SimLoop(other.network, Thread::new);
+        return new SimLoop(other.network, Thread::new, other.maxPendingTasks);
     }
 
     /**
@@ -190,7 +218,16 @@ public final class SimLoop implements EventLoop {
         if (refuses()) {
             throw new RejectedExecutionException("Loop '" + name + "' is closed");
         }
-        inbox.add(task);
+        if (pending.incrementAndGet() > maxPendingTasks) {
+            pending.decrementAndGet();
+            throw new RejectedExecutionException("Loop '" + name + "' already has " + maxPendingTasks
+                    + " tasks waiting to run, its bound (maxPendingTasks); submit fewer tasks at once (let the"
+                    + " loop catch up), or open it with SimLoop.open(threads, maxPendingTasks)");
+        }
+        inbox.add(() -> {
+            pending.decrementAndGet();
+            task.run();
+        });
     }
 
     /** While the loop closes only its own thread may still hand work over, as {@link EventLoop} says. */

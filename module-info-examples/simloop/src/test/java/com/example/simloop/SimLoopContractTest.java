@@ -15,6 +15,11 @@ class SimLoopContractTest extends EventLoopContract {
     }
 
     @Override
+    protected EventLoop openBoundedLoop(int maxPendingTasks, Consumer<Throwable> exceptionHandler) {
+        return SimLoop.open(Thread::new, maxPendingTasks);
+    }
+
+    @Override
     protected boolean hasExceptionHandler() {
         return false;
     }

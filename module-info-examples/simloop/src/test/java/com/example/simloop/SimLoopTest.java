@@ -113,13 +113,14 @@ class SimLoopTest {
                 () -> e.send(ByteBuffer.allocate(1), InetSocketAddress.createUnresolved("nowhere.invalid", 9)));
         e.send(ByteBuffer.allocate(3), e.localAddress());
 
-        assertThat(tooLarge.getMessage(), is("Datagram of 65508 bytes exceeds 65507 bytes; split it"));
-        assertThat(unresolved.getMessage(), is("Target 'nowhere.invalid/<unresolved>:9' is not a resolved"
-                + " InetSocketAddress with a port from 1 to 65535"));
+        assertThat(tooLarge.getMessage(), is("Datagram of '65508' bytes to '127.0.0.1:7002' exceeds the limit of"
+                + " 65507 bytes (the UDP payload limit over IPv4); split the payload or send less"));
+        assertThat(unresolved.getMessage(), is("Target 'nowhere.invalid:9' is unresolved; resolve the host first"
+                + " (new InetSocketAddress(host, port) does)"));
         assertThat(got.get(10, TimeUnit.SECONDS), is(3));
         e.close().toCompletableFuture().get(10, TimeUnit.SECONDS);
         var closed = assertThrows(EndpointClosedException.class, () -> e.send(ByteBuffer.allocate(1), e.localAddress()));
-        assertThat(closed.getMessage(), is("Endpoint '/127.0.0.1:7002' is closed; open a new one"));
+        assertThat(closed.getMessage(), is("Endpoint '127.0.0.1:7002' is closed; open a new one"));
     }
 
     @Test
