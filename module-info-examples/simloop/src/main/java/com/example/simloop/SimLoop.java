@@ -53,10 +53,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * WARNING and the loop goes on. If the loop thread fails anyway, the loop closes itself: it
  * rejects tasks, runs the hooks, closes its sockets and logs the failure at ERROR.
  *
- * <p><b>Bounded.</b> At most {@code maxPendingTasks} tasks (by default
- * {@value #DEFAULT_MAX_PENDING_TASKS}, as on loopwire's loops) may wait to run; past that
+ * <p><b>Bounded.</b> At most {@code maxPendingTasks} tasks handed over from other threads (by
+ * default {@value #DEFAULT_MAX_PENDING_TASKS}, as on loopwire's loops) may wait to run; past that
  * {@link #execute} refuses with a {@link RejectedExecutionException} naming the bound, and the
- * loop goes on. Open a loop with another bound with {@link #open(ThreadFactory, int)}.
+ * loop goes on. Tasks submitted on the loop thread itself are not counted. Open a loop with another bound with {@link #open(ThreadFactory, int)}.
  *
  * <p><b>Concurrency.</b> The {@link EventLoop} methods, {@link #advance} and {@link #now()} may be
  * called from any thread.
@@ -217,6 +217,12 @@ public final class SimLoop implements EventLoop {
         Objects.requireNonNull(task, "task");
         if (refuses()) {
             throw new RejectedExecutionException("Loop '" + name + "' is closed");
+        }
+        if (inLoop()) {
+            // The loop's own follow-up work (a flush, a delivery, what a hook starts) is never
+            // refused: the bound holds back floods from other threads, which is what fills a heap.
+            inbox.add(task);
+            return;
         }
         if (pending.incrementAndGet() > maxPendingTasks) {
             pending.decrementAndGet();

@@ -89,7 +89,14 @@ final class SimEndpoint implements DatagramEndpoint {
             return;
         }
         remote = to;
-        closeHook = loop.addCloseHook(this::loopClosing);
+        try {
+            closeHook = loop.addCloseHook(this::loopClosing);
+        } catch (RejectedExecutionException ended) {
+            // Opened in the loop's last turn: no close hook would ever run, so do not open at all.
+            network.unbind(local, this);
+            opened.completeExceptionally(ended);
+            return;
+        }
         try {
             handler.onOpen(this);
         } catch (Throwable t) {
@@ -157,7 +164,8 @@ final class SimEndpoint implements DatagramEndpoint {
             } catch (RejectedExecutionException e) {
                 flushScheduled.set(false);
                 if (queue.takeBack(item)) {
-                    throw closedException();
+                    // The loop is closed, or full (its task bound): either way nothing was accepted.
+                    throw loop.isClosed() ? closedException() : e;
                 }
             }
         }
