@@ -42,21 +42,18 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * calls {@code onClose} and completes. A closing loop closes its endpoints the same way, from its
  * close hook, so nothing accepted is lost.
  *
- * <p><b>Handler exceptions</b>, {@code Error}s included: from {@code onDatagram} and
- * {@code onWritabilityChanged} to {@code onError}; from {@code onError} and {@code onClose} to
- * the loop (which logs them and goes on).
+ * <p><b>Handler exceptions</b>, {@code Error}s included, never reach the endpoint: see
+ * {@link SafeHandler}.
  *
  * <p><b>Concurrency.</b> Public methods may be called from any thread; the queue, the flags and
  * the addresses are thread-safe, everything else is touched on the loop thread only.
  */
 final class SimEndpoint implements DatagramEndpoint {
 
-    private static final System.Logger LOG = System.getLogger(SimEndpoint.class.getName());
-
     private final EventLoop loop;
     private final Timers timers;
     private final SimNetwork network;
-    private final DatagramHandler handler;
+    private final SafeHandler handler;
     private final UdpOptions options;
     private final SimSendQueue queue;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -75,7 +72,7 @@ final class SimEndpoint implements DatagramEndpoint {
         this.loop = loop;
         this.timers = loop.capability(Timers.class).orElseThrow();
         this.network = network;
-        this.handler = handler;
+        this.handler = new SafeHandler(loop, handler);
         this.options = options;
         this.queue = new SimSendQueue(options);
     }
@@ -97,16 +94,15 @@ final class SimEndpoint implements DatagramEndpoint {
             opened.completeExceptionally(ended);
             return;
         }
-        try {
-            handler.onOpen(this);
-        } catch (Throwable t) {
+        Throwable failure = handler.open(this);
+        if (failure != null) {
             // As loopwire's endpoints do: the user never held this endpoint, so it closes without
             // onClose, and the bind fails with what onOpen threw once the address is free again.
             closed.set(true);
             queue.clear();
             release();
             closeFuture.complete(null);
-            opened.completeExceptionally(t);
+            opened.completeExceptionally(failure);
             return;
         }
         opened.complete(this);
@@ -240,9 +236,7 @@ final class SimEndpoint implements DatagramEndpoint {
         if (closed.get() && !released) {
             release();
             try {
-                handler.onClose(this);
-            } catch (Throwable t) {
-                toLoop("onClose", t);
+                handler.close(this);
             } finally {
                 closeFuture.complete(null);
             }
@@ -261,11 +255,7 @@ final class SimEndpoint implements DatagramEndpoint {
 
     private void writabilityChanged(boolean writable) {
         notifiedWritable = writable;
-        try {
-            handler.onWritabilityChanged(this, writable);
-        } catch (Throwable t) {
-            error(t);
-        }
+        handler.writabilityChanged(this, writable);
     }
 
     @Override
@@ -297,41 +287,11 @@ final class SimEndpoint implements DatagramEndpoint {
                     + " bytes; raise UdpOptions.maxDatagramSize to receive it"));
             return;
         }
-        try {
-            handler.onDatagram(this, ByteBuffer.wrap(payload).asReadOnlyBuffer(), from);
-        } catch (Throwable t) {
-            error(t);
-        }
+        handler.datagram(this, ByteBuffer.wrap(payload).asReadOnlyBuffer(), from);
     }
 
-    /** Reports to {@code onError}; what onError itself throws goes to the loop. */
     private void error(Throwable t) {
-        try {
-            handler.onError(this, t);
-        } catch (Throwable e) {
-            toLoop("onError", e);
-        }
-    }
-
-    /**
-     * Hands what {@code onError} or {@code onClose} threw to the loop as a task that rethrows it,
-     * so the loop's errors policy applies (SimLoop logs it and goes on) after this endpoint's own
-     * step has finished. Logged here if the loop takes no more tasks.
-     */
-    private void toLoop(String callback, Throwable t) {
-        try {
-            loop.execute(() -> {
-                if (t instanceof RuntimeException e) {
-                    throw e;
-                }
-                if (t instanceof Error e) {
-                    throw e;
-                }
-                throw new IllegalStateException("DatagramHandler." + callback + " threw on " + this, t);
-            });
-        } catch (RejectedExecutionException closedLoop) {
-            LOG.log(System.Logger.Level.WARNING, "DatagramHandler." + callback + " threw on " + this, t);
-        }
+        handler.error(this, t);
     }
 
     // ---- multicast: not simulated
