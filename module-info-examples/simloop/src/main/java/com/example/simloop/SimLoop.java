@@ -56,7 +56,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p><b>Bounded.</b> At most {@code maxPendingTasks} tasks handed over from other threads (by
  * default {@value #DEFAULT_MAX_PENDING_TASKS}, as on loopwire's loops) may wait to run; past that
  * {@link #execute} refuses with a {@link RejectedExecutionException} naming the bound, and the
- * loop goes on. Tasks submitted on the loop thread itself are not counted. Open a loop with another bound with {@link #open(ThreadFactory, int)}.
+ * loop goes on. Tasks submitted on the loop thread itself are not counted. Open a loop with
+ * another bound with {@link #open(ThreadFactory, int)}.
  *
  * <p><b>Concurrency.</b> The {@link EventLoop} methods, {@link #advance} and {@link #now()} may be
  * called from any thread.
