@@ -26,12 +26,7 @@ class SimLoopDatagramContractTest extends DatagramContract {
 
     @Override
     protected EventLoop openLoop(Consumer<Throwable> exceptionHandler) {
-        return SimLoop.open();
-    }
-
-    @Override
-    protected boolean hasExceptionHandler() {
-        return false;
+        return SimLoop.builder().exceptionHandler(exceptionHandler).open();
     }
 
     private static void recurse() {

@@ -203,7 +203,7 @@ class SimLoopTest {
 
     @Test
     void aSendRefusedByAFullLoopLeavesTheBufferAndTheEndpointAsTheyWere() throws Exception {
-        try (SimLoop bounded = SimLoop.open(Thread::new, 1)) {
+        try (SimLoop bounded = SimLoop.builder().maxPendingTasks(1).open()) {
             CompletableFuture<String> got = new CompletableFuture<>();
             DatagramEndpoint e = Udp.bind(new InetSocketAddress("127.0.0.1", 0), (ep, data, sender) ->
                     got.complete(StandardCharsets.US_ASCII.decode(data).toString()), bounded)
@@ -232,8 +232,28 @@ class SimLoopTest {
     }
 
     @Test
+    void anExceptionHandlerThatThrowsClosesTheLoopVisibly() throws Exception {
+        SimLoop failing = SimLoop.builder().exceptionHandler(t -> {
+            throw new IllegalStateException("the handler itself failed");
+        }).open();
+        try {
+            CompletableFuture<Boolean> hookOnLoopThread = new CompletableFuture<>();
+            failing.addCloseHook(() -> hookOnLoopThread.complete(failing.inLoop()));
+            failing.execute(() -> {
+                throw new IllegalArgumentException("thrown by a task");
+            });
+
+            assertThat(hookOnLoopThread.get(10, TimeUnit.SECONDS), is(true));
+            assertThat(failing.isClosed(), is(true));
+            assertThrows(RejectedExecutionException.class, () -> failing.execute(() -> { }));
+        } finally {
+            failing.close();
+        }
+    }
+
+    @Test
     void aTaskBoundBelowOneIsRefusedWithTheValue() {
-        var e = assertThrows(IllegalArgumentException.class, () -> SimLoop.open(Thread::new, 0));
+        var e = assertThrows(IllegalArgumentException.class, () -> SimLoop.builder().maxPendingTasks(0));
         assertThat(e.getMessage(), containsString("maxPendingTasks '0' must be at least 1"));
     }
 

@@ -11,7 +11,7 @@ import java.util.concurrent.RejectedExecutionException;
  * Calls a user's {@link DatagramHandler} so that nothing it throws, {@code Error}s such as
  * {@code StackOverflowError} included, escapes into the endpoint: what {@code onDatagram} and
  * {@code onWritabilityChanged} throw goes to {@code onError}; what {@code onError} and
- * {@code onClose} throw goes to the loop, which reports it by its errors policy (SimLoop logs it)
+ * {@code onClose} throw goes to the loop, which passes it to its exception handler (the same instance)
  * and goes on. What {@code onOpen} throws is returned, for the binder to fail the bind with.
  *
  * <p><b>Concurrency.</b> Loop thread only, like the callbacks it makes.
