@@ -11,12 +11,12 @@ class SimLoopContractTest extends EventLoopContract {
 
     @Override
     protected EventLoop openLoop(Consumer<Throwable> exceptionHandler) {
-        return SimLoop.open(); // it logs what tasks throw; it has no handler to install
+        return SimLoop.builder().exceptionHandler(exceptionHandler).open();
     }
 
     @Override
-    protected boolean hasExceptionHandler() {
-        return false;
+    protected EventLoop openBoundedLoop(int maxPendingTasks, Consumer<Throwable> exceptionHandler) {
+        return SimLoop.builder().maxPendingTasks(maxPendingTasks).exceptionHandler(exceptionHandler).open();
     }
 
     @Override
