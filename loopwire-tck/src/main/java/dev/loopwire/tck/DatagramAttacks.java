@@ -188,6 +188,7 @@ abstract class DatagramAttacks extends DatagramSuite {
         all.add(null); // stands for a real StackOverflowError
         for (Throwable t : all) {
             CompletableFuture<InetSocketAddress> bound = new CompletableFuture<>();
+            CompletableFuture<String> closed = new CompletableFuture<>();
             RecordingHandler handler = new RecordingHandler() {
                 @Override
                 public void onOpen(DatagramEndpoint endpoint) {
@@ -196,6 +197,11 @@ abstract class DatagramAttacks extends DatagramSuite {
                         EventLoopContract.recurseForever();
                     }
                     EventLoopContract.throwUnchecked(t);
+                }
+
+                @Override
+                public void onClose(DatagramEndpoint endpoint) {
+                    closed.complete("onClose called for an endpoint never handed out");
                 }
             };
             String what = t == null ? "a StackOverflowError" : String.valueOf(t);
@@ -210,6 +216,7 @@ abstract class DatagramAttacks extends DatagramSuite {
             InetSocketAddress port = bound.get(SECONDS_BOUND, SECONDS);
             DatagramEndpoint again = bind(port, new RecordingHandler(), loop);
             await(again.close());
+            assertThat(onLoop(loop, () -> closed.getNow("no onClose")), is("no onClose"));
         }
         assertThat(onLoop(loop, () -> "the loop goes on"), is("the loop goes on"));
     }
