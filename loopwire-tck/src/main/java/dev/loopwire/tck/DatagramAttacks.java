@@ -188,7 +188,7 @@ abstract class DatagramAttacks extends DatagramSuite {
         all.add(null); // stands for a real StackOverflowError
         for (Throwable t : all) {
             CompletableFuture<InetSocketAddress> bound = new CompletableFuture<>();
-            CompletableFuture<String> closed = new CompletableFuture<>();
+            CompletableFuture<String> onClose = new CompletableFuture<>();
             RecordingHandler handler = new RecordingHandler() {
                 @Override
                 public void onOpen(DatagramEndpoint endpoint) {
@@ -201,7 +201,7 @@ abstract class DatagramAttacks extends DatagramSuite {
 
                 @Override
                 public void onClose(DatagramEndpoint endpoint) {
-                    closed.complete("onClose called for an endpoint never handed out");
+                    onClose.complete("onClose called for an endpoint never handed out");
                 }
             };
             String what = t == null ? "a StackOverflowError" : String.valueOf(t);
@@ -216,7 +216,7 @@ abstract class DatagramAttacks extends DatagramSuite {
             InetSocketAddress port = bound.get(SECONDS_BOUND, SECONDS);
             DatagramEndpoint again = bind(port, new RecordingHandler(), loop);
             await(again.close());
-            assertThat(onLoop(loop, () -> closed.getNow("no onClose")), is("no onClose"));
+            assertThat(onLoop(loop, () -> onClose.getNow("no onClose")), is("no onClose"));
         }
         assertThat(onLoop(loop, () -> "the loop goes on"), is("the loop goes on"));
     }

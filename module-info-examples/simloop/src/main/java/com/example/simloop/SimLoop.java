@@ -280,10 +280,17 @@ public final class SimLoop implements EventLoop {
                     + " tasks waiting to run, its bound (maxPendingTasks); submit fewer tasks at once (let the"
                     + " loop catch up), or raise it with SimLoop.builder().maxPendingTasks(n)");
         }
-        inbox.add(() -> {
+        Runnable counted = () -> {
             pending.decrementAndGet();
             task.run();
-        });
+        };
+        inbox.add(counted);
+        // close() may have drained the inbox for the last time between the check above and the
+        // add: take the task back and refuse it, rather than accept it and never run it.
+        if (ended && inbox.remove(counted)) {
+            pending.decrementAndGet();
+            throw new RejectedExecutionException("Loop '" + name + "' is closed");
+        }
     }
 
     /** While the loop closes only its own thread may still hand work over, as {@link EventLoop} says. */
