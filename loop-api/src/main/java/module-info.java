@@ -29,7 +29,8 @@
  * one of your callbacks without naming a loop lands on your loop rather than on the default one.
  *
  * <p><b>For transport authors.</b> Declare a {@link dev.loopwire.loop.TransportKey} in your
- * module, and write {@code TransportProvider}s (module {@code dev.loopwire.transport}) against the capabilities
+ * module, and write {@code TransportProvider}s (module {@code dev.loopwire.transport}) against the
+ * capabilities
  * above. A provider that fits a loop only through a capability adapter is created with a view
  * of the loop; {@code CapabilityAdapter.baseLoop(loop)} (in {@code dev.loopwire.transport.spi})
  * gives back the user's loop for everything the user sees.

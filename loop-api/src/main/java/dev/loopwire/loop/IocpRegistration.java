@@ -20,8 +20,8 @@ public interface IocpRegistration {
     /**
      * The associated handle, or {@link IocpPort#NO_HANDLE}.
      *
-     * @return the HANDLE or SOCKET given to {@link IocpPort#associate}, or {@link
-     *     IocpPort#NO_HANDLE} for a registration used only for posts
+     * @return the HANDLE or SOCKET given to {@link IocpPort#associate}, or
+     *     {@link IocpPort#NO_HANDLE} for a registration used only for posts
      */
     long handle();
 

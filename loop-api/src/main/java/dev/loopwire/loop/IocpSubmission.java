@@ -82,7 +82,8 @@ public interface IocpSubmission {
     IocpSubmission address(ByteBuffer direct);
 
     /**
-     * The function's flags word ({@code MSG_*} for the {@code WSA_*} functions, {@code TF_*} for {@code DISCONNECT_EX}).
+     * The function's flags word ({@code MSG_*} for the {@code WSA_*} functions, {@code TF_*} for
+     * {@code DISCONNECT_EX}).
      *
      * @param flags the flags word, as the function reads it
      * @return this writer, for chaining
@@ -90,7 +91,8 @@ public interface IocpSubmission {
     IocpSubmission flags(int flags);
 
     /**
-     * The file position of {@code READ_FILE}/{@code WRITE_FILE} ({@code OVERLAPPED.Offset}/{@code OffsetHigh}); 0 if not set.
+     * The file position of {@code READ_FILE}/{@code WRITE_FILE}
+     * ({@code OVERLAPPED.Offset}/{@code OffsetHigh}); 0 if not set.
      *
      * @param position the byte offset in the file, 0 or more
      * @return this writer, for chaining
@@ -98,7 +100,8 @@ public interface IocpSubmission {
     IocpSubmission offset(long position);
 
     /**
-     * {@code ACCEPT_EX}'s {@code sAcceptSocket}: an open, unbound, unconnected socket the caller owns.
+     * {@code ACCEPT_EX}'s {@code sAcceptSocket}: an open, unbound, unconnected socket the caller
+     * owns.
      *
      * @param socket the SOCKET that becomes the accepted connection
      * @return this writer, for chaining

@@ -68,10 +68,10 @@ public final class Plugins {
     }
 
     /**
-     * The layers of every plugin folder loaded so far (loading the folder named by {@value #PROPERTY} first).
+     * The layers of every plugin folder loaded so far (loading the folder named by
+     * {@value #PROPERTY} first).
      *
-     * @return the layers in load order, each a child of the boot layer; a new unmodifiable list,
-     *     never null
+     * @return the layers in load order, each a child of the boot layer; a new list, never null
      */
     public static List<ModuleLayer> layers() {
         loadDefault();

@@ -40,7 +40,9 @@ public interface PosixCalls {
     int O_NONBLOCK = 0x800;
     /** Option level of the socket itself ({@code SOL_SOCKET}). */
     int SOL_SOCKET = 1;
-    /** Socket option: allow binding an address still in {@code TIME_WAIT} ({@code SO_REUSEADDR}). */
+    /**
+     * Socket option: allow binding an address still in {@code TIME_WAIT} ({@code SO_REUSEADDR}).
+     */
     int SO_REUSEADDR = 2;
     /** Socket option: allow sending to a broadcast address ({@code SO_BROADCAST}). */
     int SO_BROADCAST = 6;
@@ -58,15 +60,24 @@ public interface PosixCalls {
     int IPPROTO_UDP = 17;
     /** Option level and protocol number of IPv6 ({@code IPPROTO_IPV6}). */
     int IPPROTO_IPV6 = 41;
-    /** TCP option at level {@link #IPPROTO_TCP}: send without Nagle's delay ({@code TCP_NODELAY}). */
+    /**
+     * TCP option at level {@link #IPPROTO_TCP}: send without Nagle's delay ({@code TCP_NODELAY}).
+     */
     int TCP_NODELAY = 1;
-    /** IPv6 option at level {@link #IPPROTO_IPV6}: refuse IPv4-mapped traffic ({@code IPV6_V6ONLY}). */
+    /**
+     * IPv6 option at level {@link #IPPROTO_IPV6}: refuse IPv4-mapped traffic ({@code IPV6_V6ONLY}).
+     */
     int IPV6_V6ONLY = 26;
     /** {@link #shutdown} direction: no more receiving ({@code SHUT_RD}). */
     int SHUT_RD = 0;
-    /** {@link #shutdown} direction: no more sending; a stream peer reads end of stream ({@code SHUT_WR}). */
+    /**
+     * {@link #shutdown} direction: no more sending; a stream peer reads end of stream
+     * ({@code SHUT_WR}).
+     */
     int SHUT_WR = 1;
-    /** {@link #shutdown} direction: both {@link #SHUT_RD} and {@link #SHUT_WR} ({@code SHUT_RDWR}). */
+    /**
+     * {@link #shutdown} direction: both {@link #SHUT_RD} and {@link #SHUT_WR} ({@code SHUT_RDWR}).
+     */
     int SHUT_RDWR = 2;
     /** Room for any IP socket address ({@code sockaddr_in6}). */
     int SOCKADDR_SIZE = 28;
@@ -75,7 +86,8 @@ public interface PosixCalls {
      * {@code socket(2)} with {@code SOCK_CLOEXEC} added; returns the fd.
      *
      * @param domain the address family, such as {@link #AF_INET} or {@link #AF_INET6}
-     * @param type the socket type, such as {@link #SOCK_DGRAM}, optionally OR-ed with {@link #SOCK_NONBLOCK}
+     * @param type the socket type, such as {@link #SOCK_DGRAM}, optionally OR-ed with
+     *     {@link #SOCK_NONBLOCK}
      * @param protocol the protocol, such as {@link #IPPROTO_UDP}, or 0 for the type's default
      * @return the new socket's file descriptor, owned by the caller until {@link #close}d
      * @throws IOException if the kernel refuses (for instance {@code EMFILE}: too many open files)
@@ -160,7 +172,8 @@ public interface PosixCalls {
     void bind(int fd, InetSocketAddress address) throws IOException;
 
     /**
-     * {@code connect(2)} to an IP address; meant for datagram sockets (streams use {@code OP_CONNECT}).
+     * {@code connect(2)} to an IP address; meant for datagram sockets (streams use
+     * {@code OP_CONNECT}).
      *
      * @param fd the socket
      * @param address the peer; for a datagram socket, the only address it then sends to and
@@ -194,7 +207,8 @@ public interface PosixCalls {
      *
      * @param fd the socket
      * @return the peer's address; never null
-     * @throws IOException if {@code fd} is not connected ({@code ENOTCONN}) or not an open IP socket
+     * @throws IOException if {@code fd} is not connected ({@code ENOTCONN}) or not an open IP
+     *     socket
      */
     InetSocketAddress remoteAddress(int fd) throws IOException;
 
@@ -203,7 +217,8 @@ public interface PosixCalls {
      *
      * @param fd a connected socket
      * @param how {@link #SHUT_RD}, {@link #SHUT_WR} or {@link #SHUT_RDWR}
-     * @throws IOException if {@code fd} is not connected ({@code ENOTCONN}) or {@code how} is invalid
+     * @throws IOException if {@code fd} is not connected ({@code ENOTCONN}) or {@code how} is
+     *     invalid
      */
     void shutdown(int fd, int how) throws IOException;
 
@@ -224,14 +239,16 @@ public interface PosixCalls {
      *
      * @param address the resolved IP address and port to write
      * @param ipv6 whether the socket is IPv6 (an IPv4 address then becomes v4-mapped)
-     * @param out receives the bytes at its position; needs up to {@link #SOCKADDR_SIZE} bytes remaining
+     * @param out receives the bytes at its position; needs up to {@link #SOCKADDR_SIZE} bytes
+     *     remaining
      * @return the sockaddr's length
      * @throws IllegalArgumentException if {@code address} is unresolved, or IPv6 for an IPv4 socket
      */
     int encode(InetSocketAddress address, boolean ipv6, ByteBuffer out);
 
     /**
-     * Reads a {@code sockaddr_in} or {@code sockaddr_in6} of {@code length} bytes at {@code in}'s position.
+     * Reads a {@code sockaddr_in} or {@code sockaddr_in6} of {@code length} bytes at {@code in}'s
+     * position.
      *
      * @param in holds the sockaddr at its position (position unchanged)
      * @param length the sockaddr's length, as the kernel reported it

@@ -143,7 +143,8 @@ public final class TransportKey<T> {
     }
 
     /**
-     * Whether {@code candidate} lives in the module (on the class path: the jar or folder) that owns this key.
+     * Whether {@code candidate} lives in the module (on the class path: the jar or folder) that
+     * owns this key.
      *
      * @param candidate a class, such as a provider's
      * @return {@code true} if {@code candidate} is in the owner of this key

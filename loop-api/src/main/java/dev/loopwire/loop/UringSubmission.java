@@ -102,7 +102,8 @@ public interface UringSubmission {
     /**
      * {@code len}.
      *
-     * @param length the value of {@code len}: a byte count for the byte-range opcodes, checked by {@link #submit()} against the memory named by {@code addr}
+     * @param length the value of {@code len}: a byte count for the byte-range opcodes, checked by
+     *     {@link #submit()} against the memory named by {@code addr}
      * @return this writer, for chaining
      */
     UringSubmission len(int length);
@@ -124,7 +125,8 @@ public interface UringSubmission {
     UringSubmission bufferIndex(int index);
 
     /**
-     * Selects a buffer from a shared group: sets {@code buf_group} and {@link UringPort#SQE_BUFFER_SELECT}.
+     * Selects a buffer from a shared group: sets {@code buf_group} and
+     * {@link UringPort#SQE_BUFFER_SELECT}.
      *
      * @param group the group, registered on this loop and not closed
      * @return this writer, for chaining
@@ -140,7 +142,8 @@ public interface UringSubmission {
     UringSubmission personality(int personality);
 
     /**
-     * The 32-bit field at byte 44: {@code splice_fd_in}, {@code file_index}, {@code optlen} or {@code addr_len}.
+     * The 32-bit field at byte 44: {@code splice_fd_in}, {@code file_index}, {@code optlen} or
+     * {@code addr_len}.
      *
      * @param value the value, as the opcode reads it
      * @return this writer, for chaining

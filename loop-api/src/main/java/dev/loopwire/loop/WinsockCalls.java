@@ -43,7 +43,9 @@ public interface WinsockCalls {
     int IPPROTO_IPV6 = 41;
     /** Option level of the socket itself ({@code SOL_SOCKET}). */
     int SOL_SOCKET = 0xffff;
-    /** Socket option: allow binding an address another socket is bound to ({@code SO_REUSEADDR}). */
+    /**
+     * Socket option: allow binding an address another socket is bound to ({@code SO_REUSEADDR}).
+     */
     int SO_REUSEADDR = 0x0004;
     /** Socket option: send keep-alive probes on an idle connection ({@code SO_KEEPALIVE}). */
     int SO_KEEPALIVE = 0x0008;
@@ -59,15 +61,24 @@ public interface WinsockCalls {
     int SO_UPDATE_ACCEPT_CONTEXT = 0x700B;
     /** Set (no value) on a socket connected by {@code CONNECT_EX} before using it. */
     int SO_UPDATE_CONNECT_CONTEXT = 0x7010;
-    /** TCP option at level {@link #IPPROTO_TCP}: send without Nagle's delay ({@code TCP_NODELAY}). */
+    /**
+     * TCP option at level {@link #IPPROTO_TCP}: send without Nagle's delay ({@code TCP_NODELAY}).
+     */
     int TCP_NODELAY = 1;
-    /** IPv6 option at level {@link #IPPROTO_IPV6}: refuse IPv4-mapped traffic ({@code IPV6_V6ONLY}). */
+    /**
+     * IPv6 option at level {@link #IPPROTO_IPV6}: refuse IPv4-mapped traffic ({@code IPV6_V6ONLY}).
+     */
     int IPV6_V6ONLY = 27;
     /** {@link #shutdown} direction: no more receiving ({@code SD_RECEIVE}). */
     int SD_RECEIVE = 0;
-    /** {@link #shutdown} direction: no more sending; a stream peer reads end of stream ({@code SD_SEND}). */
+    /**
+     * {@link #shutdown} direction: no more sending; a stream peer reads end of stream
+     * ({@code SD_SEND}).
+     */
     int SD_SEND = 1;
-    /** {@link #shutdown} direction: both {@link #SD_RECEIVE} and {@link #SD_SEND} ({@code SD_BOTH}). */
+    /**
+     * {@link #shutdown} direction: both {@link #SD_RECEIVE} and {@link #SD_SEND} ({@code SD_BOTH}).
+     */
     int SD_BOTH = 2;
     /** {@code DISCONNECT_EX} flag: the socket may be reused by {@code ACCEPT_EX} or {@code CONNECT_EX}. */
     int TF_REUSE_SOCKET = 0x02;
@@ -158,7 +169,8 @@ public interface WinsockCalls {
      *
      * @param socket a bound stream socket
      * @param backlog the length of the queue of connections not yet accepted
-     * @throws IOException if {@code socket} cannot listen (for instance not bound: {@code WSAEINVAL})
+     * @throws IOException if {@code socket} cannot listen (for instance not bound:
+     *     {@code WSAEINVAL})
      */
     void listen(long socket, int backlog) throws IOException;
 
@@ -209,14 +221,16 @@ public interface WinsockCalls {
      *
      * @param address the resolved IP address and port to write
      * @param ipv6 whether the socket is IPv6 (an IPv4 address then becomes v4-mapped)
-     * @param out receives the bytes at its position; needs up to {@link #SOCKADDR_SIZE} bytes remaining
+     * @param out receives the bytes at its position; needs up to {@link #SOCKADDR_SIZE} bytes
+     *     remaining
      * @return the sockaddr's length
      * @throws IllegalArgumentException if {@code address} is unresolved, or IPv6 for an IPv4 socket
      */
     int encode(InetSocketAddress address, boolean ipv6, ByteBuffer out);
 
     /**
-     * Reads a {@code sockaddr_in} or {@code sockaddr_in6} of {@code length} bytes at {@code in}'s position.
+     * Reads a {@code sockaddr_in} or {@code sockaddr_in6} of {@code length} bytes at {@code in}'s
+     * position.
      *
      * @param in holds the sockaddr at its position (position unchanged)
      * @param length the sockaddr's length, as Winsock reported it

@@ -92,7 +92,8 @@ public final class TaskQueue {
      * @param task the task; never {@code null}
      * @param refuses {@code true} once the loop takes no more tasks (it is closing or has ended)
      * @return {@code false} if refused (nothing was added)
-     * @throws RejectedExecutionException if the bound ({@code max}, given to the constructor) of tasks are already waiting
+     * @throws RejectedExecutionException if the bound ({@code max}, given to the constructor) of
+     *     tasks are already waiting
      */
     public boolean offer(Runnable task, BooleanSupplier refuses) {
         if (refuses.getAsBoolean()) {

@@ -21,7 +21,8 @@ import java.util.Set;
  * adapter's own module (or jar), or if the user allowed it ({@code -Dloopwire.allow=<class>} or
  * {@code Transports.allow(String)}). loopwire's own adapters, in the registry's module, are
  * trusted for loop-api's capabilities ({@code FdReadiness}, {@code UringPort}, {@code IocpPort},
- * {@code Timers} and the others); no other module can claim that. An untrusted adapter is never called beyond
+ * {@code Timers} and the others); no other module can claim that. An untrusted adapter is never
+ * called beyond
  * {@link #offers()} and {@link #requires()}; {@code Transports.explain} lists it with the reason.
  *
  * <p><b>Lifecycle.</b> {@link #adapt} is called at most once per loop; the facet it returns must
@@ -63,8 +64,8 @@ public interface CapabilityAdapter<C extends Capability> {
     /**
      * Builds the capability for a loop that offers everything in {@link #requires()}.
      *
-     * @param loop the loop to adapt (the user's loop, not a view); offers everything in {@link
-     *     #requires()}
+     * @param loop the loop to adapt (the user's loop, not a view); offers everything in
+     *     {@link #requires()}
      * @return the facet; never {@code null}
      */
     C adapt(EventLoop loop);
@@ -84,8 +85,10 @@ public interface CapabilityAdapter<C extends Capability> {
      *
      * <pre>{@code
      * public MyTransport create(EventLoop loop) {
-     *     FdReadiness readiness = loop.capability(FdReadiness.class).orElseThrow(); // the view: adapted capability
-     *     return new MyTransportImpl(CapabilityAdapter.baseLoop(loop), readiness);  // the user's loop
+     *     FdReadiness readiness = loop.capability(FdReadiness.class).orElseThrow(); // the view:
+     * adapted capability
+     *     return new MyTransportImpl(CapabilityAdapter.baseLoop(loop), readiness);  // the user's
+     * loop
      * }
      * }</pre>
      *
