@@ -1,0 +1,204 @@
+package dev.loopwire.reliability;
+
+import static dev.loopwire.reliability.AttackSupport.await;
+import static dev.loopwire.reliability.AttackSupport.closeBounded;
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.is;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.loopwire.loop.EventLoop;
+import dev.loopwire.loop.Timers;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Attacks on the {@code EventLoop} and {@code Timers} promises: Errors from every callback, an
+ * exception handler that throws, close from every callback and from racing threads, absurd
+ * timer delays.
+ */
+class AttackLoopTest {
+
+    @ParameterizedTest
+    @MethodSource(AttackSupport.KINDS)
+    void errorsFromTasksTimersAndHooksReachTheHandlerAndTheLoopGoesOn(String kind) throws Exception {
+        AttackSupport.Handled handled = new AttackSupport.Handled();
+        EventLoop loop = AttackSupport.openWithHandler(kind, handled);
+        Timers timers = loop.capability(Timers.class).orElseThrow();
+        List<Throwable> thrown = List.of(AttackSupport.realStackOverflow(), new OutOfMemoryError("user OOM"),
+                new NoClassDefFoundError("user LinkageError"), new ExceptionInInitializerError("user"),
+                new AssertionError("user"));
+        for (Throwable t : thrown) {
+            loop.execute(() -> sneaky(t));
+            timers.schedule(Duration.ZERO, () -> sneaky(t));
+        }
+        CountDownLatch after = new CountDownLatch(1);
+        loop.execute(after::countDown);
+        assertThat("the loop goes on after Errors from tasks and timers", after.await(10, TimeUnit.SECONDS), is(true));
+        assertThat(await(() -> handled.seen.size() >= 2 * thrown.size()), is(true));
+        for (Throwable t : thrown) {
+            assertThat(t + " reached the handler", handled.saw(t), is(true));
+        }
+        Error fromHook = new StackOverflowError("from hook");
+        AtomicInteger secondHook = new AtomicInteger();
+        loop.addCloseHook(() -> sneaky(fromHook));
+        loop.addCloseHook(secondHook::incrementAndGet);
+        closeBounded(loop);
+        assertThat(handled.saw(fromHook), is(true));
+        assertThat("the hook after a throwing one still runs, once", secondHook.get(), is(1));
+    }
+
+    @ParameterizedTest
+    @MethodSource(AttackSupport.KINDS)
+    void anExceptionHandlerThatThrowsClosesTheLoopVisibly(String kind) throws Exception {
+        EventLoop loop = AttackSupport.openWithHandler(kind, t -> {
+            throw new IllegalStateException("handler broke on " + t.getMessage());
+        });
+        AtomicInteger hooks = new AtomicInteger();
+        loop.addCloseHook(hooks::incrementAndGet);
+        loop.execute(() -> {
+            throw new RuntimeException("boom-task");
+        });
+        assertThat("the loop closed itself", await(loop::isClosed), is(true));
+        RejectedExecutionException e = assertThrows(RejectedExecutionException.class, () -> loop.execute(() -> { }));
+        assertThat(e.getMessage(), containsString(loop.name()));
+        assertThat("execute's refusal names the cause", e.getMessage(), containsString("handler broke"));
+        assertThat(await(() -> hooks.get() == 1), is(true));
+        closeBounded(loop);
+        assertThat("hooks ran once", hooks.get(), is(1));
+    }
+
+    @ParameterizedTest
+    @MethodSource(AttackSupport.KINDS)
+    void closeFromATaskATimerAndAHookEndsTheLoopAndRunsHooksOnce(String kind) throws Exception {
+        for (String from : List.of("task", "timer", "hook")) {
+            EventLoop loop = AttackSupport.open(kind);
+            AtomicInteger hooks = new AtomicInteger();
+            AtomicReference<Throwable> escaped = new AtomicReference<>();
+            loop.addCloseHook(hooks::incrementAndGet);
+            Runnable closer = () -> {
+                try {
+                    loop.close();
+                } catch (Throwable t) {
+                    escaped.set(t);
+                }
+            };
+            switch (from) {
+                case "task" -> loop.execute(closer);
+                case "timer" -> loop.capability(Timers.class).orElseThrow().schedule(Duration.ofMillis(1), closer);
+                default -> {
+                    loop.addCloseHook(closer);
+                    loop.close();
+                }
+            }
+            assertThat(from + ": loop closed", await(loop::isClosed), is(true));
+            closeBounded(loop);
+            assertThat(from + ": close() threw " + escaped.get(), escaped.get() == null, is(true));
+            assertThat(from + ": hooks ran once", hooks.get(), is(1));
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource(AttackSupport.KINDS)
+    void aTaskRacingCloseIsEitherRunOrRejectedNeverDropped(String kind) throws Exception {
+        for (int round = 0; round < 20; round++) {
+            EventLoop loop = AttackSupport.open(kind);
+            AtomicLong accepted = new AtomicLong();
+            AtomicLong ran = new AtomicLong();
+            CountDownLatch start = new CountDownLatch(1);
+            List<CompletableFuture<Void>> submitters = new ArrayList<>();
+            for (int s = 0; s < 3; s++) {
+                submitters.add(CompletableFuture.runAsync(() -> {
+                    try {
+                        start.await();
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                    for (int i = 0; i < 20_000; i++) {
+                        try {
+                            loop.execute(ran::incrementAndGet);
+                            accepted.incrementAndGet();
+                        } catch (RejectedExecutionException e) {
+                            return;
+                        }
+                    }
+                }));
+            }
+            start.countDown();
+            Thread.sleep(round % 5);
+            closeBounded(loop);
+            for (CompletableFuture<Void> f : submitters) {
+                f.get(10, TimeUnit.SECONDS);
+            }
+            assertThat("round " + round + ": every accepted task ran", ran.get(), is(accepted.get()));
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource(AttackSupport.KINDS)
+    void absurdTimerDelaysAreAcceptedAndNullIsRefused(String kind) throws Exception {
+        try (EventLoop loop = AttackSupport.open(kind)) {
+            Timers timers = loop.capability(Timers.class).orElseThrow();
+            for (Duration d : List.of(Duration.ofSeconds(Long.MAX_VALUE, 999_999_999), Duration.ofNanos(Long.MAX_VALUE),
+                    Duration.ofDays(365L * 10_000))) {
+                // From another thread and from the loop thread: never an ArithmeticException.
+                Timers.Timeout t = timers.schedule(d, () -> { });
+                assertThat(t.cancel(), is(true));
+                Timers.Timeout onLoop = AttackSupport.onLoop(loop, () -> timers.schedule(d, () -> { }));
+                assertThat(onLoop.isCancelled(), is(false));
+            }
+            CountDownLatch ran = new CountDownLatch(2);
+            timers.schedule(Duration.ofSeconds(Long.MIN_VALUE), ran::countDown);
+            timers.schedule(Duration.ofNanos(-1), ran::countDown);
+            assertThat("hugely negative delays run on the next turn", ran.await(10, TimeUnit.SECONDS), is(true));
+            assertThrows(NullPointerException.class, () -> timers.schedule(null, () -> { }));
+            assertThrows(NullPointerException.class, () -> timers.schedule(Duration.ZERO, null));
+            assertThrows(NullPointerException.class, () -> loop.execute(null));
+            assertThrows(NullPointerException.class, () -> loop.addCloseHook(null));
+            CountDownLatch still = new CountDownLatch(1);
+            loop.execute(still::countDown);
+            assertThat("the loop stays usable after bad input", still.await(10, TimeUnit.SECONDS), is(true));
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource(AttackSupport.KINDS)
+    void aHookAddedFromAnotherThreadAfterCloseIsRefusedAndOneAddedByAHookRuns(String kind) throws Exception {
+        EventLoop loop = AttackSupport.open(kind);
+        AtomicInteger inner = new AtomicInteger();
+        CountDownLatch hookRunning = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        loop.addCloseHook(() -> {
+            loop.addCloseHook(inner::incrementAndGet);
+            hookRunning.countDown();
+            try {
+                release.await(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        CompletableFuture<Void> closing = CompletableFuture.runAsync(loop::close);
+        assertThat(hookRunning.await(10, TimeUnit.SECONDS), is(true));
+        assertThrows(RejectedExecutionException.class, () -> loop.addCloseHook(() -> { }));
+        assertThrows(RejectedExecutionException.class, () -> loop.execute(() -> { }));
+        release.countDown();
+        closing.get(15, TimeUnit.SECONDS);
+        assertThat(inner.get(), is(1));
+        assertThrows(RejectedExecutionException.class, () -> loop.addCloseHook(() -> { }));
+    }
+
+    @SuppressWarnings("unchecked")
+    static <T extends Throwable> void sneaky(Throwable t) throws T {
+        throw (T) t;
+    }
+}
