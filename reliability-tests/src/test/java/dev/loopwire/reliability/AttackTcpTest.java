@@ -439,4 +439,43 @@ class AttackTcpTest {
             closeBounded(loop);
         }
     }
+
+    /**
+     * A connect still pending when its loop closes: the stage must complete (exceptionally), not
+     * hang for ever. (transport-tcp's README admits it never completes today.)
+     */
+    @ParameterizedTest
+    @MethodSource(AttackSupport.KINDS)
+    void aConnectPendingWhenTheLoopClosesCompletesItsStage(String kind) throws Exception {
+        EventLoop serverLoop = AttackSupport.open("selector");
+        TcpListener full = get(Tcp.listen(V4, AttackTcpRecorder::new, TcpOptions.builder().backlog(1).build(), serverLoop));
+        full.pauseAccepting();
+        EventLoop loop = AttackSupport.open(kind);
+        CompletableFuture<TcpConnection> pending = null;
+        try {
+            for (int i = 0; i < 10 && pending == null; i++) {
+                CompletableFuture<TcpConnection> f = Tcp.connect(full.localAddress(), new AttackTcpRecorder(), loop).toCompletableFuture();
+                try {
+                    f.get(500, TimeUnit.MILLISECONDS);
+                } catch (java.util.concurrent.TimeoutException e) {
+                    pending = f;
+                }
+            }
+            org.junit.jupiter.api.Assumptions.assumeTrue(pending != null, "could not make a connect pend on loopback");
+            closeBounded(loop);
+            CompletableFuture<TcpConnection> p = pending;
+            // close() returned: the loop has ended, so nothing can complete the stage later.
+            try {
+                p.get(1, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                // expected: completed exceptionally (or timed out: asserted below)
+            }
+            assertThat("the pending connect's stage completed when its loop closed", p.isDone(), is(true));
+            assertThat(p.isCompletedExceptionally(), is(true));
+        } finally {
+            closeBounded(loop);
+            get(full.close());
+            closeBounded(serverLoop);
+        }
+    }
 }
