@@ -197,6 +197,78 @@ class AttackLoopTest {
         assertThrows(RejectedExecutionException.class, () -> loop.addCloseHook(() -> { }));
     }
 
+    @ParameterizedTest
+    @MethodSource(AttackSupport.KINDS)
+    void cancelRacingTheTimerEitherPreventsItOrItRanNeverBoth(String kind) throws Exception {
+        try (EventLoop loop = AttackSupport.open(kind)) {
+            Timers timers = loop.capability(Timers.class).orElseThrow();
+            int n = 20_000;
+            AtomicInteger ran = new AtomicInteger();
+            List<Timers.Timeout> all = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                all.add(timers.schedule(Duration.ofNanos(i % 3 == 0 ? 0 : 1000 * (i % 50)), ran::incrementAndGet));
+            }
+            int cancelled = 0;
+            for (Timers.Timeout t : all) {
+                if (t.cancel()) {
+                    cancelled++;
+                    assertThat(t.isCancelled(), is(true));
+                }
+            }
+            CountDownLatch drained = new CountDownLatch(1);
+            timers.schedule(Duration.ofMillis(20), drained::countDown);
+            assertThat(drained.await(10, TimeUnit.SECONDS), is(true));
+            assertThat("ran " + ran + " + cancelled " + cancelled, ran.get() + cancelled, is(n));
+            int already = cancelled;
+            assertThat("a second cancel never reports success", all.stream().filter(Timers.Timeout::cancel).count(), is(0L));
+            assertThat(already, is(cancelled));
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource(AttackSupport.KINDS)
+    void pastTheTaskBoundExecuteRejectsNamingTheBoundAndTheLoopStaysUsable(String kind) throws Exception {
+        Class<?> type;
+        try (EventLoop probe = AttackSupport.open(kind)) {
+            type = probe.getClass();
+        }
+        Object builder = type.getMethod("builder").invoke(null);
+        builder.getClass().getMethod("maxPendingTasks", int.class).invoke(builder, 8);
+        try (EventLoop loop = (EventLoop) builder.getClass().getMethod("open").invoke(builder)) {
+            CountDownLatch release = new CountDownLatch(1);
+            CountDownLatch blocked = new CountDownLatch(1);
+            loop.execute(() -> {
+                blocked.countDown();
+                try {
+                    release.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            assertThat(blocked.await(10, TimeUnit.SECONDS), is(true));
+            AtomicInteger ran = new AtomicInteger();
+            int accepted = 0;
+            RejectedExecutionException refused = null;
+            for (int i = 0; i < 100; i++) {
+                try {
+                    loop.execute(ran::incrementAndGet);
+                    accepted++;
+                } catch (RejectedExecutionException e) {
+                    refused = e;
+                }
+            }
+            assertThat("a refusal past the bound", refused != null, is(true));
+            assertThat(refused.getMessage(), containsString("8"));
+            assertThat(accepted <= 8, is(true));
+            release.countDown();
+            int want = accepted;
+            assertThat(await(() -> ran.get() == want), is(true));
+            CountDownLatch after = new CountDownLatch(1);
+            loop.execute(after::countDown);
+            assertThat(after.await(10, TimeUnit.SECONDS), is(true));
+        }
+    }
+
     @SuppressWarnings("unchecked")
     static <T extends Throwable> void sneaky(Throwable t) throws T {
         throw (T) t;

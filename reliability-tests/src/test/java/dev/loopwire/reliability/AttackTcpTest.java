@@ -478,4 +478,79 @@ class AttackTcpTest {
             closeBounded(serverLoop);
         }
     }
+
+    /**
+     * TcpConnection.writeNoCopy: the connection owns the buffer "until it calls onRelease with
+     * it ... once every byte was handed to the socket or the connection ended with the buffer
+     * still queued". Here the loop closes under buffers queued against a reader that does not
+     * read; then the user closes the connection. Every buffer must come back, once.
+     */
+    @ParameterizedTest
+    @MethodSource(AttackSupport.KINDS)
+    void writeNoCopyBuffersQueuedWhenTheLoopClosesAreReleasedOnce(String kind) throws Exception {
+        TcpOptions small = TcpOptions.builder().sendBufferSize(8 * 1024).receiveBufferSize(8 * 1024).build();
+        EventLoop serverLoop = AttackSupport.open("selector");
+        EventLoop loop = AttackSupport.open(kind);
+        try (Server server = new Server(serverLoop, small, () -> {
+            AttackTcpRecorder r = new AttackTcpRecorder();
+            r.pauseOnOpen = true;
+            return r;
+        })) {
+            TcpConnection c = get(Tcp.connect(server.listener.localAddress(), new AttackTcpRecorder(), small, loop));
+            server.next();
+            List<AtomicInteger> taken = new ArrayList<>();
+            for (int i = 0; i < 32; i++) {
+                ByteBuffer b = ByteBuffer.allocateDirect(64 * 1024);
+                AtomicInteger n = new AtomicInteger();
+                if (c.writeNoCopy(b, x -> n.incrementAndGet())) {
+                    taken.add(n);
+                }
+            }
+            assertThat(taken.isEmpty(), is(false));
+            closeBounded(loop);
+            get(c.close());
+            long once = taken.stream().filter(n -> n.get() == 1).count();
+            assertThat("buffers released once of " + taken.size() + " taken (release counts "
+                    + taken.stream().map(AtomicInteger::get).toList() + ")", (int) once, is(taken.size()));
+        } finally {
+            closeBounded(loop);
+            closeBounded(serverLoop);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource(AttackSupport.KINDS)
+    void anErrorFromOnWritabilityChangedGoesToOnErrorAndWritingGoesOn(String kind) throws Exception {
+        int limit = 64 * 1024;
+        TcpOptions opts = TcpOptions.builder().writeQueueLimit(limit).writeBufferWaterMarks(0, limit / 2)
+                .sendBufferSize(8 * 1024).receiveBufferSize(8 * 1024).build();
+        try (EventLoop loop = AttackSupport.open(kind); Server server = new Server(loop, opts, () -> {
+            AttackTcpRecorder r = new AttackTcpRecorder();
+            r.pauseOnOpen = true;
+            return r;
+        })) {
+            OutOfMemoryError oom = new OutOfMemoryError("user OOM from onWritabilityChanged");
+            AttackTcpRecorder client = new AttackTcpRecorder("onWritabilityChanged", oom);
+            TcpConnection c = get(Tcp.connect(server.listener.localAddress(), client, opts, loop));
+            AttackTcpRecorder peer = server.next();
+            long accepted = 0;
+            ByteBuffer chunk = ByteBuffer.allocate(8 * 1024);
+            for (int i = 0; i < 200 && client.writability.isEmpty(); i++) {
+                chunk.clear();
+                if (c.write(chunk)) {
+                    accepted += chunk.capacity();
+                }
+            }
+            assertThat(await(() -> client.writability.contains(false)), is(true));
+            peer.opened.get(10, TimeUnit.SECONDS).resumeReading();
+            long want = accepted;
+            assertThat(await(() -> peer.bytes.get() == want), is(true));
+            assertThat(await(() -> client.writability.contains(true)), is(true));
+            assertThat(client.errors.isEmpty() ? null : client.errors.get(0), sameInstance(oom));
+            assertThat(c.isClosed(), is(false));
+            assertThat(c.write(ByteBuffer.wrap(new byte[] {1})), is(true));
+            assertThat(await(() -> peer.bytes.get() == want + 1), is(true));
+            get(c.close());
+        }
+    }
 }

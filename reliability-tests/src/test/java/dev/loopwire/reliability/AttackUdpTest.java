@@ -453,4 +453,71 @@ class AttackUdpTest {
             get(tx.close());
         }
     }
+
+    @ParameterizedTest
+    @MethodSource(AttackSupport.KINDS)
+    void closeFromOnOpenAndFromOnDatagramCallsOnCloseOnceAndReleasesThePort(String kind) throws Exception {
+        try (EventLoop loop = AttackSupport.open(kind)) {
+            AtomicInteger closes = new AtomicInteger();
+            DatagramEndpoint early = get(Udp.bind(V4, new DatagramHandler() {
+                @Override
+                public void onOpen(DatagramEndpoint e) {
+                    e.close();
+                    e.close();
+                }
+
+                @Override
+                public void onDatagram(DatagramEndpoint e, ByteBuffer d, InetSocketAddress s) {
+                }
+
+                @Override
+                public void onClose(DatagramEndpoint e) {
+                    closes.incrementAndGet();
+                }
+            }, loop));
+            get(early.close());
+            assertThat("close from onOpen", closes.get(), is(1));
+            assertThat(early.isClosed(), is(true));
+            get(Udp.bind(early.localAddress(), new Recorder(), loop).thenCompose(DatagramEndpoint::close));
+
+            AtomicInteger closes2 = new AtomicInteger();
+            AtomicInteger data = new AtomicInteger();
+            List<Boolean> sends = new CopyOnWriteArrayList<>();
+            List<Throwable> errors = new CopyOnWriteArrayList<>();
+            DatagramEndpoint ep = get(Udp.bind(V4, new DatagramHandler() {
+                @Override
+                public void onDatagram(DatagramEndpoint e, ByteBuffer d, InetSocketAddress s) {
+                    data.incrementAndGet();
+                    try {
+                        sends.add(e.send(d, s)); // accepted before close: must be flushed
+                    } catch (RuntimeException refused) {
+                        errors.add(refused);
+                    }
+                    e.close();
+                }
+
+                @Override
+                public void onClose(DatagramEndpoint e) {
+                    closes2.incrementAndGet();
+                }
+
+                @Override
+                public void onError(DatagramEndpoint e, Throwable t) {
+                    errors.add(t);
+                }
+            }, loop));
+            Recorder peer = new Recorder();
+            DatagramEndpoint tx = get(Udp.bind(V4, peer, loop));
+            for (int i = 0; i < 5; i++) {
+                tx.send(ByteBuffer.wrap(new byte[] {(byte) i}), ep.localAddress());
+            }
+            assertThat("the endpoint closed itself from onDatagram", await(ep::isClosed), is(true));
+            get(ep.close());
+            assertThat(closes2.get(), is(1));
+            byte[] echoed = peer.datagrams.poll(5, SECONDS);
+            assertThat("the echo sent before close() from onDatagram arrives: onDatagram calls " + data + ", send results "
+                    + sends + ", errors " + errors, echoed != null || (!sends.contains(true) && !errors.isEmpty()), is(true));
+            get(tx.close());
+        }
+    }
 }
