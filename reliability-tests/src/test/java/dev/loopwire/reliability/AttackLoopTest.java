@@ -269,6 +269,34 @@ class AttackLoopTest {
         }
     }
 
+    @ParameterizedTest
+    @MethodSource(AttackSupport.KINDS)
+    void closeFromManyThreadsAtOnceReturnsEverywhereOnlyOnceTheLoopEnded(String kind) throws Exception {
+        for (int round = 0; round < 10; round++) {
+            EventLoop loop = AttackSupport.open(kind);
+            AtomicInteger hooks = new AtomicInteger();
+            AtomicInteger lateTask = new AtomicInteger();
+            loop.addCloseHook(() -> {
+                hooks.incrementAndGet();
+                // work a hook starts: the loop must run it before close() returns anywhere
+                loop.capability(Timers.class).orElseThrow().schedule(Duration.ofMillis(30), lateTask::incrementAndGet);
+            });
+            java.util.concurrent.CyclicBarrier go = new java.util.concurrent.CyclicBarrier(4);
+            List<CompletableFuture<Integer>> closers = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                closers.add(CompletableFuture.supplyAsync(() -> {
+                    AttackTcpTest.barrier(go);
+                    loop.close();
+                    return lateTask.get();
+                }));
+            }
+            for (CompletableFuture<Integer> f : closers) {
+                assertThat("round " + round + ": close() returned before the hook's timer ran", f.get(15, TimeUnit.SECONDS), is(1));
+            }
+            assertThat(hooks.get(), is(1));
+        }
+    }
+
     @SuppressWarnings("unchecked")
     static <T extends Throwable> void sneaky(Throwable t) throws T {
         throw (T) t;

@@ -553,4 +553,118 @@ class AttackTcpTest {
             get(c.close());
         }
     }
+
+    /** BufferedStreamHandler: a bad receiveBuffer "is reported to onError and the connection is closed". */
+    @ParameterizedTest
+    @MethodSource(AttackSupport.KINDS)
+    void aBadReceiveBufferIsReportedAndClosesTheConnectionOnce(String kind) throws Exception {
+        StackOverflowError soe = AttackSupport.realStackOverflow();
+        List<java.util.function.Supplier<ByteBuffer>> bad = List.of(() -> null,
+                () -> ByteBuffer.allocate(16).asReadOnlyBuffer(), () -> ByteBuffer.allocate(0),
+                () -> ByteBuffer.allocate(16).position(16), () -> {
+                    AttackLoopTest.sneaky(soe);
+                    return null;
+                });
+        try (EventLoop loop = AttackSupport.open(kind); Server server = new Server(loop, TcpOptions.defaults(), AttackTcpRecorder::new)) {
+            for (int i = 0; i < bad.size(); i++) {
+                java.util.function.Supplier<ByteBuffer> make = bad.get(i);
+                AttackTcpRecorder rec = new AttackTcpRecorder();
+                class Buffered extends AttackTcpRecorder implements dev.loopwire.transport.tcp.BufferedStreamHandler {
+                    @Override
+                    public ByteBuffer receiveBuffer(TcpConnection c) {
+                        return make.get();
+                    }
+
+                    @Override
+                    public void onReceived(TcpConnection c, int bytes) {
+                        rec.bytes.addAndGet(bytes);
+                    }
+
+                    @Override
+                    public void onData(TcpConnection c, ByteBuffer d) {
+                        throw new UnsupportedOperationException();
+                    }
+                }
+                Buffered client = new Buffered();
+                TcpConnection c = get(Tcp.connect(server.listener.localAddress(), client, loop));
+                server.next().opened.get(10, TimeUnit.SECONDS).write(ByteBuffer.wrap(new byte[] {1, 2, 3}));
+                int n = i;
+                assertThat("case " + n + ": closed once", await(() -> client.closes.get() == 1), is(true));
+                assertThat("case " + n + ": reported", client.errors.isEmpty(), is(false));
+                if (n == 4) {
+                    assertThat(client.errors.get(0), sameInstance(soe));
+                }
+                assertThat(c.isClosed(), is(true));
+                Thread.sleep(20);
+                assertThat(client.closes.get(), is(1));
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource(AttackSupport.KINDS)
+    void abortReleasesEveryQueuedWriteNoCopyBufferOnce(String kind) throws Exception {
+        TcpOptions small = TcpOptions.builder().sendBufferSize(8 * 1024).receiveBufferSize(8 * 1024).build();
+        try (EventLoop loop = AttackSupport.open(kind); Server server = new Server(loop, small, () -> {
+            AttackTcpRecorder r = new AttackTcpRecorder();
+            r.pauseOnOpen = true;
+            return r;
+        })) {
+            AttackTcpRecorder client = new AttackTcpRecorder();
+            TcpConnection c = get(Tcp.connect(server.listener.localAddress(), client, small, loop));
+            server.next();
+            List<AtomicInteger> taken = new ArrayList<>();
+            for (int i = 0; i < 32; i++) {
+                AtomicInteger n = new AtomicInteger();
+                if (c.writeNoCopy(ByteBuffer.allocateDirect(64 * 1024), x -> n.incrementAndGet())) {
+                    taken.add(n);
+                }
+            }
+            assertThat(taken.isEmpty(), is(false));
+            get(c.abort());
+            assertThat("released once each: " + taken.stream().map(AtomicInteger::get).toList(),
+                    taken.stream().allMatch(n -> n.get() == 1), is(true));
+            assertThat(client.closes.get(), is(1));
+            assertThrows(OutputClosedException.class, () -> c.write(ByteBuffer.allocate(1)));
+            assertThrows(OutputClosedException.class, () -> c.writeNoCopy(ByteBuffer.allocateDirect(1), b -> { }));
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource(AttackSupport.KINDS)
+    void closeAbortAndLoopCloseRacingFromThreeThreadsCallOnCloseAtMostOnceAndComplete(String kind) throws Exception {
+        for (int round = 0; round < 10; round++) {
+            EventLoop loop = AttackSupport.open(kind);
+            Server server = new Server(loop, TcpOptions.defaults(), AttackTcpRecorder::new);
+            AttackTcpRecorder client = new AttackTcpRecorder();
+            TcpConnection c = get(Tcp.connect(server.listener.localAddress(), client, loop));
+            AttackTcpRecorder peer = server.next();
+            c.write(ByteBuffer.allocate(200_000));
+            java.util.concurrent.CyclicBarrier go = new java.util.concurrent.CyclicBarrier(3);
+            List<CompletableFuture<Object>> racers = List.of(
+                    CompletableFuture.supplyAsync(() -> { barrier(go); return c.close(); }),
+                    CompletableFuture.supplyAsync(() -> { barrier(go); return c.abort(); }),
+                    CompletableFuture.supplyAsync(() -> { barrier(go); loop.close(); return null; }));
+            for (CompletableFuture<Object> f : racers) {
+                Object stage = f.get(15, TimeUnit.SECONDS);
+                if (stage instanceof java.util.concurrent.CompletionStage<?> cs) {
+                    cs.toCompletableFuture().get(15, TimeUnit.SECONDS);
+                }
+            }
+            get(c.close());
+            Thread.sleep(20);
+            assertThat("round " + round + ": client onClose at most once", client.closes.get() <= 1, is(true));
+            assertThat("round " + round + ": peer onClose at most once", peer.closes.get() <= 1, is(true));
+            assertThat(c.isClosed(), is(true));
+            closeBounded(loop);
+        }
+    }
+
+    static void barrier(java.util.concurrent.CyclicBarrier b) {
+        try {
+            b.await(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
 }

@@ -236,7 +236,10 @@ class AttackUdpTest {
     void aThousandEndpointsOpenedAndClosedLeaveNoFd(String kind) throws Exception {
         try (EventLoop loop = AttackSupport.open(kind)) {
             get(Udp.bind(V4, new Recorder(), loop).thenCompose(DatagramEndpoint::close)); // warm up
+            get(Udp.bind(V6, new Recorder(), loop).thenCompose(DatagramEndpoint::close));
             long base = Proc.baselineFds(loop);
+            java.util.Optional<dev.loopwire.loop.UringPort> port = loop.capability(dev.loopwire.loop.UringPort.class);
+            long nativeBase = port.map(dev.loopwire.loop.UringPort::allocatedBytes).orElse(0L);
             AtomicInteger closes = new AtomicInteger();
             for (int i = 0; i < 1000; i++) {
                 DatagramEndpoint ep = get(Udp.bind(i % 2 == 0 ? V4 : V6, new DatagramHandler() {
@@ -253,6 +256,10 @@ class AttackUdpTest {
             }
             assertThat(closes.get(), is(1000));
             assertThat("fds back to baseline", Proc.awaitFds(base), is(base));
+            if (port.isPresent()) {
+                assertThat("loop-allocated native bytes back to baseline",
+                        await(() -> port.get().allocatedBytes() == nativeBase), is(true));
+            }
         }
     }
 
@@ -518,6 +525,84 @@ class AttackUdpTest {
             assertThat("the echo sent before close() from onDatagram arrives: onDatagram calls " + data + ", send results "
                     + sends + ", errors " + errors, echoed != null || (!sends.contains(true) && !errors.isEmpty()), is(true));
             get(tx.close());
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource(AttackSupport.KINDS)
+    void aConnectedEndpointHearsPortUnreachableAndStaysOpen(String kind) throws Exception {
+        try (EventLoop loop = AttackSupport.open(kind)) {
+            DatagramEndpoint gone = get(Udp.bind(V4, new Recorder(), loop));
+            InetSocketAddress dead = gone.localAddress();
+            get(gone.close());
+            Recorder r = new Recorder();
+            DatagramEndpoint ep = get(Udp.connect(dead, r, loop));
+            for (int i = 0; i < 3; i++) {
+                ep.send(ByteBuffer.wrap(new byte[] {1}));
+                Thread.sleep(20);
+            }
+            assertThat("an ICMP error reaches onError", await(() -> !r.errors.isEmpty()), is(true));
+            assertThat(r.errors.peek() instanceof java.net.PortUnreachableException, is(true));
+            assertThat(ep.isClosed(), is(false));
+            Recorder back = new Recorder();
+            DatagramEndpoint revived = get(Udp.bind(dead, back, loop));
+            assertThat(ep.send(ByteBuffer.wrap(new byte[] {2})), is(true));
+            assertThat(back.datagrams.poll(10, SECONDS), is(new byte[] {2}));
+            assertThrows(dev.loopwire.transport.udp.InvalidAddressException.class,
+                    () -> ep.send(ByteBuffer.wrap(new byte[] {3}), new InetSocketAddress("127.0.0.1", 9)));
+            get(ep.close());
+            get(revived.close());
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource(AttackSupport.KINDS)
+    void endpointCloseRacingLoopCloseCompletesAndCallsOnCloseAtMostOnce(String kind) throws Exception {
+        for (int round = 0; round < 20; round++) {
+            EventLoop loop = AttackSupport.open(kind);
+            AtomicInteger closes = new AtomicInteger();
+            List<String> threads = new CopyOnWriteArrayList<>();
+            List<DatagramEndpoint> eps = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                eps.add(get(Udp.bind(V4, new DatagramHandler() {
+                    @Override
+                    public void onDatagram(DatagramEndpoint e, ByteBuffer d, InetSocketAddress s) {
+                    }
+
+                    @Override
+                    public void onClose(DatagramEndpoint e) {
+                        closes.incrementAndGet();
+                        threads.add(Thread.currentThread().getName());
+                    }
+
+                    @Override
+                    public void onError(DatagramEndpoint e, Throwable t) {
+                    }
+                }, loop)));
+            }
+            for (DatagramEndpoint e : eps) {
+                e.send(ByteBuffer.allocate(1000), eps.get(0).localAddress());
+            }
+            java.util.concurrent.CyclicBarrier go = new java.util.concurrent.CyclicBarrier(2);
+            CompletableFuture<Void> closingEndpoints = CompletableFuture.runAsync(() -> {
+                AttackTcpTest.barrier(go);
+                for (DatagramEndpoint e : eps) {
+                    e.close();
+                }
+            });
+            CompletableFuture<Void> closingLoop = CompletableFuture.runAsync(() -> {
+                AttackTcpTest.barrier(go);
+                loop.close();
+            });
+            closingEndpoints.get(15, SECONDS);
+            closingLoop.get(15, SECONDS);
+            int afterRace = closes.get();
+            for (DatagramEndpoint e : eps) {
+                get(e.close());
+            }
+            assertThat("round " + round + ": onClose calls " + closes + " for 10 endpoints (" + afterRace
+                    + " when both close calls returned) on threads " + threads, closes.get() <= 10, is(true));
+            assertThat("round " + round + ": every endpoint whose close() was called got onClose", closes.get(), is(10));
         }
     }
 }
