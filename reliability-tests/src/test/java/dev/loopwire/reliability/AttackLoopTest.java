@@ -297,6 +297,85 @@ class AttackLoopTest {
         }
     }
 
+    @ParameterizedTest
+    @MethodSource(AttackSupport.KINDS)
+    void aHookAcceptedWhileTheLoopClosesRunsOnceAndACancelledOneNever(String kind) throws Exception {
+        for (int round = 0; round < 10; round++) {
+            EventLoop loop = AttackSupport.open(kind);
+            // Each hook accepted: its run count, and whether a cancel() reported success.
+            List<AtomicInteger> runs = new java.util.concurrent.CopyOnWriteArrayList<>();
+            List<Boolean> cancelled = new java.util.concurrent.CopyOnWriteArrayList<>();
+            AtomicInteger doubleCancel = new AtomicInteger();
+            CountDownLatch start = new CountDownLatch(1);
+            List<CompletableFuture<Void>> adders = new ArrayList<>();
+            for (int t = 0; t < 3; t++) {
+                adders.add(CompletableFuture.runAsync(() -> {
+                    try {
+                        start.await();
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                    for (int i = 0; i < 2_000; i++) {
+                        AtomicInteger n = new AtomicInteger();
+                        EventLoop.CloseHook h;
+                        try {
+                            h = loop.addCloseHook(n::incrementAndGet);
+                        } catch (RejectedExecutionException e) {
+                            return;
+                        }
+                        boolean c = i % 2 == 0 && h.cancel();
+                        boolean second = i % 2 == 0 && h.cancel(); // after a successful cancel: must be false
+                        if (c && second) {
+                            doubleCancel.incrementAndGet();
+                        }
+                        synchronized (runs) {
+                            runs.add(n);
+                            cancelled.add(c || second);
+                        }
+                    }
+                }));
+            }
+            start.countDown();
+            Thread.sleep(round % 3);
+            closeBounded(loop);
+            for (CompletableFuture<Void> f : adders) {
+                f.get(10, TimeUnit.SECONDS);
+            }
+            int wrong = 0;
+            for (int i = 0; i < runs.size(); i++) {
+                int want = cancelled.get(i) ? 0 : 1;
+                if (runs.get(i).get() != want) {
+                    wrong++;
+                }
+            }
+            assertThat("round " + round + ": hooks of " + runs.size() + " that ran other than once (or ran though cancelled)",
+                    wrong, is(0));
+            assertThat("a second cancel reported success", doubleCancel.get(), is(0));
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void theDefaultLoopReopenedFromManyThreadsAtOnceIsOneLoop() throws Exception {
+        for (int round = 0; round < 10; round++) {
+            dev.loopwire.loop.EventLoops.defaultLoop().close();
+            java.util.concurrent.CyclicBarrier go = new java.util.concurrent.CyclicBarrier(6);
+            List<CompletableFuture<EventLoop>> callers = new ArrayList<>();
+            for (int t = 0; t < 6; t++) {
+                callers.add(CompletableFuture.supplyAsync(() -> {
+                    AttackTcpTest.barrier(go);
+                    return dev.loopwire.loop.EventLoops.defaultLoop();
+                }));
+            }
+            java.util.Set<EventLoop> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+            for (CompletableFuture<EventLoop> f : callers) {
+                seen.add(f.get(10, TimeUnit.SECONDS));
+            }
+            assertThat("round " + round + ": loops handed out as the default " + seen, seen.size(), is(1));
+            assertThat(seen.iterator().next().isClosed(), is(false));
+        }
+        dev.loopwire.loop.EventLoops.defaultLoop().close();
+    }
+
     @SuppressWarnings("unchecked")
     static <T extends Throwable> void sneaky(Throwable t) throws T {
         throw (T) t;
