@@ -605,4 +605,91 @@ class AttackUdpTest {
             assertThat("round " + round + ": every endpoint whose close() was called got onClose", closes.get(), is(10));
         }
     }
+
+    @ParameterizedTest
+    @MethodSource(AttackSupport.KINDS)
+    void writabilityUnderAFloodFromFourThreadsAlternatesAndNothingAcceptedIsLostSilently(String kind) throws Exception {
+        EventLoop rxLoop = AttackSupport.open("selector");
+        EventLoop loop = AttackSupport.open(kind);
+        try {
+            Recorder rx = new Recorder();
+            DatagramEndpoint server = get(Udp.bind(V4, rx, UdpOptions.builder().receiveBufferSize(4 << 20).build(), rxLoop));
+            List<Boolean> writability = new CopyOnWriteArrayList<>();
+            AtomicLong reported = new AtomicLong();
+            UdpOptions tiny = UdpOptions.builder().sendQueueDatagrams(4).sendQueueBytes(UdpOptions.MAX_IPV4_PAYLOAD)
+                    .sendBufferSize(4096).build();
+            DatagramEndpoint client = get(Udp.bind(V4, new DatagramHandler() {
+                @Override
+                public void onDatagram(DatagramEndpoint e, ByteBuffer d, InetSocketAddress s) {
+                }
+
+                @Override
+                public void onWritabilityChanged(DatagramEndpoint e, boolean writable) {
+                    writability.add(writable);
+                }
+
+                @Override
+                public void onError(DatagramEndpoint e, Throwable t) {
+                    reported.incrementAndGet();
+                }
+            }, tiny, loop));
+            AtomicLong accepted = new AtomicLong();
+            AtomicLong refused = new AtomicLong();
+            List<CompletableFuture<Void>> senders = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                senders.add(CompletableFuture.runAsync(() -> {
+                    ByteBuffer b = ByteBuffer.allocate(1000);
+                    for (int i = 0; i < 100; i++) {
+                        b.clear();
+                        if (client.send(b, server.localAddress())) {
+                            accepted.incrementAndGet();
+                        } else {
+                            refused.incrementAndGet();
+                            Thread.onSpinWait();
+                        }
+                    }
+                }));
+            }
+            for (CompletableFuture<Void> f : senders) {
+                f.get(15, SECONDS);
+            }
+            await(() -> client.isWritable());
+            Thread.sleep(50);
+            assertThat("writability calls " + writability + " alternate, starting with false",
+                    AttackTcpTest.alternates(writability), is(true));
+            if (refused.get() > 0) {
+                assertThat("a refusal was announced", writability.contains(false), is(true));
+            }
+            long want = accepted.get() - reported.get();
+            await(() -> rx.received.get() >= want);
+            Proc.UdpDrops drops = Proc.UdpDrops.now();
+            assertThat("accepted " + accepted + ", reported " + reported + ", received " + rx.received + " (kernel " + drops + ")",
+                    (long) rx.received.get() <= want, is(true));
+            get(client.close());
+            get(server.close());
+        } finally {
+            closeBounded(loop);
+            closeBounded(rxLoop);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource(AttackSupport.KINDS)
+    void badMulticastArgumentsAreTypedAndTheEndpointStaysUsable(String kind) throws Exception {
+        try (EventLoop loop = AttackSupport.open(kind)) {
+            Recorder r = new Recorder();
+            DatagramEndpoint ep = get(Udp.bind(V4, r, loop));
+            java.net.NetworkInterface lo = java.net.NetworkInterface.getByInetAddress(java.net.InetAddress.getLoopbackAddress());
+            assertThrows(dev.loopwire.transport.udp.InvalidAddressException.class,
+                    () -> ep.join(java.net.InetAddress.getByName("127.0.0.1"), lo));
+            assertThrows(dev.loopwire.transport.udp.InvalidAddressException.class,
+                    () -> ep.join(java.net.InetAddress.getByName("ff02::1"), lo));
+            assertThrows(NullPointerException.class, () -> ep.join(java.net.InetAddress.getByName("239.1.2.3"), null));
+            ep.leave(java.net.InetAddress.getByName("239.1.2.3"), lo); // not joined: no-op
+            assertThat(ep.send(ByteBuffer.wrap(new byte[] {4}), ep.localAddress()), is(true));
+            assertThat(r.datagrams.poll(10, SECONDS), is(new byte[] {4}));
+            assertThat(r.errors.isEmpty(), is(true));
+            get(ep.close());
+        }
+    }
 }
