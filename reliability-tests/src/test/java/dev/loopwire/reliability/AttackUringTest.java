@@ -203,6 +203,93 @@ class AttackUringTest {
         }
     }
 
+    /**
+     * A flood of NOPs in one loop turn: past the ring's room {@code submit()} throws
+     * SubmissionQueueFullException ("nothing was submitted and the writer stays filled, so retry
+     * on a later turn"); every id it returned completes exactly once, and a retry on a later turn
+     * works.
+     */
+    @Test
+    void aSubmissionFloodIsRefusedVisiblyAndEverySubmittedOperationCompletesOnce() throws Exception {
+        try (EventLoop loop = AttackSupport.open("completion")) {
+            UringPort port = port(loop);
+            java.util.Map<Long, AtomicInteger> seen = new java.util.concurrent.ConcurrentHashMap<>();
+            AtomicInteger completions = new AtomicInteger();
+            CompletableFuture<Void> gone = new CompletableFuture<>();
+            UringRegistration reg = onLoop(loop, () -> port.register(-1, new UringHandler() {
+                @Override
+                public void complete(UringRegistration r, UringCompletion c) {
+                    completions.incrementAndGet();
+                    seen.computeIfAbsent(c.operationId(), k -> new AtomicInteger()).incrementAndGet();
+                }
+
+                @Override
+                public void unregistered(UringRegistration r) {
+                    gone.complete(null);
+                }
+            }));
+            Object[] outcome = onLoop(loop, () -> {
+                java.util.Set<Long> ids = new java.util.HashSet<>();
+                RuntimeException full = null;
+                for (int i = 0; i < 200_000 && full == null; i++) {
+                    UringSubmission s = reg.prepare(UringPort.OP_NOP).tag(i);
+                    try {
+                        ids.add(s.submit());
+                    } catch (java.util.concurrent.RejectedExecutionException e) {
+                        full = e;
+                        try {
+                            ids.add(s.submit()); // the writer "stays filled": a retry in the same turn is refused again
+                            full = new IllegalStateException("a retry in the same turn was accepted");
+                        } catch (java.util.concurrent.RejectedExecutionException again) {
+                            // expected
+                        }
+                    }
+                }
+                return new Object[] {ids, full};
+            });
+            @SuppressWarnings("unchecked")
+            java.util.Set<Long> ids = (java.util.Set<Long>) outcome[0];
+            Object full = outcome[1];
+            assertThat("operation ids unique", ids.size() > 0, is(true));
+            assertThat("completions for every submitted id (" + ids.size() + " ids, full: " + full + ")",
+                    await(() -> completions.get() >= ids.size()), is(true));
+            Thread.sleep(50);
+            assertThat(completions.get(), is(ids.size()));
+            assertThat("each id completed once", seen.keySet().equals(ids) && seen.values().stream().allMatch(n -> n.get() == 1), is(true));
+            if (full != null) {
+                assertThat(String.valueOf(full), full instanceof dev.loopwire.loop.SubmissionQueueFullException, is(true));
+            }
+            int before = completions.get();
+            onLoop(loop, () -> reg.prepare(UringPort.OP_NOP).submit());
+            assertThat("a later turn submits again", await(() -> completions.get() == before + 1), is(true));
+            onLoop(loop, () -> {
+                reg.close();
+                return null;
+            });
+            gone.get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    /** UringPort.register: "@throws IllegalStateException if not on the loop thread, or the loop is closing". */
+    @Test
+    void registerFromACloseHookIsRefusedAsTheJavadocSays() throws Exception {
+        CompletableFuture<String> outcome = new CompletableFuture<>();
+        Counting late = new Counting();
+        EventLoop loop = AttackSupport.open("completion");
+        UringPort port = port(loop);
+        loop.addCloseHook(() -> {
+            try {
+                port.register(-1, late).prepare(UringPort.OP_NOP).submit();
+                outcome.complete("accepted");
+            } catch (Throwable t) {
+                outcome.complete(t.getClass().getSimpleName());
+            }
+        });
+        closeBounded(loop);
+        assertThat("register while the loop closes (late handler: " + late.results.size() + " completion(s), unregistered "
+                + late.unregistered + " time(s))", outcome.get(10, TimeUnit.SECONDS), is("IllegalStateException"));
+    }
+
     @Test
     void cancelOfFinishedForeignOrGarbageOperationsReturnsFalse() throws Exception {
         try (EventLoop loop = AttackSupport.open("completion")) {
