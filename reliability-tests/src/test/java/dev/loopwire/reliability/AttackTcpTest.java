@@ -17,6 +17,7 @@ import dev.loopwire.transport.tcp.Tcp;
 import dev.loopwire.transport.tcp.TcpConnection;
 import dev.loopwire.transport.tcp.TcpListener;
 import dev.loopwire.transport.tcp.TcpOptions;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -665,6 +666,28 @@ class AttackTcpTest {
             b.await(10, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource(AttackSupport.KINDS)
+    void socketOptionsRefuseBadValuesByTypeAndFailAfterClose(String kind) throws Exception {
+        try (EventLoop loop = AttackSupport.open(kind); Server server = new Server(loop, TcpOptions.defaults(), AttackTcpRecorder::new)) {
+            AttackTcpRecorder client = new AttackTcpRecorder();
+            TcpConnection c = get(Tcp.connect(server.listener.localAddress(), client, loop));
+            AttackTcpRecorder peer = server.next();
+            assertThrows(IllegalArgumentException.class, () -> c.setOption(java.net.StandardSocketOptions.SO_RCVBUF, -1));
+            assertThrows(UnsupportedOperationException.class, () -> c.getOption(java.net.StandardSocketOptions.IP_MULTICAST_TTL));
+            assertThrows(UnsupportedOperationException.class, () -> c.setOption(java.net.StandardSocketOptions.SO_BROADCAST, true));
+            assertThrows(NullPointerException.class, () -> c.getOption(null));
+            c.setOption(java.net.StandardSocketOptions.SO_RCVBUF, Integer.MAX_VALUE); // the system caps it
+            assertThat(c.getOption(java.net.StandardSocketOptions.TCP_NODELAY), is(true));
+            c.write(ByteBuffer.wrap(new byte[] {1}));
+            assertThat("still usable after bad options", await(() -> peer.bytes.get() == 1), is(true));
+            get(c.close());
+            assertThrows(IOException.class, () -> c.getOption(java.net.StandardSocketOptions.TCP_NODELAY));
+            assertThrows(IOException.class, () -> c.setOption(java.net.StandardSocketOptions.TCP_NODELAY, false));
+            assertThat(client.errors.isEmpty(), is(true));
         }
     }
 }
