@@ -20,9 +20,14 @@ import java.util.function.Consumer;
  */
 final class AttackSupport {
 
-    static final String KINDS = "dev.loopwire.reliability.Loops#kinds";
+    /** The loop kinds every parameterized attack runs on, by the names {@link EventLoops#open(String)} knows. */
+    static final String KINDS = "dev.loopwire.reliability.AttackSupport#kinds";
 
     private AttackSupport() {
+    }
+
+    static java.util.stream.Stream<String> kinds() {
+        return java.util.stream.Stream.of("selector", "completion");
     }
 
     /** Opens a loop of {@code kind}; a missing completion loop skips, or fails under loopwire.require. */
