@@ -692,4 +692,32 @@ class AttackUdpTest {
             get(ep.close());
         }
     }
+
+    /** DatagramHandler: a throwing onOpen fails the stage "and the endpoint is closed and its socket released before the stage completes". */
+    @ParameterizedTest
+    @MethodSource(AttackSupport.KINDS)
+    void aThrowingOnOpenReleasesThePortBeforeTheStageFails(String kind) throws Exception {
+        try (EventLoop loop = AttackSupport.open(kind)) {
+            for (int round = 0; round < 20; round++) {
+                java.util.concurrent.atomic.AtomicReference<InetSocketAddress> bound = new java.util.concurrent.atomic.AtomicReference<>();
+                Error boom = new OutOfMemoryError("user OOM in onOpen " + round);
+                CompletableFuture<DatagramEndpoint> stage = Udp.bind(V4, new DatagramHandler() {
+                    @Override
+                    public void onOpen(DatagramEndpoint e) {
+                        bound.set(e.localAddress());
+                        throw boom;
+                    }
+
+                    @Override
+                    public void onDatagram(DatagramEndpoint e, ByteBuffer d, InetSocketAddress s) {
+                    }
+                }, loop).toCompletableFuture();
+                ExecutionException failed = assertThrows(ExecutionException.class, () -> stage.get(10, SECONDS));
+                assertThat(failed.getCause(), sameInstance(boom));
+                // Released before the stage completed: the same port binds at once (no SO_REUSEADDR).
+                DatagramEndpoint again = get(Udp.bind(bound.get(), new Recorder(), loop));
+                get(again.close());
+            }
+        }
+    }
 }
