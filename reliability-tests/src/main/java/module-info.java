@@ -11,6 +11,7 @@
  */
 module dev.loopwire.reliability {
     requires dev.loopwire.transport.udp;
+    requires dev.loopwire.transport.tcp; // the Attack* tests attack TCP too
     requires dev.loopwire.loop.selector;
     requires dev.loopwire.loop.iocp;
     requires static com.google.auto.service; // Only needed at compile time, for @AutoService.
