@@ -41,7 +41,10 @@ final class ProvidedGroup implements UringBufferGroup {
         this.id = id;
         this.bufferSize = bufferSize;
         count = Math.max(8, Math.min(1024, BUDGET / bufferSize));
-        ringBacking = ByteBuffer.allocateDirect(16 * count + PAGE);
+        // alignedSlice rounds the start up AND the end down to a page: with a ring smaller than a
+        // page, 16 * count + PAGE could leave an empty slice. Whole pages, plus one to align.
+        int ringBytes = (16 * count + PAGE - 1) & -PAGE;
+        ringBacking = ByteBuffer.allocateDirect(ringBytes + PAGE);
         ring = ringBacking.alignedSlice(PAGE).order(ByteOrder.nativeOrder());
         ringAddress = LoopUringPort.baseAddress(ring);
         buffers = ByteBuffer.allocateDirect(bufferSize * count);

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.loopwire.loop.NativeBlock;
 import dev.loopwire.loop.SubmissionQueueFullException;
+import dev.loopwire.loop.UringBufferGroup;
 import dev.loopwire.loop.UringCompletion;
 import dev.loopwire.loop.UringHandler;
 import dev.loopwire.loop.UringPort;
@@ -156,6 +157,39 @@ class LoopUringPortTest {
         assertThat(group.tail(), is((recycled + 1) & 0xffff));
         readEnd.close();
         writeEnd.close();
+        turns(2);
+        port.posix().close(pipe[0]);
+        port.posix().close(pipe[1]);
+    }
+
+    @Test
+    void groupsOfLargeBuffersWhoseRingIsSmallerThanAPageReceive() throws Exception {
+        // A group of 32 x 128 KiB has a 512-byte ring: its page-aligned slice was once empty
+        // (IndexOutOfBoundsException in bufferGroup), found by UDP's 65,507-byte datagrams.
+        for (int size = 16 << 10; size <= UringBufferGroup.MAX_BUFFER_SIZE; size <<= 1) {
+            assertThat(port.bufferGroup(size).bufferSize(), is(size));
+        }
+        UringBufferGroup group = port.bufferGroup(65_507 + 48);
+        assertThat(group.bufferSize(), is(128 << 10));
+        assertThat(group.count(), is(32));
+        int[] pipe = port.posix().pipe(0);
+        UringRegistration readEnd = port.register(pipe[0], new UringHandler() {
+            @Override
+            public void complete(UringRegistration registration, UringCompletion completion) {
+                events.add("read " + completion.result() + " " + (char) completion.buffer().get(0));
+            }
+
+            @Override
+            public void unregistered(UringRegistration registration) {
+            }
+        });
+        readEnd.prepare(UringPort.OP_READ).bufferGroup(group).offset(-1).tag(9).submit();
+        try (java.io.FileOutputStream sink = new java.io.FileOutputStream("/proc/self/fd/" + pipe[1])) {
+            sink.write('y');
+        }
+        turns(3);
+        assertThat(events, is(List.of("read 1 y")));
+        readEnd.close();
         turns(2);
         port.posix().close(pipe[0]);
         port.posix().close(pipe[1]);
