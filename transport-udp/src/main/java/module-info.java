@@ -18,5 +18,5 @@ module dev.loopwire.transport.udp {
 
     provides dev.loopwire.transport.spi.TransportProvider
             with dev.loopwire.transport.udp.internal.ReadinessUdpProvider,
-                 dev.loopwire.transport.udp.internal.CompletionUdpProvider;
+                 dev.loopwire.transport.udp.internal.UringUdpProvider;
 }

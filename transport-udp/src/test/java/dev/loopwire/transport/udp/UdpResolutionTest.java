@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 class UdpResolutionTest {
 
     private static final String ADAPTER = "dev.loopwire.transport.internal.SelectorThreadAdapter";
-    private static final String COMPLETION_PROVIDER = "dev.loopwire.transport.udp.internal.CompletionUdpProvider";
+    private static final String COMPLETION_PROVIDER = "dev.loopwire.transport.udp.internal.UringUdpProvider";
 
     /** A loop that claims only CompletionPort and runs nothing: resolution and explain create no socket. */
     static final class CompletionOnlyLoop implements EventLoop {

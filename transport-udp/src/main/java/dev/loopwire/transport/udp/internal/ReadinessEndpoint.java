@@ -52,6 +52,7 @@ final class ReadinessEndpoint extends BaseEndpoint {
         if (failure != null) {
             openFailed(failure, result);
         } else {
+            watchLoop();
             result.complete(this);
         }
     }

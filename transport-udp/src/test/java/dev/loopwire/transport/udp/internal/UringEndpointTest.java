@@ -19,14 +19,14 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import org.junit.jupiter.api.Test;
 
-/** What is particular to the completion endpoint: its queue behind the port's send slots. */
-class CompletionEndpointTest {
+/** What is particular to the io_uring endpoint: its queue behind the port's send slots. */
+class UringEndpointTest {
 
     private static final InetSocketAddress V4 = new InetSocketAddress("127.0.0.1", 0);
 
     private static DatagramEndpoint open(EventLoop loop, InetSocketAddress remote, DatagramHandler handler,
             UdpOptions options) throws Exception {
-        return new CompletionUdpProvider().create(loop).open(V4, remote, handler, options)
+        return new UringUdpProvider().create(loop).open(V4, remote, handler, options)
                 .toCompletableFuture().get(10, SECONDS);
     }
 
