@@ -1,9 +1,9 @@
 /**
  * The event loop API of loopwire: what a loop is ({@link dev.loopwire.loop.EventLoop}),
  * what it can do ({@link dev.loopwire.loop.Capability} and the standard capabilities
- * {@link dev.loopwire.loop.FdReadiness}, {@link dev.loopwire.loop.CompletionPort},
- * {@link dev.loopwire.loop.Timers}, and the raw io_uring capability
- * {@link dev.loopwire.loop.UringPort}), how transports are named
+ * {@link dev.loopwire.loop.FdReadiness}, {@link dev.loopwire.loop.Timers}, and the raw
+ * completion capabilities {@link dev.loopwire.loop.UringPort} and
+ * {@link dev.loopwire.loop.IocpPort}), how transports are named
  * ({@link dev.loopwire.loop.TransportKey}) and how loops are found
  * ({@link dev.loopwire.loop.EventLoops}).
  *

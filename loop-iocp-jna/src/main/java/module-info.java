@@ -1,7 +1,8 @@
 /**
  * The completion loop: one thread driving one native completion queue through JNA, offering
- * {@link dev.loopwire.loop.CompletionPort} and {@link dev.loopwire.loop.Timers}
- * ({@link dev.loopwire.loop.iocp.CompletionLoop}). Backends: Linux io_uring (raw syscalls and
+ * {@link dev.loopwire.loop.Timers} and the raw capability of its mechanism
+ * ({@link dev.loopwire.loop.UringPort}, {@link dev.loopwire.loop.IocpPort}), and no transport
+ * of its own ({@link dev.loopwire.loop.iocp.CompletionLoop}). Backends: Linux io_uring (raw syscalls and
  * mmap'd rings) and Windows IOCP (untested on the project's machines), behind the internal {@code CompletionBackend} seam.
  * {@link dev.loopwire.loop.iocp.IoUring} and {@link dev.loopwire.loop.iocp.Iocp} say whether
  * each can run here, and why not.

@@ -1,7 +1,6 @@
 package dev.loopwire.loop.iocp;
 
 import dev.loopwire.loop.Capability;
-import dev.loopwire.loop.CompletionPort;
 import dev.loopwire.loop.EventLoop;
 import dev.loopwire.loop.Timers;
 import dev.loopwire.loop.IocpPort;
@@ -9,17 +8,13 @@ import dev.loopwire.loop.UringPort;
 import dev.loopwire.loop.iocp.internal.Backends;
 import dev.loopwire.loop.iocp.internal.CompletionBackend;
 import dev.loopwire.loop.iocp.internal.LoopContext;
-import dev.loopwire.loop.iocp.internal.LoopDatagram;
 import dev.loopwire.loop.internal.CloseHooks;
 import dev.loopwire.loop.internal.LoopErrors;
 import dev.loopwire.loop.internal.TaskQueue;
 import dev.loopwire.loop.internal.TimerQueue;
 import dev.loopwire.loop.spi.CurrentLoop;
 import java.io.IOException;
-import java.net.ProtocolFamily;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -35,12 +30,14 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
- * An event loop on a native completion queue: one thread that submits socket operations to the
+ * An event loop on a native completion queue: one thread that submits operations to the
  * operating system and runs their completions, tasks and timers. On Linux the queue is an
  * io_uring instance; a Windows IOCP backend plugs into the same loop.
  *
- * <p>The loop offers {@link CompletionPort} and {@link Timers} (and, on io_uring, the raw
- * {@link UringPort}). Each loop turn runs the queued
+ * <p>The loop offers {@link Timers} and the raw capability of its mechanism: {@link UringPort}
+ * on io_uring, {@link IocpPort} on IOCP. It carries no transport of its own: UDP, TCP or any
+ * other transport is written against those capabilities, outside this module (loopwire's UDP is
+ * {@code UringUdpProvider} in {@code transport-udp}). Each loop turn runs the queued
  * tasks and the due timers, then hands every operation prepared during the turn to the kernel
  * in one system call and waits, without spinning, for a completion, a wake-up from
  * {@link #execute} or the next timer deadline; then it dispatches every completion that is
@@ -51,8 +48,9 @@ import java.util.function.Consumer;
  * from other threads throw {@link RejectedExecutionException}; on the loop thread the tasks
  * already submitted run, pending timers are cancelled, the {@linkplain #addCloseHook close hooks}
  * run, and the loop goes on turning while tasks or timers (submitted since, on the loop thread)
- * are left; then it closes every socket still open (cancelling its operations in flight and
- * reaping their completions), releases the native queue and its memory, and returns once the
+ * are left, and while registrations of the raw capability are open (their handlers have
+ * heard {@code loopClosing}); then it cancels what is still registered (reaping the
+ * completions), releases the native queue and its memory, and returns once the
  * thread has ended. All of it is bounded by a 10 s close timeout. A second close does nothing; a
  * close from a callback on the loop thread returns at once and the loop ends after the callback.
  *
@@ -60,24 +58,24 @@ import java.util.function.Consumer;
  * goes to the exception handler (by default a {@link System.Logger} WARNING) and the loop goes
  * on. If the loop thread fails anyway (the exception handler throws, or the queue fails), the
  * loop closes itself: {@link #isClosed()} becomes {@code true}, {@code execute} rejects naming the
- * cause, the close hooks run, the sockets are closed, and an ERROR log counts the tasks dropped.
+ * cause, the close hooks run, the registrations are closed, and an ERROR log counts the tasks dropped.
  *
  * <p><b>Concurrency.</b> {@link #execute}, {@link #schedule}, {@link #addCloseHook},
- * {@link #close()} and the {@link EventLoop} queries may be called from any thread;
- * {@link #openDatagram} and every method of the sockets it returns only from the loop thread. At
+ * {@link #close()} and the {@link EventLoop} queries may be called from any thread; the raw
+ * capabilities say which of their calls must be made on the loop thread. At
  * most {@link Builder#maxPendingTasks maxPendingTasks} tasks wait to run (by default
  * {@value TaskQueue#DEFAULT_MAX}, or {@code -Dloopwire.maxPendingTasks}); past that,
  * {@code execute} throws {@link RejectedExecutionException} and the loop stays usable.
  */
-public final class CompletionLoop implements EventLoop, CompletionPort, Timers {
+public final class CompletionLoop implements EventLoop, Timers {
 
     private static final System.Logger LOG = System.getLogger(CompletionLoop.class.getName());
     private static final Map<String, AtomicInteger> NUMBERS = new ConcurrentHashMap<>();
-    private static final Set<Class<? extends Capability>> CAPABILITIES = Set.of(CompletionPort.class, Timers.class);
+    private static final Set<Class<? extends Capability>> CAPABILITIES = Set.of(Timers.class);
     private static final Set<Class<? extends Capability>> URING_CAPABILITIES =
-            Set.of(CompletionPort.class, Timers.class, UringPort.class);
+            Set.of(Timers.class, UringPort.class);
     private static final Set<Class<? extends Capability>> IOCP_CAPABILITIES =
-            Set.of(CompletionPort.class, Timers.class, IocpPort.class);
+            Set.of(Timers.class, IocpPort.class);
     private static final long CLOSE_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(10);
     private static final int TASKS_PER_TURN = 1024;
 
@@ -90,12 +88,10 @@ public final class CompletionLoop implements EventLoop, CompletionPort, Timers {
     private final AtomicBoolean wakePending = new AtomicBoolean();
     private final TimerQueue timers = new TimerQueue();
     private final CloseHooks hooks = new CloseHooks();
-    private final Set<LoopDatagram> datagrams = new LinkedHashSet<>();
     private final CountDownLatch terminated = new CountDownLatch(1);
     private final Context context = new Context();
     // One instance: a method reference made per turn would allocate on the hot path.
     private final Consumer<Throwable> onFailure = this::report;
-    private final Consumer<LoopDatagram> onDatagramClosed = datagrams::remove;
     private final UringPort uringPort;
     private final IocpPort iocpPort;
     private volatile boolean closing;
@@ -241,20 +237,6 @@ public final class CompletionLoop implements EventLoop, CompletionPort, Timers {
     }
 
     @Override
-    public Datagram openDatagram(ProtocolFamily family, DatagramListener listener) throws IOException {
-        if (!inLoop()) {
-            throw new IllegalStateException("openDatagram must be called on the thread of loop '" + name
-                    + "'; hand it over with loop.execute(...)");
-        }
-        if (closing) {
-            throw new IllegalStateException("Event loop '" + name + "' is closed; open a new loop");
-        }
-        LoopDatagram datagram = LoopDatagram.open(context, backend, family, listener, onDatagramClosed);
-        datagrams.add(datagram);
-        return datagram;
-    }
-
-    @Override
     public void close() {
         if (!closing) {
             closing = true;
@@ -338,9 +320,6 @@ public final class CompletionLoop implements EventLoop, CompletionPort, Timers {
         hooks.runAll(this::report);
         backend.loopClosing(); // raw registrations hear it before anything is released
         closingTurns(deadline, false);
-        for (LoopDatagram datagram : new ArrayList<>(datagrams)) {
-            datagram.close();
-        }
         closingTurns(deadline, true);
         if (failure != null) {
             return;
@@ -385,9 +364,6 @@ public final class CompletionLoop implements EventLoop, CompletionPort, Timers {
         try {
             hooks.runAll(this::reportAfterFailure);
             backend.loopClosing();
-            for (LoopDatagram datagram : new ArrayList<>(datagrams)) {
-                datagram.close();
-            }
             if (!(cause instanceof IOException)) {
                 // The queue still works: reap the closing sockets, so no memory is freed under the kernel.
                 long deadline = System.nanoTime() + CLOSE_TIMEOUT_NANOS;

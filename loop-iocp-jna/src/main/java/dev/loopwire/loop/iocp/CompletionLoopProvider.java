@@ -3,7 +3,6 @@ package dev.loopwire.loop.iocp;
 import com.google.auto.service.AutoService;
 import dev.loopwire.loop.Availability;
 import dev.loopwire.loop.Capability;
-import dev.loopwire.loop.CompletionPort;
 import dev.loopwire.loop.EventLoop;
 import dev.loopwire.loop.Timers;
 import dev.loopwire.loop.IocpPort;
@@ -67,9 +66,9 @@ public final class CompletionLoopProvider implements EventLoopProvider {
     public Set<Class<? extends Capability>> capabilities() {
         // The loop also offers the raw capability of its platform's mechanism.
         String os = System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT);
-        return os.startsWith("linux") ? Set.of(CompletionPort.class, Timers.class, UringPort.class)
-                : os.startsWith("windows") ? Set.of(CompletionPort.class, Timers.class, IocpPort.class)
-                : Set.of(CompletionPort.class, Timers.class);
+        return os.startsWith("linux") ? Set.of(Timers.class, UringPort.class)
+                : os.startsWith("windows") ? Set.of(Timers.class, IocpPort.class)
+                : Set.of(Timers.class);
     }
 
     @Override

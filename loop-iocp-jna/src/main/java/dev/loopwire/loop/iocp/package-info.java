@@ -1,7 +1,8 @@
 /**
  * The completion loop, {@link dev.loopwire.loop.iocp.CompletionLoop}: one thread driving one
  * native completion queue through JNA (io_uring on Linux, IOCP on Windows), offering
- * {@link dev.loopwire.loop.CompletionPort} and {@link dev.loopwire.loop.Timers}.
+ * {@link dev.loopwire.loop.Timers} and the raw capability of its mechanism,
+ * {@link dev.loopwire.loop.UringPort} or {@link dev.loopwire.loop.IocpPort}.
  *
  * <p>{@link dev.loopwire.loop.iocp.IoUring} and {@link dev.loopwire.loop.iocp.Iocp} say whether
  * each backend can run here, and why not. {@link dev.loopwire.loop.EventLoops} finds this loop

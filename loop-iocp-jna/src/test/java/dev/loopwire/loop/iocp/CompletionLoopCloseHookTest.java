@@ -6,7 +6,7 @@ import static org.hamcrest.Matchers.instanceOf;
 import static org.hamcrest.Matchers.is;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.loopwire.loop.CompletionPort.Datagram;
+import dev.loopwire.loop.UringPort;
 import dev.loopwire.loop.EventLoop;
 import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
@@ -39,12 +39,7 @@ class CompletionLoopCloseHookTest {
     void hooksRunOnceOnTheLoopThreadInOrderBeforeTheLoopClosesItsSockets() throws Exception {
         CompletionLoop loop = open();
         Recorder recorder = new Recorder();
-        Datagram socket = OnLoop.call(loop, () -> {
-            Datagram s = loop.openDatagram(StandardProtocolFamily.INET, recorder);
-            s.bind(new InetSocketAddress("127.0.0.1", 0));
-            s.startReceiving(1500);
-            return s;
-        });
+        Recorder socket = OnLoop.call(loop, () -> recorder.start(loop.capability(UringPort.class).orElseThrow()));
         loop.addCloseHook(() -> events.add("a inLoop=" + loop.inLoop() + " open=" + socket.isOpen()));
         EventLoop.CloseHook cancelled = loop.addCloseHook(() -> events.add("cancelled"));
         loop.addCloseHook(() -> events.add("b closed=" + loop.isClosed()));

@@ -6,7 +6,7 @@ import static org.hamcrest.Matchers.instanceOf;
 import static org.hamcrest.Matchers.is;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.loopwire.loop.CompletionPort.Datagram;
+import dev.loopwire.loop.UringPort;
 import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
 import java.nio.ByteBuffer;
@@ -50,18 +50,13 @@ class CompletionLoopErrorsTest {
             CountDownLatch got = new CountDownLatch(1);
             Recorder overflowing = new Recorder() {
                 @Override
-                public void received(ByteBuffer data, InetSocketAddress sender) {
+                void received(int result) {
                     got.countDown();
                     recurse();
                 }
             };
-            Datagram socket = OnLoop.call(loop, () -> {
-                Datagram s = loop.openDatagram(StandardProtocolFamily.INET, overflowing);
-                s.bind(new InetSocketAddress("127.0.0.1", 0));
-                s.startReceiving(1500);
-                return s;
-            });
-            client.send(ByteBuffer.wrap(new byte[] {1}), socket.localAddress());
+            OnLoop.call(loop, () -> overflowing.start(loop.capability(UringPort.class).orElseThrow()));
+            overflowing.poke();
             assertThat(got.await(10, TimeUnit.SECONDS), is(true));
             CompletableFuture<String> after = new CompletableFuture<>();
             loop.schedule(Duration.ofMillis(5), () -> after.complete("alive"));
@@ -100,12 +95,7 @@ class CompletionLoopErrorsTest {
         }).open();
         try {
             Recorder recorder = new Recorder();
-            Datagram socket = OnLoop.call(loop, () -> {
-                Datagram s = loop.openDatagram(StandardProtocolFamily.INET, recorder);
-                s.bind(new InetSocketAddress("127.0.0.1", 0));
-                s.startReceiving(1500);
-                return s;
-            });
+            Recorder socket = OnLoop.call(loop, () -> recorder.start(loop.capability(UringPort.class).orElseThrow()));
             List<String> hooks = new CopyOnWriteArrayList<>();
             loop.addCloseHook(() -> hooks.add("hook inLoop=" + loop.inLoop() + " open=" + socket.isOpen()));
             loop.execute(() -> {

@@ -7,9 +7,6 @@ import static org.hamcrest.Matchers.matchesPattern;
 import static org.hamcrest.Matchers.sameInstance;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.loopwire.loop.CompletionPort;
-import dev.loopwire.loop.CompletionPort.DatagramListener;
-import dev.loopwire.loop.iocp.internal.BackendSocket;
 import dev.loopwire.loop.iocp.internal.CompletionBackend;
 import dev.loopwire.loop.iocp.internal.uring.UringBackend;
 import java.io.IOException;
@@ -43,8 +40,8 @@ class CompletionLoopTest {
     void describesItself() throws Exception {
         try (CompletionLoop loop = CompletionLoop.open()) {
             assertThat(loop.name(), matchesPattern("io_uring-\\d+"));
-            assertThat(loop.capabilities(), is(Set.of(CompletionPort.class, Timers.class, UringPort.class)));
-            assertThat(loop.capability(CompletionPort.class).orElseThrow(), sameInstance(loop));
+            assertThat(loop.capabilities(), is(Set.of(Timers.class, UringPort.class)));
+            assertThat(loop.capability(Timers.class).orElseThrow(), sameInstance(loop));
             assertThat(loop.capability(Timers.class).orElseThrow(), sameInstance(loop));
             assertThat(loop.capability(FdReadiness.class), is(Optional.empty()));
             assertThat(loop.inLoop(), is(false));
@@ -102,11 +99,6 @@ class CompletionLoopTest {
             @Override
             public String name() {
                 return uring.name();
-            }
-
-            @Override
-            public BackendSocket openDatagram(ProtocolFamily family, DatagramListener listener) throws IOException {
-                return uring.openDatagram(family, listener);
             }
 
             @Override
@@ -273,15 +265,5 @@ class CompletionLoopTest {
         loop.close();
         assertThat(later.isCancelled(), is(true));
         assertThat(ran.get(), is(0));
-    }
-
-    @Test
-    void openDatagramOffTheLoopThreadIsRefused() {
-        try (CompletionLoop loop = CompletionLoop.open()) {
-            IllegalStateException e = assertThrows(IllegalStateException.class,
-                    () -> loop.openDatagram(java.net.StandardProtocolFamily.INET, null));
-            assertThat(e.getMessage(), is("openDatagram must be called on the thread of loop '" + loop.name()
-                    + "'; hand it over with loop.execute(...)"));
-        }
     }
 }

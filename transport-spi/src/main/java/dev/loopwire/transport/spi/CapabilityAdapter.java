@@ -20,8 +20,8 @@ import java.util.Set;
  * the class path: the same jar or folder as that type), if the loop it adapts is defined in the
  * adapter's own module (or jar), or if the user allowed it ({@code -Dloopwire.allow=<class>} or
  * {@code Transports.allow(String)}). loopwire's own adapters, in the registry's module, are
- * trusted for loop-api's standard capabilities ({@code FdReadiness}, {@code CompletionPort},
- * {@code Timers}); no other module can claim that. An untrusted adapter is never called beyond
+ * trusted for loop-api's standard capabilities ({@code FdReadiness}, {@code UringPort},
+ * {@code IocpPort}, {@code Timers}); no other module can claim that. An untrusted adapter is never called beyond
  * {@link #offers()} and {@link #requires()}; {@code Transports.explain} lists it with the reason.
  *
  * <p><b>Lifecycle.</b> {@link #adapt} is called at most once per loop; the facet it returns must

@@ -1,10 +1,8 @@
 package dev.loopwire.loop.iocp.internal;
 
-import dev.loopwire.loop.CompletionPort.DatagramListener;
 import dev.loopwire.loop.IocpPort;
 import dev.loopwire.loop.UringPort;
 import java.io.IOException;
-import java.net.ProtocolFamily;
 
 /**
  * The seam between the {@link dev.loopwire.loop.iocp.CompletionLoop} and one operating
@@ -12,13 +10,13 @@ import java.net.ProtocolFamily;
  * IOCP.
  *
  * <p>The loop owns the thread, the task queue, the timers, the listener guards and the argument
- * checks; a backend owns the native queue, the sockets and every byte of native memory that an
- * operation uses, and keeps each operation's memory strongly reachable until its completion is
+ * checks; a backend owns the native queue, the raw capability's registrations and every byte of
+ * native memory that an operation uses, and keeps each operation's memory strongly reachable until its completion is
  * reaped.
  *
  * <p><b>Lifecycle.</b> Created on any thread (its constructor sets up the queue and throws
  * {@link IOException} if the system refuses), then used by the loop thread alone, then
- * {@link #close()}d by the loop thread after every socket has reported {@code closed()}.
+ * {@link #close()}d by the loop thread after every registration has been unregistered.
  *
  * <p><b>Concurrency.</b> Only {@link #wakeup()}, {@link #sockets()} and {@link #inflight()} may
  * be called from other threads; everything else runs on the loop thread.
@@ -27,14 +25,6 @@ public interface CompletionBackend {
 
     /** The backend's short name, the prefix of loop names: {@code io_uring}, {@code iocp}. */
     String name();
-
-    /**
-     * Opens a native, unbound datagram socket.
-     *
-     * @param family already checked to be INET or INET6
-     * @param listener the loop's guarded listener; called on the loop thread only
-     */
-    BackendSocket openDatagram(ProtocolFamily family, DatagramListener listener) throws IOException;
 
     /**
      * Submits everything prepared since the last call in one system call, waits until at least

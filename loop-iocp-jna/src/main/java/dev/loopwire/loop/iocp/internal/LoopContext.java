@@ -1,7 +1,8 @@
 package dev.loopwire.loop.iocp.internal;
 
 /**
- * What a {@link LoopDatagram} needs from its loop: the thread check and the exception handler.
+ * What a backend and its raw capability need from their loop: the name, the thread check and
+ * the exception handler.
  *
  * <p>Implementations are thread-safe.
  */

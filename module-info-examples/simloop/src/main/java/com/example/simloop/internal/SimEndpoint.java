@@ -1,6 +1,6 @@
 package com.example.simloop.internal;
 
-import dev.loopwire.loop.CompletionPort;
+
 import dev.loopwire.loop.EventLoop;
 import dev.loopwire.transport.udp.DatagramEndpoint;
 import dev.loopwire.transport.udp.DatagramHandler;
@@ -23,12 +23,12 @@ import java.util.concurrent.RejectedExecutionException;
  * A UDP endpoint on the in-memory network. The send queue is never full: a send is copied and
  * handed to the loop at once, so {@link #isWritable()} is always {@code true}.
  */
-final class SimEndpoint implements DatagramEndpoint, CompletionPort.DatagramListener {
+final class SimEndpoint implements DatagramEndpoint, SimSockets.DatagramListener {
 
     private final EventLoop loop;
     private final DatagramHandler handler;
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
-    private volatile CompletionPort.Datagram datagram;
+    private volatile SimSockets.Datagram datagram;
     private volatile boolean closing;
 
     SimEndpoint(EventLoop loop, DatagramHandler handler) {
@@ -36,11 +36,11 @@ final class SimEndpoint implements DatagramEndpoint, CompletionPort.DatagramList
         this.handler = handler;
     }
 
-    void attach(CompletionPort.Datagram socket) {
+    void attach(SimSockets.Datagram socket) {
         this.datagram = socket;
     }
 
-    CompletionPort.Datagram datagram() {
+    SimSockets.Datagram datagram() {
         return datagram;
     }
 

@@ -1,15 +1,11 @@
 package dev.loopwire.loop.iocp.internal.uring;
 
 import com.sun.jna.Memory;
-import dev.loopwire.loop.CompletionPort.DatagramListener;
-import dev.loopwire.loop.iocp.internal.BackendSocket;
 import dev.loopwire.loop.UringPort;
 import dev.loopwire.loop.iocp.internal.CompletionBackend;
 import dev.loopwire.loop.iocp.internal.LoopContext;
 import dev.loopwire.loop.iocp.internal.NativeMemory;
 import java.io.IOException;
-import java.net.ProtocolFamily;
-import java.net.StandardProtocolFamily;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
@@ -45,35 +41,28 @@ public final class UringBackend implements CompletionBackend {
     private final Object wakeLock = new Object();
     private final int eventFd;
     private final WakeOp wake = new WakeOp();
-    private final List<UringDatagram> open = new ArrayList<>();
-    private final List<UringDatagram> toArm = new ArrayList<>();
     private final List<Runnable> deferred = new ArrayList<>();
     private final BitSet bufferGroups = new BitSet();
-    private final boolean bufferRings;
     private Op[] ops = new Op[64];
     private int[] generations = new int[64];
     private int[] freeIds = new int[0];
     private int freeIdCount;
     private int nextId;
-    private boolean providedBuffersRefused;
-    private volatile int sockets;
     private volatile int inflight;
     private boolean closed;
     private LoopContext context = new DetachedContext();
     private final LoopUringPort port;
 
-    /** A ring of {@link #ENTRIES} entries using provided-buffer rings where the kernel has them. */
+    /** A ring of {@link #ENTRIES} entries. */
     public UringBackend() throws IOException {
-        this(ENTRIES, ENTRIES * 8, true);
+        this(ENTRIES, ENTRIES * 8);
     }
 
     /**
      * @param entries submission ring size, a power of two
      * @param completionEntries completion ring size, a power of two
-     * @param bufferRings whether to try multishot receive with provided-buffer rings
      */
-    public UringBackend(int entries, int completionEntries, boolean bufferRings) throws IOException {
-        this.bufferRings = bufferRings;
+    public UringBackend(int entries, int completionEntries) throws IOException {
         Ring r;
         try {
             r = Ring.open(entries, completionEntries);
@@ -136,6 +125,11 @@ public final class UringBackend implements CompletionBackend {
         return group;
     }
 
+    /** Gives back a group id claimed with {@link #claimBufferGroup()}. */
+    void releaseBufferGroup(int group) {
+        bufferGroups.clear(group);
+    }
+
     /** Backends leaked on purpose by a forced close, in this JVM. */
     public static int leakedBackends() {
         return LEAKED.size();
@@ -152,52 +146,6 @@ public final class UringBackend implements CompletionBackend {
 
     Memory scratch() {
         return scratch;
-    }
-
-    @Override
-    public BackendSocket openDatagram(ProtocolFamily family, DatagramListener listener) throws IOException {
-        boolean ipv6 = family == StandardProtocolFamily.INET6;
-        int fd = LibC.socket(ipv6 ? LibC.AF_INET6 : LibC.AF_INET,
-                LibC.SOCK_DGRAM | LibC.SOCK_NONBLOCK | LibC.SOCK_CLOEXEC, 0);
-        if (fd < 0) {
-            throw Errno.exception("socket(" + family + ", SOCK_DGRAM)", LibC.errno());
-        }
-        UringDatagram socket = new UringDatagram(this, fd, ipv6, listener);
-        if (ipv6) {
-            try {
-                new SocketOptions(fd, true, scratch).dualStack();
-            } catch (IOException e) {
-                LibC.close(fd);
-                throw e;
-            }
-        }
-        open.add(socket);
-        sockets = open.size();
-        return socket;
-    }
-
-    Receiver newReceiver(UringDatagram socket, int maxDatagramSize) {
-        if (bufferRings && !providedBuffersRefused) {
-            int group = bufferGroups.nextClearBit(0);
-            if (group <= 0xffff) {
-                int[] refusal = new int[1];
-                MultishotReceiver receiver = MultishotReceiver.create(socket, this, group, maxDatagramSize, refusal);
-                if (receiver != null) {
-                    bufferGroups.set(group);
-                    return receiver;
-                }
-                if (refusal[0] == Errno.EINVAL) {
-                    providedBuffersRefused = true;
-                }
-                LOG.log(System.Logger.Level.DEBUG, "Provided-buffer ring refused with {0}; posting plain receives",
-                        Errno.describe(refusal[0]));
-            }
-        }
-        return new PostedReceivers(socket, this, maxDatagramSize);
-    }
-
-    void releaseBufferGroup(int group) {
-        bufferGroups.clear(group);
     }
 
     /**
@@ -269,25 +217,12 @@ public final class UringBackend implements CompletionBackend {
         return sqe;
     }
 
-    /** Receives that could not get an SQE are armed at the start of the next turn. */
-    void armLater(UringDatagram socket) {
-        if (!toArm.contains(socket)) {
-            toArm.add(socket);
-        }
-    }
-
     void opStarted() {
         inflight++; // written by the loop thread only
     }
 
     void opEnded() {
         inflight--;
-    }
-
-    void socketClosed(UringDatagram socket) {
-        open.remove(socket);
-        toArm.remove(socket);
-        sockets = open.size();
     }
 
     @Override
@@ -302,13 +237,6 @@ public final class UringBackend implements CompletionBackend {
             deferred.clear();
             for (Runnable retry : again) {
                 retry.run();
-            }
-        }
-        if (!toArm.isEmpty()) {
-            UringDatagram[] again = toArm.toArray(new UringDatagram[0]);
-            toArm.clear();
-            for (UringDatagram socket : again) {
-                socket.armAgain();
             }
         }
         int result = timeoutNanos == 0 ? ring.submit() : ring.submitAndWait(timeoutNanos);
@@ -350,7 +278,7 @@ public final class UringBackend implements CompletionBackend {
 
     @Override
     public int sockets() {
-        return sockets + port.liveRegistrations();
+        return port.liveRegistrations();
     }
 
     @Override
@@ -365,7 +293,7 @@ public final class UringBackend implements CompletionBackend {
         }
         ring.enable(); // a ring never driven is enabled by the thread that closes it
         cancelOpenRegistrations();
-        boolean busy = inflight != 0 || port.inflight() != 0 || !open.isEmpty() || port.liveRegistrations() != 0;
+        boolean busy = inflight != 0 || port.inflight() != 0 || port.liveRegistrations() != 0;
         // The wake-up read is the last operation: cancel it and reap its completion before the
         // memory it reads into is freed.
         wake.cancel();
@@ -383,9 +311,9 @@ public final class UringBackend implements CompletionBackend {
             // The kernel tears a ring down asynchronously and may still write into the memory of
             // operations in flight: never let it be freed (issue #10, item 14).
             LEAKED.add(this);
-            LOG.log(System.Logger.Level.WARNING, "{0}: closed with {1} operation(s) in flight on {2} socket(s) and "
-                    + "{3} registration(s); leaking their memory ({4} bytes counted by the UringPort) on purpose "
-                    + "so the kernel never writes freed memory", context.name(), inflight + port.inflight(), open.size(),
+            LOG.log(System.Logger.Level.WARNING, "{0}: closed with {1} operation(s) in flight on "
+                    + "{2} registration(s); leaking their memory ({3} bytes counted by the UringPort) on purpose "
+                    + "so the kernel never writes freed memory", context.name(), inflight + port.inflight(),
                     port.liveRegistrations(), port.allocatedBytes());
             return;
         }

@@ -1,20 +1,16 @@
 package dev.loopwire.loop.iocp.internal.windows;
 
-import dev.loopwire.loop.CompletionPort.DatagramListener;
 import dev.loopwire.loop.IocpPort;
 import dev.loopwire.loop.iocp.internal.LoopContext;
-import dev.loopwire.loop.iocp.internal.BackendSocket;
 import dev.loopwire.loop.iocp.internal.CompletionBackend;
 import java.io.IOException;
-import java.net.ProtocolFamily;
-import java.util.ArrayDeque;
 
 /**
- * The Windows IOCP {@link CompletionBackend}: one {@link IocpDriver} (one completion port) and its
- * {@link IocpDatagram}s.
+ * The Windows IOCP {@link CompletionBackend}: one {@link IocpDriver} (one completion port) and the
+ * raw {@link IocpPort} ({@link LoopIocpPort}) whose registrations use it.
  *
- * <p>IOCP starts every operation with its own system call ({@code WSARecvFrom},
- * {@code WSASendTo}), so unlike io_uring there is nothing to submit in {@link #await}; it
+ * <p>IOCP starts every operation with its own system call ({@code WSARecv}, {@code ReadFile}...),
+ * so unlike io_uring there is nothing to submit in {@link #await}; it
  * dequeues up to {@link #COMPLETIONS_PER_WAIT} completions with one
  * {@code GetQueuedCompletionStatusEx} and, if that filled the array, drains a few more rounds
  * without waiting. Waits have millisecond granularity (the system timer may round them up
@@ -22,12 +18,12 @@ import java.util.ArrayDeque;
  * turn, never from inside the caller's own call.
  *
  * <p><b>Lifecycle.</b> The constructor starts Winsock and creates the port; {@link #close()}
- * releases both after the loop has closed every socket.
+ * releases both after the raw port's registrations have ended.
  *
  * <p><b>Thread-safety.</b> Loop thread only, except {@link #wakeup()}, {@link #sockets()} and
  * {@link #inflight()}.
  */
-public final class IocpBackend implements CompletionBackend, IocpDriver.CompletionHandler {
+public final class IocpBackend implements CompletionBackend {
 
     /** Completions dequeued by one wait. */
     public static final int COMPLETIONS_PER_WAIT = 256;
@@ -36,9 +32,6 @@ public final class IocpBackend implements CompletionBackend, IocpDriver.Completi
 
     private final IocpDriver driver;
     private final LoopIocpPort port;
-    private final ArrayDeque<Runnable> deferred = new ArrayDeque<>();
-    private volatile int sockets;
-    private volatile int inflight;
 
     /** Starts Winsock and creates the completion port. */
     public IocpBackend() throws IOException {
@@ -82,27 +75,14 @@ public final class IocpBackend implements CompletionBackend, IocpDriver.Completi
     }
 
     @Override
-    public BackendSocket openDatagram(ProtocolFamily family, DatagramListener listener) throws IOException {
-        IocpSocket socket = driver.openDatagram(family, IocpDatagram.RECEIVES + IocpDatagram.SENDS);
-        IocpDatagram datagram = new IocpDatagram(this, driver, socket, listener);
-        socket.attach(datagram);
-        sockets = sockets + 1;
-        return datagram;
-    }
-
-    @Override
     public void await(long timeoutNanos) throws IOException {
         port.finishClosed();
-        int handled = driver.poll(deferred.isEmpty() && !port.hasWork() ? toMillis(timeoutNanos) : 0, this);
+        int handled = driver.poll(!port.hasWork() ? toMillis(timeoutNanos) : 0);
         for (int round = 0; handled == COMPLETIONS_PER_WAIT && round < DRAIN_ROUNDS; round++) {
-            handled = driver.poll(0, this);
+            handled = driver.poll(0);
         }
         port.deliverFailed();
         port.finishClosed();
-        // Only what was deferred before now: a failure reported here may defer another.
-        for (int n = deferred.size(); n > 0; n--) {
-            deferred.poll().run();
-        }
     }
 
     /** Milliseconds for GetQueuedCompletionStatusEx: -1 (INFINITE) for negative, rounded up otherwise. */
@@ -115,52 +95,25 @@ public final class IocpBackend implements CompletionBackend, IocpDriver.Completi
     }
 
     @Override
-    public void completed(IocpOperation op, int bytes, int error) {
-        ((IocpDatagram) op.socket().attachment()).completed(op, bytes, error);
-    }
-
-    @Override
-    public void closed(IocpSocket socket) {
-        ((IocpDatagram) socket.attachment()).closedByDriver();
-    }
-
-    @Override
     public void wakeup() {
         driver.wakeup();
     }
 
     @Override
     public int sockets() {
-        return sockets + port.liveRegistrations();
+        return port.liveRegistrations();
     }
 
     @Override
     public int inflight() {
-        return inflight;
+        return port.inflight();
     }
 
     @Override
     public void close() {
-        deferred.clear();
         port.shutdown();
         driver.close(() -> port.inflight() > 0);
         port.release();
-    }
-
-    void defer(Runnable task) {
-        deferred.add(task);
-    }
-
-    void opStarted() {
-        inflight = inflight + 1;
-    }
-
-    void opEnded() {
-        inflight = inflight - 1;
-    }
-
-    void socketClosed() {
-        sockets = sockets - 1;
     }
 
     /** Where failures go before a loop attaches (backend tests): the log; any thread counts as the loop's. */
@@ -184,6 +137,6 @@ public final class IocpBackend implements CompletionBackend, IocpDriver.Completi
 
     @Override
     public String toString() {
-        return "iocp[sockets=" + sockets + " inflight=" + inflight + " deferred=" + deferred.size() + " " + port + "]";
+        return "iocp[registrations=" + port.liveRegistrations() + " inflight=" + port.inflight() + " " + port + "]";
     }
 }

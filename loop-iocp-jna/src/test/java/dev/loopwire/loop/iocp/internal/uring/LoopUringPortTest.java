@@ -40,7 +40,7 @@ class LoopUringPortTest {
     @BeforeEach
     void open() throws Exception {
         RequireIoUring.check();
-        backend = new UringBackend(8, 16, true);
+        backend = new UringBackend(8, 16);
         port = backend.uringPort();
     }
 

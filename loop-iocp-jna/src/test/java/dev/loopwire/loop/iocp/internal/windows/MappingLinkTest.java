@@ -75,7 +75,7 @@ class MappingLinkTest {
 
     @Test
     void driverClassesLinkWithoutTouchingNativeCode() throws Exception {
-        for (String name : new String[] {"IocpDriver", "IocpSocket", "IocpOperation", "IocpDriver$CompletionHandler",
+        for (String name : new String[] {"IocpDriver", "IocpDriver$RawCompletions",
                 "IocpProbe", "WinLayout", "SockaddrCodec", "WinsockErrors", "OperationAbortedException"}) {
             Class<?> type = load(name);
             assertThat(type.getDeclaredMethods().length > 0 || type.getDeclaredFields().length > 0, is(true));

@@ -1,4 +1,4 @@
-package dev.loopwire.loop;
+package com.example.simloop.internal;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -10,30 +10,23 @@ import java.nio.ByteBuffer;
 import java.util.Set;
 
 /**
- * The completion-style capability: the loop owns native sockets, keeps receive and send
- * operations submitted to the operating system, and reports their completions on the loop
- * thread. Windows IOCP and Linux io_uring both offer it, so a transport written against this
- * interface runs on either without knowing which.
+ * The simulated loop's own datagram sockets on its in-memory network: what loopwire's
+ * {@code SimSockets} capability was before transports moved onto raw completion capabilities.
+ * It is internal to this example: only the loop-native UDP ({@link SimUdpBinder}) uses it.
  *
- * <p>Unlike {@link FdReadiness}, nothing here says "you may now read": data arrives already
- * received, in memory the loop owns, and a send is a request the loop completes later.
+ * <p><b>Buffers.</b> Received data is valid only for the duration of the
+ * {@link DatagramListener#received} call. {@link Datagram#send} copies the bytes before it
+ * returns.
  *
- * <p><b>Buffers.</b> Received data is handed over in a buffer that is valid only for the
- * duration of the {@link DatagramListener#received} call; copy what you keep. {@link
- * Datagram#send} copies the bytes into native memory before it returns, so the caller may reuse
- * its buffer at once.
- *
- * <p><b>Concurrency.</b> Every method here must be called on the loop thread; a call from
- * another thread throws {@link IllegalStateException}. Listeners run on the loop thread.
+ * <p><b>Concurrency.</b> Loop thread only; listeners run on the loop thread.
  */
-public interface CompletionPort extends Capability {
+public interface SimSockets {
 
     /**
      * Opens a native, unbound datagram socket.
      *
      * @param family {@link java.net.StandardProtocolFamily#INET} or
-     *     {@link java.net.StandardProtocolFamily#INET6} (the latter is dual-stack where the
-     *     system allows it)
+     *     {@link java.net.StandardProtocolFamily#INET6}
      * @param listener receives the socket's events on the loop thread; never {@code null}
      * @return the socket; never {@code null}
      * @throws IOException if the operating system refuses the socket

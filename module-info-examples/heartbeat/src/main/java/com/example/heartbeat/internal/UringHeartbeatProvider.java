@@ -4,23 +4,24 @@ import com.example.heartbeat.Heartbeat;
 import com.example.heartbeat.HeartbeatOpener;
 import com.google.auto.service.AutoService;
 import dev.loopwire.loop.Capability;
-import dev.loopwire.loop.CompletionPort;
 import dev.loopwire.loop.EventLoop;
 import dev.loopwire.loop.Timers;
 import dev.loopwire.loop.TransportKey;
+import dev.loopwire.loop.UringPort;
 import dev.loopwire.transport.spi.TransportProvider;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 
 /**
- * Heartbeats on loops that offer {@link CompletionPort}: a socket opened with
- * {@link CompletionPort#openDatagram} (the proposal's {@code iocp_udp_implementation}); the same
- * code runs on io_uring, IOCP, or a simulated network.
+ * Heartbeats on loops that offer the raw {@link UringPort} (the completion loop on Linux): a
+ * third party's own small UDP over {@code PosixCalls} and io_uring operations ({@link UringWire}),
+ * with nothing but {@code loop-api} and the SPI; no new method on any loop.
  *
  * <p>Stateless and thread-safe; the constructor does nothing.
  */
 @SuppressWarnings("rawtypes") // @AutoService cannot name the generic service type exactly; it is not used raw.
 @AutoService(TransportProvider.class)
-public final class CompletionHeartbeatProvider implements TransportProvider<HeartbeatOpener> {
+public final class UringHeartbeatProvider implements TransportProvider<HeartbeatOpener> {
 
     @Override
     public TransportKey<HeartbeatOpener> key() {
@@ -29,13 +30,13 @@ public final class CompletionHeartbeatProvider implements TransportProvider<Hear
 
     @Override
     public Set<Class<? extends Capability>> requires() {
-        return Set.of(CompletionPort.class, Timers.class);
+        return Set.of(UringPort.class, Timers.class);
     }
 
     @Override
     public HeartbeatOpener create(EventLoop loop) {
-        CompletionPort port = loop.capability(CompletionPort.class).orElseThrow();
+        UringPort port = loop.capability(UringPort.class).orElseThrow();
         Timers timers = loop.capability(Timers.class).orElseThrow();
-        return new Opener(loop, timers, (local, core) -> CompletionWire.open(port, local, core));
+        return new Opener(loop, timers, (local, core) -> CompletableFuture.completedFuture(UringWire.open(port, local, core)));
     }
 }
