@@ -196,4 +196,38 @@ class CompletionLoopErrorsTest {
             assertThat(named.name(), is("uring-worker"));
         }
     }
+
+    @Test
+    void theDefaultHandlerWordsACallbackThatThrewAsEveryLoopDoes() throws Exception {
+        List<LogRecord> logged = new CopyOnWriteArrayList<>();
+        Handler capture = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                logged.add(record);
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Logger jul = Logger.getLogger(CompletionLoop.class.getName());
+        jul.addHandler(capture);
+        try (CompletionLoop loop = CompletionLoop.open()) {
+            loop.execute(() -> {
+                throw new IllegalStateException("expected by the test: logged at WARNING");
+            });
+            CompletableFuture<String> after = new CompletableFuture<>();
+            loop.execute(() -> after.complete("alive"));
+            assertThat(after.get(10, java.util.concurrent.TimeUnit.SECONDS), is("alive"));
+            LogRecord warning = logged.stream().filter(r -> r.getLevel() == java.util.logging.Level.WARNING)
+                    .findFirst().orElseThrow();
+            assertThat(warning.getMessage(), is("A callback on loop '" + loop.name() + "' threw; the loop goes on"));
+        } finally {
+            jul.removeHandler(capture);
+        }
+    }
 }

@@ -211,4 +211,38 @@ class SelectorLoopErrorsTest {
         assertThat(e.getMessage(), is("maxPendingTasks '0' must be at least 1; give a bound from 1 to 2147483647"
                 + " (default 1048576)"));
     }
+
+    @Test
+    void theDefaultHandlerWordsACallbackThatThrewAsEveryLoopDoes() throws Exception {
+        List<LogRecord> logged = new CopyOnWriteArrayList<>();
+        Handler capture = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                logged.add(record);
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Logger jul = Logger.getLogger(SelectorLoop.class.getName());
+        jul.addHandler(capture);
+        try (SelectorLoop loop = SelectorLoop.open()) {
+            loop.execute(() -> {
+                throw new IllegalStateException("expected by the test: logged at WARNING");
+            });
+            CompletableFuture<String> after = new CompletableFuture<>();
+            loop.execute(() -> after.complete("alive"));
+            assertThat(after.get(10, java.util.concurrent.TimeUnit.SECONDS), is("alive"));
+            LogRecord warning = logged.stream().filter(r -> r.getLevel() == java.util.logging.Level.WARNING)
+                    .findFirst().orElseThrow();
+            assertThat(warning.getMessage(), is("A callback on loop '" + loop.name() + "' threw; the loop goes on"));
+        } finally {
+            jul.removeHandler(capture);
+        }
+    }
 }

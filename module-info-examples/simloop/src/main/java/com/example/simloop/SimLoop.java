@@ -25,6 +25,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 /**
  * A deterministic event loop: one thread, a virtual clock that moves only when
@@ -48,9 +49,16 @@ import java.util.concurrent.atomic.AtomicInteger;
  * sockets. Loops sharing a network keep separate clocks: a datagram to another loop arrives at
  * that loop's current virtual time.
  *
- * <p><b>Errors.</b> Whatever a task, timer or hook throws ({@code Error}s included) is logged at
- * WARNING and the loop goes on. If the loop thread fails anyway, the loop closes itself: it
+ * <p><b>Errors.</b> Whatever a task, timer or hook throws ({@code Error}s included) goes to the
+ * loop's exception handler ({@link Builder#exceptionHandler}; by default it is logged at WARNING)
+ * and the loop goes on. If the loop thread fails anyway, the loop closes itself: it
  * rejects tasks, runs the hooks, closes its sockets and logs the failure at ERROR.
+ *
+ * <p><b>Bounded.</b> At most {@code maxPendingTasks} tasks handed over from other threads (by
+ * default {@value #DEFAULT_MAX_PENDING_TASKS}, as on loopwire's loops) may wait to run; past that
+ * {@link #execute} refuses with a {@link RejectedExecutionException} naming the bound, and the
+ * loop goes on. Tasks submitted on the loop thread itself are not counted. Set another bound with
+ * {@link Builder#maxPendingTasks}.
  *
  * <p><b>Concurrency.</b> The {@link EventLoop} methods, {@link #advance} and {@link #now()} may be
  * called from any thread.
@@ -61,6 +69,9 @@ public final class SimLoop implements EventLoop {
     private static final AtomicInteger IDS = new AtomicInteger();
     private static final Runnable STOP = () -> { };
     private static final long CLOSE_TIMEOUT_NANOS = Duration.ofSeconds(10).toNanos();
+
+    /** The bound on waiting tasks when none is given: the default of loopwire's own loops. */
+    public static final int DEFAULT_MAX_PENDING_TASKS = 1 << 20;
 
     private record Event(long at, long seq, Runnable task, AtomicBoolean cancelled) implements Comparable<Event> {
         @Override
@@ -74,6 +85,10 @@ public final class SimLoop implements EventLoop {
     private final SimPort port;
     private final SimUdpBinder udp;
     private final LinkedBlockingQueue<Runnable> inbox = new LinkedBlockingQueue<>();
+    private final int maxPendingTasks;
+    private final Consumer<Throwable> exceptionHandler;
+    // Tasks accepted by execute that have not started: counted apart, as the agenda also holds timers.
+    private final AtomicInteger pending = new AtomicInteger();
     private final PriorityQueue<Event> agenda = new PriorityQueue<>();
     private final List<CompletableFuture<Void>> idleWaiters = new ArrayList<>();
     private final Thread thread;
@@ -87,28 +102,91 @@ public final class SimLoop implements EventLoop {
     private long horizon;
     private long seq;
 
-    private SimLoop(SimNetwork network, ThreadFactory threads) {
-        this.network = network;
+    private SimLoop(Builder b) {
+        this.network = b.sharing != null ? b.sharing.network : new SimNetwork();
+        this.maxPendingTasks = b.maxPendingTasks;
+        this.exceptionHandler = b.exceptionHandler != null ? b.exceptionHandler : this::log;
         this.port = new SimPort(this, network);
-        this.udp = new SimUdpBinder(this, port);
-        this.thread = threads.newThread(this::run);
+        this.udp = new SimUdpBinder(this, network);
+        this.thread = b.threads.newThread(this::run);
         thread.setName(name);
         thread.start();
     }
 
     /** Opens a loop on a new, empty network. */
     public static SimLoop open() {
-        return open(Thread::new);
+        return builder().open();
     }
 
     /** Opens a loop on a new network with its thread made by {@code threads}. */
     public static SimLoop open(ThreadFactory threads) {
-        return new SimLoop(new SimNetwork(), Objects.requireNonNull(threads, "threads"));
+        return builder().threads(threads).open();
     }
 
     /** Opens a loop on the network of {@code other}, so their sockets can reach each other. */
     public static SimLoop openSharing(SimLoop other) {
-        return new SimLoop(other.network, Thread::new);
+        return builder().sharing(other).open();
+    }
+
+    /** A builder for a loop with other settings than {@link #open()}'s. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * The settings of a new {@link SimLoop}: its thread factory, its network, its task bound and
+     * its exception handler. Not thread-safe; each {@link #open()} opens a new loop.
+     */
+    public static final class Builder {
+        private ThreadFactory threads = Thread::new;
+        private SimLoop sharing;
+        private int maxPendingTasks = DEFAULT_MAX_PENDING_TASKS;
+        private Consumer<Throwable> exceptionHandler;
+
+        private Builder() {
+        }
+
+        /** Makes the loop's thread with {@code threads} (default {@code Thread::new}). */
+        public Builder threads(ThreadFactory threads) {
+            this.threads = Objects.requireNonNull(threads, "threads");
+            return this;
+        }
+
+        /** Puts the loop on the network of {@code other} (default: a new, empty network). */
+        public Builder sharing(SimLoop other) {
+            this.sharing = Objects.requireNonNull(other, "other");
+            return this;
+        }
+
+        /**
+         * Refuses tasks from other threads once {@code max} wait to run (default
+         * {@value SimLoop#DEFAULT_MAX_PENDING_TASKS}).
+         *
+         * @throws IllegalArgumentException if {@code max} is less than 1
+         */
+        public Builder maxPendingTasks(int max) {
+            if (max < 1) {
+                throw new IllegalArgumentException("maxPendingTasks '" + max + "' must be at least 1; give a bound"
+                        + " from 1 to " + Integer.MAX_VALUE + " (default " + DEFAULT_MAX_PENDING_TASKS + ")");
+            }
+            this.maxPendingTasks = max;
+            return this;
+        }
+
+        /**
+         * Receives, on the loop thread, whatever a task, timer or close hook throws (default: log
+         * it at WARNING). If the handler itself throws, the loop closes itself, as the errors
+         * policy says.
+         */
+        public Builder exceptionHandler(Consumer<Throwable> handler) {
+            this.exceptionHandler = Objects.requireNonNull(handler, "handler");
+            return this;
+        }
+
+        /** Opens the loop; its thread starts at once. */
+        public SimLoop open() {
+            return new SimLoop(this);
+        }
     }
 
     /**
@@ -186,7 +264,29 @@ public final class SimLoop implements EventLoop {
         if (refuses()) {
             throw new RejectedExecutionException("Loop '" + name + "' is closed");
         }
-        inbox.add(task);
+        if (inLoop()) {
+            // The loop's own follow-up work (a flush, a delivery, what a hook starts) is never
+            // refused: the bound holds back floods from other threads, which is what fills a heap.
+            inbox.add(task);
+            return;
+        }
+        if (pending.incrementAndGet() > maxPendingTasks) {
+            pending.decrementAndGet();
+            throw new RejectedExecutionException("Loop '" + name + "' already has " + maxPendingTasks
+                    + " tasks waiting to run, its bound (maxPendingTasks); submit fewer tasks at once (let the"
+                    + " loop catch up), or raise it with SimLoop.builder().maxPendingTasks(n)");
+        }
+        Runnable counted = () -> {
+            pending.decrementAndGet();
+            task.run();
+        };
+        inbox.add(counted);
+        // close() may have drained the inbox for the last time between the check above and the
+        // add: take the task back and refuse it, rather than accept it and never run it.
+        if (ended && inbox.remove(counted)) {
+            pending.decrementAndGet();
+            throw new RejectedExecutionException("Loop '" + name + "' is closed");
+        }
     }
 
     /** While the loop closes only its own thread may still hand work over, as {@link EventLoop} says. */
@@ -353,9 +453,14 @@ public final class SimLoop implements EventLoop {
         try {
             task.run();
         } catch (Throwable e) {
-            // Errors included: a StackOverflowError in user code must not end the loop.
-            LOG.log(System.Logger.Level.WARNING, "A callback on loop '" + name + "' threw; the loop goes on", e);
+            // Errors included: a StackOverflowError in user code must not end the loop. What the
+            // handler itself throws ends it, visibly (see run()).
+            exceptionHandler.accept(e);
         }
+    }
+
+    private void log(Throwable e) {
+        LOG.log(System.Logger.Level.WARNING, "A callback on loop '" + name + "' threw; the loop goes on", e);
     }
 
     @Override

@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -113,13 +114,14 @@ class SimLoopTest {
                 () -> e.send(ByteBuffer.allocate(1), InetSocketAddress.createUnresolved("nowhere.invalid", 9)));
         e.send(ByteBuffer.allocate(3), e.localAddress());
 
-        assertThat(tooLarge.getMessage(), is("Datagram of 65508 bytes exceeds 65507 bytes; split it"));
-        assertThat(unresolved.getMessage(), is("Target 'nowhere.invalid/<unresolved>:9' is not a resolved"
-                + " InetSocketAddress with a port from 1 to 65535"));
+        assertThat(tooLarge.getMessage(), is("Datagram of '65508' bytes to '127.0.0.1:7002' exceeds the limit of"
+                + " 65507 bytes (the UDP payload limit over IPv4); split the payload or send less"));
+        assertThat(unresolved.getMessage(), is("Target 'nowhere.invalid:9' is unresolved; resolve the host first"
+                + " (new InetSocketAddress(host, port) does)"));
         assertThat(got.get(10, TimeUnit.SECONDS), is(3));
         e.close().toCompletableFuture().get(10, TimeUnit.SECONDS);
         var closed = assertThrows(EndpointClosedException.class, () -> e.send(ByteBuffer.allocate(1), e.localAddress()));
-        assertThat(closed.getMessage(), is("Endpoint '/127.0.0.1:7002' is closed; open a new one"));
+        assertThat(closed.getMessage(), is("Endpoint '127.0.0.1:7002' is closed; open a new one"));
     }
 
     @Test
@@ -140,6 +142,119 @@ class SimLoopTest {
         assertThrows(RejectedExecutionException.class, () -> loop.execute(() -> { }));
         assertThrows(RejectedExecutionException.class, () -> loop.advance(Duration.ofSeconds(1)));
         assertThat(loop.toString(), containsString(" closed]"));
+    }
+
+    @Test
+    void closingTheLoopSendsWhatItsEndpointsAcceptedThenClosesThemAndFreesTheirAddresses() throws Exception {
+        SimLoop other = SimLoop.openSharing(loop); // the receiver lives on, on the same network
+        try {
+            List<String> got = new CopyOnWriteArrayList<>();
+            CountDownLatch three = new CountDownLatch(3);
+            DatagramEndpoint receiver = Udp.bind(new InetSocketAddress("127.0.0.1", 7003), (ep, data, sender) -> {
+                got.add(StandardCharsets.US_ASCII.decode(data).toString());
+                three.countDown();
+            }, other).toCompletableFuture().get(10, TimeUnit.SECONDS);
+            CompletableFuture<Boolean> closedOnLoopThread = new CompletableFuture<>();
+            DatagramEndpoint sender = Udp.bind(new InetSocketAddress("127.0.0.1", 7004), new DatagramHandler() {
+                @Override
+                public void onDatagram(DatagramEndpoint endpoint, ByteBuffer data, InetSocketAddress from) {
+                }
+
+                @Override
+                public void onClose(DatagramEndpoint endpoint) {
+                    closedOnLoopThread.complete(loop.inLoop());
+                }
+            }, loop).toCompletableFuture().get(10, TimeUnit.SECONDS);
+            CountDownLatch entered = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            loop.execute(() -> {
+                entered.countDown();
+                await(release);
+            });
+            assertThat(entered.await(10, TimeUnit.SECONDS), is(true));
+            for (int i = 0; i < 3; i++) { // the loop is busy: these wait in the send queue
+                assertThat(sender.send(ByteBuffer.wrap(("d" + i).getBytes(StandardCharsets.US_ASCII)),
+                        receiver.localAddress()), is(true));
+            }
+            CompletableFuture<Void> closing = CompletableFuture.runAsync(loop::close);
+            release.countDown();
+            closing.get(10, TimeUnit.SECONDS);
+
+            assertThat(three.await(10, TimeUnit.SECONDS), is(true));
+            assertThat(got, contains("d0", "d1", "d2"));
+            assertThat(closedOnLoopThread.get(10, TimeUnit.SECONDS), is(true));
+            assertThat(sender.isClosed(), is(true));
+            sender.close().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            DatagramEndpoint rebound = Udp.bind(new InetSocketAddress("127.0.0.1", 7004), (ep, data, from) -> { },
+                    other).toCompletableFuture().get(10, TimeUnit.SECONDS);
+            assertThat(rebound.localAddress().getPort(), is(7004));
+        } finally {
+            other.close();
+        }
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Test
+    void aSendRefusedByAFullLoopLeavesTheBufferAndTheEndpointAsTheyWere() throws Exception {
+        try (SimLoop bounded = SimLoop.builder().maxPendingTasks(1).open()) {
+            CompletableFuture<String> got = new CompletableFuture<>();
+            DatagramEndpoint e = Udp.bind(new InetSocketAddress("127.0.0.1", 0), (ep, data, sender) ->
+                    got.complete(StandardCharsets.US_ASCII.decode(data).toString()), bounded)
+                    .toCompletableFuture().get(10, TimeUnit.SECONDS);
+            CountDownLatch entered = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            bounded.execute(() -> {
+                entered.countDown();
+                await(release);
+            });
+            assertThat(entered.await(10, TimeUnit.SECONDS), is(true));
+            CountDownLatch waitingTaskRan = new CountDownLatch(1);
+            bounded.execute(waitingTaskRan::countDown); // the one task the bound allows now waits
+
+            ByteBuffer data = ByteBuffer.wrap("hello".getBytes(StandardCharsets.US_ASCII));
+            var refused = assertThrows(RejectedExecutionException.class, () -> e.send(data, e.localAddress()));
+
+            assertThat(refused.getMessage(), containsString("already has 1 tasks waiting to run"));
+            assertThat(data.position(), is(0));
+            assertThat(e.isClosed(), is(false));
+            release.countDown();
+            assertThat(waitingTaskRan.await(10, TimeUnit.SECONDS), is(true));
+            assertThat(e.send(data, e.localAddress()), is(true));
+            assertThat(got.get(10, TimeUnit.SECONDS), is("hello"));
+        }
+    }
+
+    @Test
+    void anExceptionHandlerThatThrowsClosesTheLoopVisibly() throws Exception {
+        SimLoop failing = SimLoop.builder().exceptionHandler(t -> {
+            throw new IllegalStateException("the handler itself failed");
+        }).open();
+        try {
+            CompletableFuture<Boolean> hookOnLoopThread = new CompletableFuture<>();
+            failing.addCloseHook(() -> hookOnLoopThread.complete(failing.inLoop()));
+            failing.execute(() -> {
+                throw new IllegalArgumentException("thrown by a task");
+            });
+
+            assertThat(hookOnLoopThread.get(10, TimeUnit.SECONDS), is(true));
+            assertThat(failing.isClosed(), is(true));
+            assertThrows(RejectedExecutionException.class, () -> failing.execute(() -> { }));
+        } finally {
+            failing.close();
+        }
+    }
+
+    @Test
+    void aTaskBoundBelowOneIsRefusedWithTheValue() {
+        var e = assertThrows(IllegalArgumentException.class, () -> SimLoop.builder().maxPendingTasks(0));
+        assertThat(e.getMessage(), containsString("maxPendingTasks '0' must be at least 1"));
     }
 
     @Test

@@ -1,7 +1,7 @@
 package dev.loopwire.transport.udp;
 
-import static dev.loopwire.transport.udp.DatagramEndpointTest.V4;
-import static dev.loopwire.transport.udp.DatagramEndpointTest.await;
+import static dev.loopwire.transport.udp.UdpTestSupport.V4;
+import static dev.loopwire.transport.udp.UdpTestSupport.await;
 import static dev.loopwire.transport.udp.UdpTestText.format;
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.hamcrest.MatcherAssert.assertThat;
@@ -27,7 +27,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class BadInputTest {
 
-    private static final String LOOPS = DatagramEndpointTest.LOOPS;
+    private static final String LOOPS = UdpTestSupport.LOOPS;
 
     /** Opens a sender and a receiver, runs the bad calls, then checks the sender still works. */
     private void withPair(Supplier<EventLoop> loops, UdpOptions options, BadCalls calls) throws Exception {

@@ -1,6 +1,6 @@
 package dev.loopwire.transport.udp;
 
-import static dev.loopwire.transport.udp.DatagramEndpointTest.await;
+import static dev.loopwire.transport.udp.UdpTestSupport.await;
 import static java.util.concurrent.TimeUnit.MILLISECONDS;
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.hamcrest.MatcherAssert.assertThat;
@@ -45,7 +45,7 @@ class CloseRacesTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource(DatagramEndpointTest.LOOPS)
+    @MethodSource(UdpTestSupport.LOOPS)
     void everySendAfterTheLoopClosedIsRefusedFromEveryThread(Supplier<EventLoop> loops) throws Exception {
         for (int round = 0; round < 5; round++) {
             Recorder recorder = new Recorder();
@@ -123,7 +123,7 @@ class CloseRacesTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource(DatagramEndpointTest.LOOPS)
+    @MethodSource(UdpTestSupport.LOOPS)
     void closeNeverLosesADatagramAcceptedDuringASlowWritabilityCallback(Supplier<EventLoop> loops) throws Exception {
         try (EventLoop loop = loops.get(); EventLoop sinkLoop = loops.get()) {
             Recorder target = new Recorder();
@@ -182,7 +182,7 @@ class CloseRacesTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource(DatagramEndpointTest.LOOPS)
+    @MethodSource(UdpTestSupport.LOOPS)
     void aSecondCloseReturnsTheSameStage(Supplier<EventLoop> loops) throws Exception {
         try (EventLoop loop = loops.get()) {
             DatagramEndpoint endpoint = await(Udp.bind(V4, new Recorder(), loop));
@@ -194,7 +194,7 @@ class CloseRacesTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource(DatagramEndpointTest.LOOPS)
+    @MethodSource(UdpTestSupport.LOOPS)
     void anEndpointReportsClosedOnceItsLoopClosed(Supplier<EventLoop> loops) throws Exception {
         EventLoop loop = loops.get();
         DatagramEndpoint endpoint;
@@ -207,7 +207,7 @@ class CloseRacesTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource(DatagramEndpointTest.LOOPS)
+    @MethodSource(UdpTestSupport.LOOPS)
     void portUnreachableNamesThePeer(Supplier<EventLoop> loops) throws Exception {
         try (EventLoop loop = loops.get()) {
             int port;

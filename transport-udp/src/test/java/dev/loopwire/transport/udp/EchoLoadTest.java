@@ -1,7 +1,7 @@
 package dev.loopwire.transport.udp;
 
-import static dev.loopwire.transport.udp.DatagramEndpointTest.V4;
-import static dev.loopwire.transport.udp.DatagramEndpointTest.await;
+import static dev.loopwire.transport.udp.UdpTestSupport.V4;
+import static dev.loopwire.transport.udp.UdpTestSupport.await;
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.is;
@@ -20,7 +20,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class EchoLoadTest {
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource(DatagramEndpointTest.LOOPS)
+    @MethodSource(UdpTestSupport.LOOPS)
     void hundredThousandDatagramsThroughAnEchoWithABoundedWindowLoseNone(Supplier<EventLoop> loops)
             throws Exception {
         try (EventLoop loop = loops.get()) {

@@ -1,6 +1,6 @@
 package dev.loopwire.transport.udp;
 
-import static dev.loopwire.transport.udp.DatagramEndpointTest.await;
+import static dev.loopwire.transport.udp.UdpTestSupport.await;
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.instanceOf;
@@ -200,7 +200,7 @@ class HandlerErrorsTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource(DatagramEndpointTest.LOOPS)
+    @MethodSource(UdpTestSupport.LOOPS)
     void aRuntimeExceptionFromOnOpenFailsTheBindToo(Supplier<EventLoop> loops) throws Exception {
         try (EventLoop loop = loops.get()) {
             IllegalStateException thrown = new IllegalStateException("expected by the test: onOpen throws");

@@ -27,27 +27,27 @@ class KeptBufferTest {
     private static final int ROUNDS = 20;
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource(DatagramEndpointTest.LOOPS)
+    @MethodSource(UdpTestSupport.LOOPS)
     void aKeptReceiveBufferStaysReadableAndSendableAfterCloseAndGc(Supplier<EventLoop> loops) throws Exception {
         for (int round = 0; round < ROUNDS; round++) {
             List<ByteBuffer> kept = new CopyOnWriteArrayList<>();
             CompletableFuture<Void> got = new CompletableFuture<>();
             try (EventLoop loop = loops.get()) {
-                DatagramEndpoint receiver = DatagramEndpointTest.await(Udp.bind(V4, (endpoint, data, sender) -> {
+                DatagramEndpoint receiver = UdpTestSupport.await(Udp.bind(V4, (endpoint, data, sender) -> {
                     kept.add(data); // kept past the call, on purpose
                     if (kept.size() == 4) {
                         got.complete(null);
                     }
                 }, loop));
-                DatagramEndpoint sender = DatagramEndpointTest.await(Udp.bind(V4, (e, d, s) -> { }, loop));
+                DatagramEndpoint sender = UdpTestSupport.await(Udp.bind(V4, (e, d, s) -> { }, loop));
                 byte[] payload = new byte[1000];
                 for (int i = 0; i < 4; i++) {
                     payload[0] = (byte) i;
                     sender.send(ByteBuffer.wrap(payload), receiver.localAddress());
                 }
                 got.get(10, SECONDS);
-                DatagramEndpointTest.await(receiver.close());
-                DatagramEndpointTest.await(sender.close());
+                UdpTestSupport.await(receiver.close());
+                UdpTestSupport.await(sender.close());
             }
             System.gc();
             // The loop and its sockets are gone: read every kept buffer, and send it from a fresh loop.
@@ -60,18 +60,18 @@ class KeptBufferTest {
             }
             CountDownLatch arrived = new CountDownLatch(kept.size());
             try (EventLoop other = loops.get()) {
-                DatagramEndpoint target = DatagramEndpointTest.await(Udp.bind(V4, (e, d, s) -> {
+                DatagramEndpoint target = UdpTestSupport.await(Udp.bind(V4, (e, d, s) -> {
                     if (d.remaining() == 1000) {
                         arrived.countDown();
                     }
                 }, other));
-                DatagramEndpoint out = DatagramEndpointTest.await(Udp.bind(V4, (e, d, s) -> { }, other));
+                DatagramEndpoint out = UdpTestSupport.await(Udp.bind(V4, (e, d, s) -> { }, other));
                 for (ByteBuffer b : kept) {
                     assertThat(out.send(b.duplicate().clear().limit(1000), target.localAddress()), is(true));
                 }
                 assertThat("the kept buffers were sent", arrived.await(10, SECONDS), is(true));
-                DatagramEndpointTest.await(out.close());
-                DatagramEndpointTest.await(target.close());
+                UdpTestSupport.await(out.close());
+                UdpTestSupport.await(target.close());
             }
             assertThat(sum != Long.MIN_VALUE, is(true)); // the reads happened
         }

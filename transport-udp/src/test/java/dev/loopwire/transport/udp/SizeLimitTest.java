@@ -1,6 +1,6 @@
 package dev.loopwire.transport.udp;
 
-import static dev.loopwire.transport.udp.DatagramEndpointTest.await;
+import static dev.loopwire.transport.udp.UdpTestSupport.await;
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.is;
@@ -36,7 +36,7 @@ class SizeLimitTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource(DatagramEndpointTest.LOOPS)
+    @MethodSource(UdpTestSupport.LOOPS)
     void ipv6DatagramsUpToTheIpv6LimitGoThroughAndNothingWedges(Supplier<EventLoop> loops) throws Exception {
         assumeTrue(ipv6(), "::1 cannot be bound on this machine (IPv6 disabled)");
         UdpOptions big = UdpOptions.builder().maxDatagramSize(UdpOptions.MAX_IPV6_PAYLOAD)
@@ -85,7 +85,7 @@ class SizeLimitTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource(DatagramEndpointTest.LOOPS)
+    @MethodSource(UdpTestSupport.LOOPS)
     void ipv4StopsAtTheIpv4LimitEvenWhenMaxDatagramSizeAllowsMore(Supplier<EventLoop> loops) throws Exception {
         UdpOptions big = UdpOptions.builder().maxDatagramSize(UdpOptions.MAX_IPV6_PAYLOAD).build();
         try (EventLoop loop = loops.get()) {

@@ -5,28 +5,26 @@ import dev.loopwire.transport.udp.DatagramEndpoint;
 import dev.loopwire.transport.udp.DatagramHandler;
 import dev.loopwire.transport.udp.UdpBinder;
 import dev.loopwire.transport.udp.UdpOptions;
-import java.io.IOException;
-import java.net.Inet6Address;
 import java.net.InetSocketAddress;
-import java.net.StandardProtocolFamily;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
 
 /**
- * The simulated loop's own {@code dev.loopwire.transport.udp.bind}: endpoints on the in-memory
- * network. Socket options other than the datagram size do not apply and are ignored.
+ * The simulated loop's own {@code dev.loopwire.transport.udp.bind}: {@link SimEndpoint}s on the
+ * in-memory network. The datagram size and the send-queue bounds of {@link UdpOptions} apply;
+ * socket options (buffer sizes, reuse, multicast) have no meaning there and are ignored.
  *
- * <p>Thread-safe.
+ * <p>Thread-safe: each endpoint opens in a task on the loop thread.
  */
 public final class SimUdpBinder implements UdpBinder {
 
     private final EventLoop loop;
-    private final SimPort port;
+    private final SimNetwork network;
 
-    public SimUdpBinder(EventLoop loop, SimPort port) {
+    public SimUdpBinder(EventLoop loop, SimNetwork network) {
         this.loop = loop;
-        this.port = port;
+        this.network = network;
     }
 
     @Override
@@ -34,26 +32,7 @@ public final class SimUdpBinder implements UdpBinder {
             DatagramHandler handler, UdpOptions options) {
         CompletableFuture<DatagramEndpoint> opened = new CompletableFuture<>();
         try {
-            loop.execute(() -> {
-                SimEndpoint endpoint = new SimEndpoint(loop, handler);
-                try {
-                    endpoint.attach(port.openDatagram(local.getAddress() instanceof Inet6Address
-                            ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET, endpoint));
-                    endpoint.datagram().bind(local);
-                    if (remote != null) {
-                        endpoint.datagram().connect(remote);
-                    }
-                    endpoint.datagram().startReceiving(options.maxDatagramSize());
-                } catch (IOException | RuntimeException e) {
-                    if (endpoint.datagram() != null) {
-                        endpoint.datagram().close();
-                    }
-                    opened.completeExceptionally(e);
-                    return;
-                }
-                endpoint.opened();
-                opened.complete(endpoint);
-            });
+            loop.execute(() -> new SimEndpoint(loop, network, handler, options).open(local, remote, opened));
         } catch (RejectedExecutionException e) {
             opened.completeExceptionally(e);
         }

@@ -1,0 +1,380 @@
+package dev.loopwire.tck;
+
+import static dev.loopwire.tck.Waits.SECONDS_BOUND;
+import static dev.loopwire.tck.Waits.onLoop;
+import static java.util.concurrent.TimeUnit.MILLISECONDS;
+import static java.util.concurrent.TimeUnit.SECONDS;
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.instanceOf;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.nullValue;
+import static org.hamcrest.Matchers.sameInstance;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.loopwire.loop.EventLoop;
+import dev.loopwire.loop.FdReadiness;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.ServerSocketChannel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The contract of {@link FdReadiness} for loop authors: what {@code register},
+ * {@code interestOps} and {@code cancel} guarantee, that they are refused off the loop thread,
+ * that a throwing handler leaves the loop and the registration running, and that the loop
+ * closes what is still registered when it closes. Real channels on 127.0.0.1 only.
+ *
+ * <p>Extend it with the method that opens your loop; override {@link #readiness} if the facet
+ * does not come from {@code loop.capability(FdReadiness.class)}:
+ *
+ * <pre>{@code
+ * class MyLoopReadinessTest extends FdReadinessContract {
+ *     protected EventLoop openLoop(Consumer<Throwable> exceptionHandler) {
+ *         return MyLoop.builder().exceptionHandler(exceptionHandler).open();
+ *     }
+ * }
+ * }</pre>
+ *
+ * <p><b>Lifecycle.</b> Each test opens its own loop and closes it afterwards, with every
+ * channel it opened. Waits are bounded (ten seconds); the few checks that something did
+ * <em>not</em> happen wait 200 ms.
+ *
+ * <p><b>Concurrency.</b> The suite calls the facet on the loop thread through
+ * {@link EventLoop#execute}, except where it checks that other threads are refused.
+ */
+public abstract class FdReadinessContract {
+
+    private static final InetSocketAddress V4 = new InetSocketAddress("127.0.0.1", 0);
+
+    private final List<AutoCloseable> opened = new ArrayList<>();
+
+    /** What the loop under test passed to its exception handler. */
+    protected final LinkedBlockingQueue<Throwable> handled = new LinkedBlockingQueue<>();
+
+    /** Opens a new, running loop whose exception handler is {@code exceptionHandler}. */
+    protected abstract EventLoop openLoop(Consumer<Throwable> exceptionHandler);
+
+    /**
+     * The facet under test.
+     *
+     * @implSpec The default is {@code loop.capability(FdReadiness.class)}, which must be
+     *     present.
+     */
+    protected FdReadiness readiness(EventLoop loop) {
+        return loop.capability(FdReadiness.class).orElseThrow(() -> new AssertionError(
+                "loop '" + loop.name() + "' does not offer FdReadiness"));
+    }
+
+    /** Whether {@link #openLoop} installs the given exception handler; see {@link EventLoopContract}. */
+    protected boolean hasExceptionHandler() {
+        return true;
+    }
+
+    private EventLoop loop() {
+        EventLoop loop = openLoop(handled::add);
+        opened.add(loop);
+        return loop;
+    }
+
+    private DatagramChannel channel() throws IOException {
+        DatagramChannel channel = DatagramChannel.open();
+        opened.add(channel);
+        channel.bind(V4);
+        channel.configureBlocking(false);
+        return channel;
+    }
+
+    private static InetSocketAddress address(DatagramChannel channel) throws IOException {
+        return (InetSocketAddress) channel.getLocalAddress();
+    }
+
+    private void sendTo(DatagramChannel target, String text) throws IOException {
+        try (DatagramChannel sender = DatagramChannel.open()) {
+            sender.send(ByteBuffer.wrap(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)), address(target));
+        }
+    }
+
+    @AfterEach
+    final void closeEverything() throws Exception {
+        // Loops first: they own what is still registered.
+        for (AutoCloseable c : opened) {
+            if (c instanceof EventLoop) {
+                c.close();
+            }
+        }
+        for (AutoCloseable c : opened) {
+            c.close();
+        }
+    }
+
+    /** Records each readiness call: the ready bits, and whether it ran on the loop thread. */
+    private static final class Readies implements FdReadiness.ReadyHandler {
+        final LinkedBlockingQueue<Integer> ready = new LinkedBlockingQueue<>();
+        final EventLoop loop;
+        final AtomicInteger offThread = new AtomicInteger();
+
+        Readies(EventLoop loop) {
+            this.loop = loop;
+        }
+
+        @Override
+        public void ready(FdReadiness.Registration registration, int readyOps) {
+            if (!loop.inLoop()) {
+                offThread.incrementAndGet();
+            }
+            if ((readyOps & SelectionKey.OP_READ) != 0) {
+                drain(registration);
+            }
+            ready.add(readyOps);
+        }
+    }
+
+    private static void drain(FdReadiness.Registration registration) {
+        try {
+            DatagramChannel channel = (DatagramChannel) registration.channel();
+            while (channel.receive(ByteBuffer.allocate(2048)) != null) {
+                // drained: a level-triggered loop would report the same datagram again
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
+    public void aRegisteredChannelIsReportedReadableOnTheLoopThread() throws Exception {
+        EventLoop loop = loop();
+        FdReadiness readiness = readiness(loop);
+        DatagramChannel channel = channel();
+        Readies handler = new Readies(loop);
+        FdReadiness.Registration registration = onLoop(loop,
+                () -> readiness.register(channel, SelectionKey.OP_READ, handler));
+        assertThat(registration.channel(), is(sameInstance(channel)));
+        assertThat(onLoop(loop, registration::interestOps), is(SelectionKey.OP_READ));
+        assertThat(registration.isValid(), is(true));
+        sendTo(channel, "hello");
+        Integer ready = handler.ready.poll(SECONDS_BOUND, SECONDS);
+        assertThat(ready, is(notNullValue()));
+        assertThat(ready & SelectionKey.OP_READ, is(SelectionKey.OP_READ));
+        assertThat(handler.offThread.get(), is(0));
+    }
+
+    @Test
+    public void interestOpsPausesAndResumesAndSwitchesToWrite() throws Exception {
+        EventLoop loop = loop();
+        FdReadiness readiness = readiness(loop);
+        DatagramChannel channel = channel();
+        Readies handler = new Readies(loop);
+        FdReadiness.Registration registration = onLoop(loop,
+                () -> readiness.register(channel, SelectionKey.OP_READ, handler));
+        onLoop(loop, () -> {
+            registration.interestOps(0);
+            return null;
+        });
+        assertThat(onLoop(loop, registration::interestOps), is(0));
+        assertThat("a paused registration is still valid", registration.isValid(), is(true));
+        sendTo(channel, "while paused");
+        assertThat("reported while interest was 0", handler.ready.poll(200, MILLISECONDS), is(nullValue()));
+        onLoop(loop, () -> {
+            registration.interestOps(SelectionKey.OP_READ);
+            return null;
+        });
+        Integer ready = handler.ready.poll(SECONDS_BOUND, SECONDS);
+        assertThat("the datagram that arrived while paused is reported on resume", ready, is(notNullValue()));
+        assertThat(ready & SelectionKey.OP_READ, is(SelectionKey.OP_READ));
+
+        // An unconnected datagram socket can always be written: OP_WRITE is reported at once.
+        onLoop(loop, () -> {
+            registration.interestOps(SelectionKey.OP_WRITE);
+            return null;
+        });
+        Integer writable = handler.ready.poll(SECONDS_BOUND, SECONDS);
+        assertThat(writable, is(notNullValue()));
+        assertThat(writable & SelectionKey.OP_WRITE, is(SelectionKey.OP_WRITE));
+        onLoop(loop, () -> {
+            registration.interestOps(0);
+            return null;
+        });
+    }
+
+    @Test
+    public void callsFromAnotherThreadAreRefusedWithIllegalStateException() throws Exception {
+        EventLoop loop = loop();
+        FdReadiness readiness = readiness(loop);
+        DatagramChannel channel = channel();
+        Readies handler = new Readies(loop);
+        assertThrows(IllegalStateException.class, () -> readiness.register(channel, SelectionKey.OP_READ, handler));
+        FdReadiness.Registration registration = onLoop(loop,
+                () -> readiness.register(channel, SelectionKey.OP_READ, handler));
+        assertThrows(IllegalStateException.class, () -> registration.interestOps(SelectionKey.OP_WRITE));
+        assertThrows(IllegalStateException.class, registration::cancel);
+        // Refused calls changed nothing: the registration still reports reads.
+        assertThat(registration.isValid(), is(true));
+        sendTo(channel, "after the refused calls");
+        Integer ready = handler.ready.poll(SECONDS_BOUND, SECONDS);
+        assertThat(ready, is(notNullValue()));
+        assertThat(ready & SelectionKey.OP_WRITE, is(0));
+    }
+
+    @Test
+    public void badRegistrationsAreRefusedAndTheLoopGoesOn() throws Exception {
+        EventLoop loop = loop();
+        FdReadiness readiness = readiness(loop);
+        Readies handler = new Readies(loop);
+        DatagramChannel blocking = DatagramChannel.open();
+        opened.add(blocking);
+        assertThrows(Exception.class, () -> onLoop(loop,
+                () -> readiness.register(blocking, SelectionKey.OP_READ, handler)), "a channel in blocking mode");
+        DatagramChannel closed = DatagramChannel.open();
+        closed.configureBlocking(false);
+        closed.close();
+        assertThrows(IOException.class, () -> onLoop(loop,
+                () -> readiness.register(closed, SelectionKey.OP_READ, handler)), "a closed channel");
+        DatagramChannel channel = channel();
+        assertThrows(IllegalArgumentException.class, () -> onLoop(loop,
+                () -> readiness.register(channel, SelectionKey.OP_ACCEPT, handler)), "OP_ACCEPT on a datagram channel");
+        assertThrows(NullPointerException.class, () -> onLoop(loop,
+                () -> readiness.register(channel, SelectionKey.OP_READ, null)), "a null handler");
+        // The channel refused above can still be registered and works.
+        FdReadiness.Registration registration = onLoop(loop,
+                () -> readiness.register(channel, SelectionKey.OP_READ, handler));
+        sendTo(channel, "after the bad registrations");
+        assertThat(handler.ready.poll(SECONDS_BOUND, SECONDS), is(notNullValue()));
+        assertThat(registration.isValid(), is(true));
+    }
+
+    @Test
+    public void aCancelledChannelIsNotReportedStaysOpenAndCanBeClosedAndItsPortReboundAtOnce() throws Exception {
+        EventLoop loop = loop();
+        FdReadiness readiness = readiness(loop);
+        DatagramChannel channel = channel();
+        InetSocketAddress address = address(channel);
+        Readies handler = new Readies(loop);
+        FdReadiness.Registration registration = onLoop(loop,
+                () -> readiness.register(channel, SelectionKey.OP_READ, handler));
+        String rebound = onLoop(loop, () -> {
+            registration.cancel();
+            registration.cancel(); // a second cancel is a no-op
+            if (registration.isValid()) {
+                return "still valid after cancel";
+            }
+            if (!channel.isOpen()) {
+                return "cancel closed the channel; ownership should have gone back to the caller";
+            }
+            channel.close();
+            // No SO_REUSEADDR: the bind works only if the cancelled channel's socket is really gone.
+            try (DatagramChannel again = DatagramChannel.open()) {
+                again.bind(address);
+                return "rebound";
+            } catch (IOException e) {
+                return "could not rebind " + address + " right after cancel and close: " + e;
+            }
+        });
+        assertThat(rebound, is("rebound"));
+        assertThat(handler.ready.poll(200, MILLISECONDS), is(nullValue()));
+    }
+
+    @Test
+    public void aCancelledListenerCanBeClosedAndItsPortReboundAtOnce() throws Exception {
+        EventLoop loop = loop();
+        FdReadiness readiness = readiness(loop);
+        ServerSocketChannel listener = ServerSocketChannel.open();
+        opened.add(listener);
+        listener.setOption(StandardSocketOptions.SO_REUSEADDR, false);
+        listener.bind(V4);
+        listener.configureBlocking(false);
+        InetSocketAddress address = (InetSocketAddress) listener.getLocalAddress();
+        String rebound = onLoop(loop, () -> {
+            FdReadiness.Registration registration = readiness.register(listener, SelectionKey.OP_ACCEPT, (r, ops) -> { });
+            registration.cancel();
+            listener.close();
+            try (ServerSocketChannel again = ServerSocketChannel.open()) {
+                again.setOption(StandardSocketOptions.SO_REUSEADDR, false);
+                again.bind(address);
+                return "rebound";
+            } catch (IOException e) {
+                return "could not rebind " + address + " right after cancel and close: " + e;
+            }
+        });
+        assertThat(rebound, is("rebound"));
+    }
+
+    @Test
+    public void exceptionsAndErrorsThrownByAHandlerLeaveTheLoopAndTheRegistrationRunning() throws Exception {
+        EventLoop loop = loop();
+        FdReadiness readiness = readiness(loop);
+        DatagramChannel channel = channel();
+        List<Throwable> thrown = List.of(new IllegalStateException("thrown by the test"),
+                new OutOfMemoryError("thrown by the test"), new StackOverflowError("thrown by the test"));
+        AtomicInteger calls = new AtomicInteger();
+        LinkedBlockingQueue<Integer> survived = new LinkedBlockingQueue<>();
+        FdReadiness.Registration registration = onLoop(loop, () -> readiness.register(channel, SelectionKey.OP_READ,
+                (r, ops) -> {
+                    drain(r);
+                    int n = calls.getAndIncrement();
+                    if (n < thrown.size()) {
+                        EventLoopContract.throwUnchecked(thrown.get(n));
+                    }
+                    if (n == thrown.size()) {
+                        EventLoopContract.recurseForever();
+                    }
+                    survived.add(n);
+                }));
+        for (int i = 0; i <= thrown.size(); i++) {
+            sendTo(channel, "round " + i);
+            if (hasExceptionHandler()) {
+                Throwable t = handled.poll(SECONDS_BOUND, SECONDS);
+                if (i < thrown.size()) {
+                    assertThat("round " + i, t, is(thrown.get(i)));
+                } else {
+                    assertThat("round " + i, t, is(instanceOf(StackOverflowError.class)));
+                }
+            }
+            String round = "loop still runs after round " + i;
+            assertThat(onLoop(loop, () -> round), is(round));
+        }
+        assertThat(registration.isValid(), is(true));
+        sendTo(channel, "after every throw");
+        assertThat(survived.poll(SECONDS_BOUND, SECONDS), is(thrown.size() + 1));
+    }
+
+    @Test
+    public void aCloseHookRunsWhileTheRegisteredChannelsAreStillOpen() throws Exception {
+        EventLoop loop = loop();
+        FdReadiness readiness = readiness(loop);
+        DatagramChannel channel = channel();
+        FdReadiness.Registration registration = onLoop(loop,
+                () -> readiness.register(channel, SelectionKey.OP_READ, new Readies(loop)));
+        java.util.concurrent.CompletableFuture<String> seen = new java.util.concurrent.CompletableFuture<>();
+        loop.addCloseHook(() -> seen.complete("open=" + channel.isOpen() + " valid=" + registration.isValid()));
+        loop.close();
+        assertThat(seen.getNow("the hook did not run"), is("open=true valid=true"));
+        assertThat(channel.isOpen(), is(false));
+    }
+
+    @Test
+    public void closingTheLoopClosesTheChannelsStillRegistered() throws Exception {
+        EventLoop loop = loop();
+        FdReadiness readiness = readiness(loop);
+        DatagramChannel channel = channel();
+        InetSocketAddress address = address(channel);
+        FdReadiness.Registration registration = onLoop(loop,
+                () -> readiness.register(channel, SelectionKey.OP_READ, new Readies(loop)));
+        loop.close();
+        assertThat("registered channel open after the loop closed", channel.isOpen(), is(false));
+        assertThat(registration.isValid(), is(false));
+        try (DatagramChannel again = DatagramChannel.open()) {
+            again.bind(address); // the port is free once close() has returned
+        }
+    }
+}

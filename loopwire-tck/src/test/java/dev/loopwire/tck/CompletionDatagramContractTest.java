@@ -1,0 +1,15 @@
+package dev.loopwire.tck;
+
+import dev.loopwire.loop.EventLoop;
+import dev.loopwire.loop.iocp.CompletionLoop;
+import java.util.function.Consumer;
+
+/** UDP on loopwire's completion loop (io_uring, the completion provider) keeps the datagram contract. */
+class CompletionDatagramContractTest extends DatagramContract {
+
+    @Override
+    protected EventLoop openLoop(Consumer<Throwable> exceptionHandler) {
+        RequireIoUring.check();
+        return CompletionLoop.builder().exceptionHandler(exceptionHandler).open();
+    }
+}
