@@ -1,4 +1,4 @@
-package dev.loopwire.loop.iocp;
+package dev.loopwire.loop.completion;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.instanceOf;

@@ -1,4 +1,4 @@
-package dev.loopwire.loop.iocp;
+package dev.loopwire.loop.completion;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.is;
@@ -7,7 +7,7 @@ import dev.loopwire.loop.UringCompletion;
 import dev.loopwire.loop.UringHandler;
 import dev.loopwire.loop.UringPort;
 import dev.loopwire.loop.UringRegistration;
-import dev.loopwire.loop.iocp.internal.NativeMemory;
+import dev.loopwire.loop.completion.internal.NativeMemory;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

@@ -4,7 +4,7 @@ import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.is;
 
 import dev.loopwire.loop.EventLoop;
-import dev.loopwire.loop.iocp.CompletionLoop;
+import dev.loopwire.loop.completion.CompletionLoop;
 import dev.loopwire.transport.Explanation;
 import dev.loopwire.transport.Transports;
 import dev.loopwire.transport.udp.Udp;

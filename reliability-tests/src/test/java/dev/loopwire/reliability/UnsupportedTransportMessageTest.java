@@ -92,7 +92,7 @@ class UnsupportedTransportMessageTest {
         Set<String> started = threadNames();
         started.removeAll(before);
         // Loops name their thread after themselves: 'selector-<n>', 'io_uring-<n>'.
-        assertThat(started.stream().filter(n -> n.startsWith("selector-") || n.startsWith("io_uring-")
+        assertThat(started.stream().filter(n -> n.startsWith("selector-") || n.startsWith("completion-")
                 || n.startsWith("loopwire-")).toList(), is(java.util.List.of()));
     }
 
