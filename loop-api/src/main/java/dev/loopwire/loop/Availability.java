@@ -24,7 +24,11 @@ public final class Availability {
         this.reason = reason;
     }
 
-    /** The provider can run here. */
+    /**
+     * The provider can run here.
+     *
+     * @return the shared "available" value; never null
+     */
     public static Availability available() {
         return AVAILABLE;
     }
@@ -33,6 +37,7 @@ public final class Availability {
      * The provider cannot run here.
      *
      * @param reason why, for people; not blank
+     * @return a new "unavailable" value carrying {@code reason}; never null
      * @throws IllegalArgumentException if the reason is blank
      */
     public static Availability unavailable(String reason) {
@@ -43,12 +48,20 @@ public final class Availability {
         return new Availability(false, reason);
     }
 
-    /** Whether the provider can run here. */
+    /**
+     * Whether the provider can run here.
+     *
+     * @return {@code true} if the provider can run here
+     */
     public boolean isAvailable() {
         return available;
     }
 
-    /** Why the provider cannot run here, or the empty string when it can; never {@code null}. */
+    /**
+     * Why the provider cannot run here, or the empty string when it can; never {@code null}.
+     *
+     * @return the reason given to {@link #unavailable}, or {@code ""}
+     */
     public String reason() {
         return reason;
     }

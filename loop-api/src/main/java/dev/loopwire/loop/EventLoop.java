@@ -59,16 +59,25 @@ import java.util.concurrent.Executor;
  */
 public interface EventLoop extends Executor, AutoCloseable {
 
-    /** The loop's name, unique in this JVM, such as {@code selector-1}; never {@code null}. */
+    /**
+     * The loop's name, unique in this JVM, such as {@code selector-1}; never {@code null}.
+     *
+     * @return the name
+     */
     String name();
 
-    /** The capability interfaces this loop offers; never {@code null}, unmodifiable. */
+    /**
+     * The capability interfaces this loop offers; never {@code null}, unmodifiable.
+     *
+     * @return the capability interfaces, fixed for the loop's life
+     */
     Set<Class<? extends Capability>> capabilities();
 
     /**
      * The loop's facet for a capability.
      *
      * @param type a capability interface, such as {@code FdReadiness.class}
+     * @param <C> the capability interface
      * @return the facet, or empty if the loop does not offer {@code type}
      */
     <C extends Capability> Optional<C> capability(Class<C> type);
@@ -76,9 +85,10 @@ public interface EventLoop extends Executor, AutoCloseable {
     /**
      * The loop's own implementation of a transport: the first step of the double dispatch.
      *
-     * @implSpec The default returns empty: the loop carries no loop-native transports.
      * @param key the transport's key
+     * @param <T> the transport's implementation type, as the key declares it
      * @return the implementation, or empty to let the registry look further
+     * @implSpec The default returns empty: the loop carries no loop-native transports.
      */
     default <T> Optional<T> implementation(TransportKey<T> key) {
         return Optional.empty();
@@ -109,10 +119,19 @@ public interface EventLoop extends Executor, AutoCloseable {
      */
     CloseHook addCloseHook(Runnable hook);
 
-    /** Whether the calling thread is this loop's thread. */
+    /**
+     * Whether the calling thread is this loop's thread.
+     *
+     * @return {@code true} on this loop's thread, {@code false} on any other
+     */
     boolean inLoop();
 
-    /** Whether {@link #close()} has been called, or the loop closed itself after a failure. */
+    /**
+     * Whether {@link #close()} has been called, or the loop closed itself after a failure.
+     *
+     * @return {@code true} once the loop is closing or has ended; it never becomes {@code false}
+     *     again
+     */
     boolean isClosed();
 
     /**

@@ -65,16 +65,34 @@ public interface FdReadiness extends Capability {
     /** A channel registered with the loop. */
     interface Registration {
 
-        /** The registered channel. */
+        /**
+         * The registered channel.
+         *
+         * @return the channel given to {@code register}; never null
+         */
         SelectableChannel channel();
 
-        /** The current interest bits. */
+        /**
+         * The current interest bits.
+         *
+         * @return the {@link java.nio.channels.SelectionKey} {@code OP_*} bits, OR-ed; 0 when
+         *     paused
+         */
         int interestOps();
 
-        /** Replaces the interest bits; {@code 0} pauses the registration without cancelling it. */
+        /**
+         * Replaces the interest bits; {@code 0} pauses the registration without cancelling it.
+         *
+         * @param ops the new {@link java.nio.channels.SelectionKey} {@code OP_*} bits, OR-ed, valid
+         *     for the channel
+         */
         void interestOps(int ops);
 
-        /** Whether the registration is still active (not cancelled, loop not closed). */
+        /**
+         * Whether the registration is still active (not cancelled, loop not closed).
+         *
+         * @return {@code false} once the registration was cancelled or the loop closed
+         */
         boolean isValid();
 
         /**

@@ -26,32 +26,56 @@ public interface IocpCompletion {
     /** {@code ERROR_MORE_DATA}: a message or datagram was larger than the buffer (also {@code WSAEMSGSIZE} for sockets). */
     int ERROR_MORE_DATA = 234;
 
-    /** The id {@link IocpSubmission#submit()} or {@link IocpRegistration#post} returned. */
+    /**
+     * The id {@link IocpSubmission#submit()} or {@link IocpRegistration#post} returned.
+     *
+     * @return the operation's id, as {@code submit()} or {@code post} returned it
+     */
     long operationId();
 
-    /** The function that was started. */
+    /**
+     * The function that was started.
+     *
+     * @return the function; {@link IocpFunction#POST} for a post; never null
+     */
     IocpFunction function();
 
-    /** The caller's {@link IocpSubmission#tag(long) tag}. */
+    /**
+     * The caller's {@link IocpSubmission#tag(long) tag}.
+     *
+     * @return the tag given at submission, or 0 if none was set
+     */
     long tag();
 
     /**
      * {@code dwNumberOfBytesTransferred}: bytes received, sent, read or written (for
      * {@code ACCEPT_EX} the data received before the addresses; for {@code POST} the value
      * posted).
+     *
+     * @return the byte count, 0 or more (a post's value as posted)
      */
     int bytes();
 
     /**
      * 0 on success, else the Winsock ({@code WSAECONNRESET 10054}...) or Win32
      * ({@code ERROR_HANDLE_EOF 38}...) error code of the operation.
+     *
+     * @return 0 on success, else the system error code
      */
     int error();
 
-    /** Whether {@link #error()} is 0. */
+    /**
+     * Whether {@link #error()} is 0.
+     *
+     * @return {@code true} if the operation succeeded
+     */
     boolean isSuccess();
 
-    /** Whether the operation was cancelled ({@link #ERROR_OPERATION_ABORTED}). */
+    /**
+     * Whether the operation was cancelled ({@link #ERROR_OPERATION_ABORTED}).
+     *
+     * @return {@code true} if the operation was cancelled before it finished
+     */
     boolean isCancelled();
 
     /**
@@ -65,6 +89,10 @@ public interface IocpCompletion {
      */
     IOException exception();
 
-    /** {@code WSARecvFrom}'s sender address length in the {@code address} memory; 0 otherwise. */
+    /**
+     * {@code WSARecvFrom}'s sender address length in the {@code address} memory; 0 otherwise.
+     *
+     * @return the length of the sender's sockaddr written for {@code WSA_RECV_FROM}, else 0
+     */
     int addressLength();
 }

@@ -51,12 +51,21 @@ public enum IocpFunction {
         this.winsock = winsock;
     }
 
-    /** Whether the function writes into its {@code buffer} (which therefore must not be read-only). */
+    /**
+     * Whether the function writes into its {@code buffer} (which therefore must not be read-only).
+     *
+     * @return {@code true} for functions that receive or read into the buffer
+     */
     public boolean writesBuffer() {
         return writesBuffer;
     }
 
-    /** Whether the function is a Winsock function, valid on sockets only. */
+    /**
+     * Whether the function is a Winsock function, valid on sockets only.
+     *
+     * @return {@code true} for the {@code WSA_*} and {@code *_EX} functions, {@code false} for
+     *     files and posts
+     */
     public boolean isWinsock() {
         return winsock;
     }

@@ -69,12 +69,16 @@ public interface IocpPort extends Capability {
     /**
      * Bytes of memory allocated through this loop and not yet released: blocks and the loop's
      * {@code OVERLAPPED} slots. Any thread; for tests and monitoring.
+     *
+     * @return the byte count, 0 or more; a snapshot that may change as soon as it is read
      */
     long allocatedBytes();
 
     /**
      * Synchronous Winsock calls on sockets (create, options, bind, listen, names, shutdown,
      * close), so that a transport needs no native binding of its own.
+     *
+     * @return the calls, usable from any thread; never null
      */
     WinsockCalls winsock();
 }

@@ -17,7 +17,12 @@ package dev.loopwire.loop;
  */
 public interface IocpRegistration {
 
-    /** The associated handle, or {@link IocpPort#NO_HANDLE}. */
+    /**
+     * The associated handle, or {@link IocpPort#NO_HANDLE}.
+     *
+     * @return the HANDLE or SOCKET given to {@link IocpPort#associate}, or
+     *     {@link IocpPort#NO_HANDLE} for a registration used only for posts
+     */
     long handle();
 
     /**
@@ -40,6 +45,8 @@ public interface IocpRegistration {
      * operations in flight (the registration unregisters only after they arrive) and cannot be
      * cancelled.
      *
+     * @param bytes handed back as {@link IocpCompletion#bytes()}
+     * @param tag handed back as {@link IocpCompletion#tag()}
      * @return the operation id
      * @throws IllegalStateException if the registration is closed or not on the loop thread
      */
@@ -59,7 +66,11 @@ public interface IocpRegistration {
     /** Cancels every operation of this registration in flight; the registration stays open. */
     void cancelAll();
 
-    /** Operations started or posted and not yet completed. */
+    /**
+     * Operations started or posted and not yet completed.
+     *
+     * @return the count, 0 or more
+     */
     int inflight();
 
     /**
@@ -67,12 +78,17 @@ public interface IocpRegistration {
      * system reads or writes ({@code WSABUF} arrays, {@code sockaddr}s).
      *
      * @param size bytes, at least 1
+     * @return the block, open until closed or until the registration is unregistered; never null
      * @throws IllegalArgumentException if {@code size} is not positive
      * @throws IllegalStateException if the registration is closed
      */
     NativeBlock allocate(int size);
 
-    /** Whether {@link #close()} has not been called yet. */
+    /**
+     * Whether {@link #close()} has not been called yet.
+     *
+     * @return {@code true} until {@link #close()} is called
+     */
     boolean isOpen();
 
     /**

@@ -30,10 +30,21 @@ public interface IocpSubmission {
     /**
      * The data buffer: a direct buffer's remaining bytes, from its position. Position and limit
      * are not changed, now or on completion; read the count from {@link IocpCompletion#bytes()}.
+     *
+     * @param direct a direct buffer, pinned by the loop until the completion is dequeued; read-only
+     *     only for functions that read from it
+     * @return this writer, for chaining
      */
     IocpSubmission buffer(ByteBuffer direct);
 
-    /** The data buffer: {@code length} bytes of a block from {@code offset}. */
+    /**
+     * The data buffer: {@code length} bytes of a block from {@code offset}.
+     *
+     * @param block an open block, pinned by the loop until the completion is dequeued
+     * @param offset where the data starts in {@code block}
+     * @param length the byte count; {@code offset + length} must lie inside the block
+     * @return this writer, for chaining
+     */
     IocpSubmission buffer(NativeBlock block, int offset, int length);
 
     /**
@@ -41,6 +52,11 @@ public interface IocpSubmission {
      * ({@code {ULONG len; CHAR *buf;}}, 16 bytes each) at {@code offset} of a block, whose
      * {@code buf} fields were written with {@link NativeBlock#putAddress}. Replaces
      * {@link #buffer}.
+     *
+     * @param block an open block, pinned by the loop until the completion is dequeued
+     * @param offset where the first {@code WSABUF} starts in {@code block}
+     * @param count the number of {@code WSABUF}s, at least 1
+     * @return this writer, for chaining
      */
     IocpSubmission wsabufs(NativeBlock block, int offset, int count);
 
@@ -49,29 +65,66 @@ public interface IocpSubmission {
      * ({@code length} bytes of {@code sockaddr}), or where {@code WSA_RECV_FROM} writes the
      * sender (room for {@code length} bytes; the length written comes in
      * {@link IocpCompletion#addressLength()}).
+     *
+     * @param block an open block, pinned by the loop until the completion is dequeued
+     * @param offset where the sockaddr starts in {@code block}
+     * @param length the sockaddr's length, or the room for one
+     * @return this writer, for chaining
      */
     IocpSubmission address(NativeBlock block, int offset, int length);
 
-    /** {@link #address(NativeBlock, int, int)} on a direct buffer's remaining bytes. */
+    /**
+     * {@link #address(NativeBlock, int, int)} on a direct buffer's remaining bytes.
+     *
+     * @param direct a direct buffer, pinned by the loop until the completion is dequeued
+     * @return this writer, for chaining
+     */
     IocpSubmission address(ByteBuffer direct);
 
-    /** The function's flags word ({@code MSG_*} for the {@code WSA_*} functions, {@code TF_*} for {@code DISCONNECT_EX}). */
+    /**
+     * The function's flags word ({@code MSG_*} for the {@code WSA_*} functions, {@code TF_*} for
+     * {@code DISCONNECT_EX}).
+     *
+     * @param flags the flags word, as the function reads it
+     * @return this writer, for chaining
+     */
     IocpSubmission flags(int flags);
 
-    /** The file position of {@code READ_FILE}/{@code WRITE_FILE} ({@code OVERLAPPED.Offset}/{@code OffsetHigh}); 0 if not set. */
+    /**
+     * The file position of {@code READ_FILE}/{@code WRITE_FILE}
+     * ({@code OVERLAPPED.Offset}/{@code OffsetHigh}); 0 if not set.
+     *
+     * @param position the byte offset in the file, 0 or more
+     * @return this writer, for chaining
+     */
     IocpSubmission offset(long position);
 
-    /** {@code ACCEPT_EX}'s {@code sAcceptSocket}: an open, unbound, unconnected socket the caller owns. */
+    /**
+     * {@code ACCEPT_EX}'s {@code sAcceptSocket}: an open, unbound, unconnected socket the caller
+     * owns.
+     *
+     * @param socket the SOCKET that becomes the accepted connection
+     * @return this writer, for chaining
+     */
     IocpSubmission acceptSocket(long socket);
 
     /**
      * {@code ACCEPT_EX}'s {@code dwLocalAddressLength} and {@code dwRemoteAddressLength}; each
      * at least 16 more than the largest sockaddr of the family. Default
      * {@link IocpPort#ACCEPT_ADDRESS_LENGTH} each.
+     *
+     * @param local room for the local address, in bytes
+     * @param remote room for the remote address, in bytes
+     * @return this writer, for chaining
      */
     IocpSubmission addressLengths(int local, int remote);
 
-    /** A caller's value handed back in {@link IocpCompletion#tag()}. */
+    /**
+     * A caller's value handed back in {@link IocpCompletion#tag()}.
+     *
+     * @param tag any value; the loop does not read it
+     * @return this writer, for chaining
+     */
     IocpSubmission tag(long tag);
 
     /**

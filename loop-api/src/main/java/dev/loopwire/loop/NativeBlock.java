@@ -21,12 +21,18 @@ import java.nio.ByteBuffer;
  */
 public interface NativeBlock extends AutoCloseable {
 
-    /** Size in bytes. */
+    /**
+     * Size in bytes.
+     *
+     * @return the size in bytes, at least 1, fixed for the block's life
+     */
     int size();
 
     /**
      * A native-order view of the whole block: the same buffer object each call, position 0 and
      * limit {@link #size()} when first returned (after that its position and limit are yours).
+     *
+     * @return the view; never null; unusable once the block is released
      */
     ByteBuffer buffer();
 
@@ -34,6 +40,9 @@ public interface NativeBlock extends AutoCloseable {
      * Writes the address of {@code offset} bytes into {@code target} at {@code at}, and keeps
      * {@code target} alive while this block lives or until {@code at} is overwritten.
      *
+     * @param at the byte offset in this block where the 8-byte address goes
+     * @param target the block whose address is written; kept alive as described above
+     * @param offset the byte offset in {@code target} the address points at
      * @throws IndexOutOfBoundsException if {@code at} or {@code offset} is out of range
      * @throws IllegalStateException if either block is closed
      */
@@ -44,11 +53,17 @@ public interface NativeBlock extends AutoCloseable {
      * {@code at}, and keeps the buffer reachable while this block lives or until {@code at} is
      * overwritten.
      *
+     * @param at the byte offset in this block where the 8-byte address goes
+     * @param direct the direct buffer whose memory, from its position, the address points at
      * @throws IllegalArgumentException if {@code direct} is a heap buffer
      */
     void putAddress(int at, ByteBuffer direct);
 
-    /** Whether {@link #close()} has not been called and its registration is open. */
+    /**
+     * Whether {@link #close()} has not been called and its registration is open.
+     *
+     * @return {@code true} while the block may be used
+     */
     boolean isOpen();
 
     /** Releases the block (deferred while pinned); a second call does nothing. */

@@ -67,7 +67,12 @@ public final class Plugins {
             Map<Path, String> failures) {
     }
 
-    /** The layers of every plugin folder loaded so far (loading the folder named by {@value #PROPERTY} first). */
+    /**
+     * The layers of every plugin folder loaded so far (loading the folder named by
+     * {@value #PROPERTY} first).
+     *
+     * @return the layers in load order, each a child of the boot layer; a new list, never null
+     */
     public static List<ModuleLayer> layers() {
         loadDefault();
         List<ModuleLayer> layers = new ArrayList<>();
@@ -77,13 +82,21 @@ public final class Plugins {
         return layers;
     }
 
-    /** The reports of every folder loaded so far. */
+    /**
+     * The reports of every folder loaded so far.
+     *
+     * @return one report per folder in load order, failures included; unmodifiable, never null
+     */
     public static List<Report> reports() {
         loadDefault();
         return List.copyOf(REPORTS);
     }
 
-    /** Grows by one each time a folder is loaded; discovery uses it to know it must look again. */
+    /**
+     * Grows by one each time a folder is loaded; discovery uses it to know it must look again.
+     *
+     * @return the number of folders loaded so far in this JVM
+     */
     public static int version() {
         return version;
     }
@@ -93,6 +106,7 @@ public final class Plugins {
      * logs at {@code INFO} which modules and jars loaded.
      *
      * @param folder the folder; a relative path is resolved against the working directory
+     * @return what loaded and what did not, with why; never null
      * @throws IOException if the folder cannot be listed
      */
     public static synchronized Report load(Path folder) throws IOException {

@@ -33,7 +33,11 @@ public interface Timers extends Capability {
          */
         boolean cancel();
 
-        /** Whether the task was cancelled before it ran. */
+        /**
+         * Whether the task was cancelled before it ran.
+         *
+         * @return {@code true} if {@link #cancel()} prevented the task from running
+         */
         boolean isCancelled();
     }
 }

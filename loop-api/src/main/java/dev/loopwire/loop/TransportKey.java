@@ -42,6 +42,8 @@ public final class TransportKey<T> {
      *
      * @param qualifiedName the key's name, starting with the owner's module or package name
      * @param type the implementation type; its module (or package) owns the key
+     * @param <T> the implementation type
+     * @return the key; never null
      * @throws NullPointerException if an argument is {@code null}
      * @throws IllegalArgumentException if the name does not start with the owner's prefix
      */
@@ -63,6 +65,9 @@ public final class TransportKey<T> {
      * registrations written for {@code oldNames} resolve for this key when their implementation
      * type is assignable to {@link #type()}.
      *
+     * @param oldNames the names this key takes over, each well-formed; none may equal this key's
+     *     name
+     * @return a new key with this name and type and the old names added; this key is unchanged
      * @throws IllegalCallerException if the caller is not in the key's owning module (on the
      *     class path: the jar or folder of the key's type)
      * @throws IllegalArgumentException if an old name is malformed or equals this key's name
@@ -91,32 +96,59 @@ public final class TransportKey<T> {
         return new TransportKey<>(name, type, List.copyOf(all));
     }
 
-    /** The fully qualified name; never {@code null}. */
+    /**
+     * The fully qualified name; never {@code null}.
+     *
+     * @return the name
+     */
     public String name() {
         return name;
     }
 
-    /** The implementation type; never {@code null}. */
+    /**
+     * The implementation type; never {@code null}.
+     *
+     * @return the type
+     */
     public Class<T> type() {
         return type;
     }
 
-    /** The older names this key answers for; never {@code null}, often empty. */
+    /**
+     * The older names this key answers for; never {@code null}, often empty.
+     *
+     * @return the names, unmodifiable, in the order they were declared
+     */
     public List<String> replaces() {
         return replaces;
     }
 
-    /** Whether {@code qualifiedName} is this key's name or one it replaces. */
+    /**
+     * Whether {@code qualifiedName} is this key's name or one it replaces.
+     *
+     * @param qualifiedName a key name, such as a provider's
+     * @return {@code true} if this key answers for {@code qualifiedName}
+     */
     public boolean answersTo(String qualifiedName) {
         return name.equals(qualifiedName) || replaces.contains(qualifiedName);
     }
 
-    /** The module name (named module) or package name (class path) that owns this key. */
+    /**
+     * The module name (named module) or package name (class path) that owns this key.
+     *
+     * @return the owner's name, such as {@code dev.loopwire.transport.udp}; never null
+     */
     public String owner() {
         return owner(type);
     }
 
-    /** Whether {@code candidate} lives in the module (on the class path: the jar or folder) that owns this key. */
+    /**
+     * Whether {@code candidate} lives in the module (on the class path: the jar or folder) that
+     * owns this key.
+     *
+     * @param candidate a class, such as a provider's
+     * @return {@code true} if {@code candidate} is in the owner of this key
+     */
     public boolean isOwnedBy(Class<?> candidate) {
         return sameOwner(candidate, type);
     }

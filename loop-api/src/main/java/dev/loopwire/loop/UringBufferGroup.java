@@ -21,12 +21,24 @@ public interface UringBufferGroup {
     /** The largest buffer size a group offers. */
     int MAX_BUFFER_SIZE = 1 << 20;
 
-    /** The group id ({@code bgid}). */
+    /**
+     * The group id ({@code bgid}).
+     *
+     * @return the {@code bgid} the kernel knows the group by
+     */
     int id();
 
-    /** Bytes per buffer: the size class, a power of two at least the size asked for. */
+    /**
+     * Bytes per buffer: the size class, a power of two at least the size asked for.
+     *
+     * @return the size of each buffer in bytes, 1 to {@link #MAX_BUFFER_SIZE}
+     */
     int bufferSize();
 
-    /** Buffers in the group. */
+    /**
+     * Buffers in the group.
+     *
+     * @return the number of buffers, fixed when the group is created
+     */
     int count();
 }

@@ -37,35 +37,96 @@ public interface UringPort extends Capability {
 
     // Opcodes (include/uapi/linux/io_uring.h), the ones transports use most; any other opcode
     // number is accepted too if the kernel supports it.
+    /** Opcode {@code IORING_OP_NOP}: does nothing and completes, for tests and wake-ups. */
     int OP_NOP = 0;
+    /** Opcode {@code IORING_OP_READV}: {@code readv(2)} into an iovec array. */
     int OP_READV = 1;
+    /** Opcode {@code IORING_OP_WRITEV}: {@code writev(2)} from an iovec array. */
     int OP_WRITEV = 2;
+    /** Opcode {@code IORING_OP_FSYNC}: {@code fsync(2)}. */
     int OP_FSYNC = 3;
+    /** Opcode {@code IORING_OP_POLL_ADD}: completes when the fd is ready for the poll mask. */
     int OP_POLL_ADD = 6;
+    /** Opcode {@code IORING_OP_SENDMSG}: {@code sendmsg(2)} of a {@code msghdr}. */
     int OP_SENDMSG = 9;
+    /**
+     * Opcode {@code IORING_OP_RECVMSG}: {@code recvmsg(2)} into a {@code msghdr}; multishot with
+     * {@link #RECV_MULTISHOT}.
+     */
     int OP_RECVMSG = 10;
+    /**
+     * Opcode {@code IORING_OP_TIMEOUT}: completes after a {@code timespec}, or after a count of
+     * completions.
+     */
     int OP_TIMEOUT = 11;
+    /**
+     * Opcode {@code IORING_OP_ACCEPT}: {@code accept4(2)}; multishot with
+     * {@link #ACCEPT_MULTISHOT}.
+     */
     int OP_ACCEPT = 13;
+    /** Opcode {@code IORING_OP_CONNECT}: {@code connect(2)} to a {@code sockaddr}. */
     int OP_CONNECT = 16;
+    /** Opcode {@code IORING_OP_OPENAT}: {@code openat(2)}. */
     int OP_OPENAT = 18;
+    /** Opcode {@code IORING_OP_CLOSE}: {@code close(2)} (not for an fd still registered here). */
     int OP_CLOSE = 19;
+    /** Opcode {@code IORING_OP_READ}: {@code read(2)} into one buffer. */
     int OP_READ = 22;
+    /** Opcode {@code IORING_OP_WRITE}: {@code write(2)} from one buffer. */
     int OP_WRITE = 23;
+    /** Opcode {@code IORING_OP_SEND}: {@code send(2)} from one buffer. */
     int OP_SEND = 26;
+    /**
+     * Opcode {@code IORING_OP_RECV}: {@code recv(2)} into one buffer or a provided buffer;
+     * multishot with {@link #RECV_MULTISHOT}.
+     */
     int OP_RECV = 27;
+    /** Opcode {@code IORING_OP_SHUTDOWN}: {@code shutdown(2)}. */
     int OP_SHUTDOWN = 34;
+    /** Opcode {@code IORING_OP_SOCKET}: {@code socket(2)}; the result is the new fd. */
     int OP_SOCKET = 45;
+    /**
+     * Opcode {@code IORING_OP_URING_CMD}: a command passed to the fd's driver (socket options, for
+     * instance).
+     */
     int OP_URING_CMD = 46;
+    /**
+     * Opcode {@code IORING_OP_SEND_ZC}: zero-copy {@code send(2)}; the buffer stays pinned until
+     * the {@link #CQE_F_NOTIF} completion.
+     */
     int OP_SEND_ZC = 47;
+    /**
+     * Opcode {@code IORING_OP_SENDMSG_ZC}: zero-copy {@code sendmsg(2)}; memory stays pinned until
+     * the {@link #CQE_F_NOTIF} completion.
+     */
     int OP_SENDMSG_ZC = 48;
+    /**
+     * Opcode {@code IORING_OP_BIND}: {@code bind(2)} (Linux 6.11 and later; check with
+     * {@link #supports}).
+     */
     int OP_BIND = 56;
+    /**
+     * Opcode {@code IORING_OP_LISTEN}: {@code listen(2)} (Linux 6.11 and later; check with
+     * {@link #supports}).
+     */
     int OP_LISTEN = 57;
 
     // SQE flags (the sqe's flags byte).
+    /** SQE flag {@code IOSQE_IO_LINK}: the next entry starts only after this one succeeds. */
     int SQE_IO_LINK = 1 << 2;
+    /**
+     * SQE flag {@code IOSQE_IO_HARDLINK}: the next entry starts after this one, whatever its
+     * result.
+     */
     int SQE_IO_HARDLINK = 1 << 3;
+    /** SQE flag {@code IOSQE_ASYNC}: issue from a kernel worker instead of trying inline first. */
     int SQE_ASYNC = 1 << 4;
+    /**
+     * SQE flag {@code IOSQE_BUFFER_SELECT}: take the buffer from a provided-buffer group (set by
+     * {@link UringSubmission#bufferGroup}).
+     */
     int SQE_BUFFER_SELECT = 1 << 5;
+    /** SQE flag {@code IOSQE_CQE_SKIP_SUCCESS}: post no completion if the operation succeeds. */
     int SQE_CQE_SKIP_SUCCESS = 1 << 6;
 
     // Op flags used with the operations above.
@@ -127,12 +188,16 @@ public interface UringPort extends Capability {
     /**
      * Bytes of memory allocated through this loop and not yet released: blocks, buffer groups
      * and the loop's own operation memory. Any thread; for tests and monitoring.
+     *
+     * @return the byte count, 0 or more; a snapshot that may change as soon as it is read
      */
     long allocatedBytes();
 
     /**
      * Synchronous POSIX calls on file descriptors (socket, pipe, options, bind, listen,
      * names, shutdown, close), so that a transport needs no native binding of its own.
+     *
+     * @return the calls, usable from any thread; never null
      */
     PosixCalls posix();
 }

@@ -15,7 +15,11 @@ package dev.loopwire.loop;
  */
 public interface UringRegistration {
 
-    /** The registered fd, or {@code -1} for a registration without one. */
+    /**
+     * The registered fd, or {@code -1} for a registration without one.
+     *
+     * @return the fd given to {@link UringPort#register}, or {@code -1}
+     */
     int fd();
 
     /**
@@ -45,7 +49,11 @@ public interface UringRegistration {
     /** Cancels every operation of this registration in flight; the registration stays open. */
     void cancelAll();
 
-    /** Operations submitted and not yet finally completed. */
+    /**
+     * Operations submitted and not yet finally completed.
+     *
+     * @return the count, 0 or more
+     */
     int inflight();
 
     /**
@@ -53,12 +61,17 @@ public interface UringRegistration {
      * or writes (msghdr, iovec, sockaddr, timespec, paths) or for data.
      *
      * @param size bytes, at least 1
+     * @return the block, open until closed or until the registration is unregistered; never null
      * @throws IllegalArgumentException if {@code size} is not positive
      * @throws IllegalStateException if the registration is closed
      */
     NativeBlock allocate(int size);
 
-    /** Whether {@link #close()} has not been called yet. */
+    /**
+     * Whether {@link #close()} has not been called yet.
+     *
+     * @return {@code true} until {@link #close()} is called
+     */
     boolean isOpen();
 
     /**

@@ -24,61 +24,155 @@ import java.nio.ByteBuffer;
  */
 public interface UringSubmission {
 
-    /** The sqe's {@code flags} byte: {@link UringPort#SQE_IO_LINK} and the others. */
+    /**
+     * The sqe's {@code flags} byte: {@link UringPort#SQE_IO_LINK} and the others.
+     *
+     * @param sqeFlags the {@code UringPort.SQE_*} flags, OR-ed
+     * @return this writer, for chaining
+     */
     UringSubmission flags(int sqeFlags);
 
-    /** The sqe's {@code ioprio} (multishot bits for receives and accepts). */
+    /**
+     * The sqe's {@code ioprio} (multishot bits for receives and accepts).
+     *
+     * @param ioprio the value, as the opcode reads it
+     * @return this writer, for chaining
+     */
     UringSubmission ioprio(int ioprio);
 
-    /** Replaces the fd (e.g. the domain for {@code SOCKET}, a dirfd for {@code OPENAT}). */
+    /**
+     * Replaces the fd (e.g. the domain for {@code SOCKET}, a dirfd for {@code OPENAT}).
+     *
+     * @param fd the value of the sqe's {@code fd} field
+     * @return this writer, for chaining
+     */
     UringSubmission fd(int fd);
 
-    /** {@code off} as a number: a file offset, {@code -1} for "current position", a count. */
+    /**
+     * {@code off} as a number: a file offset, {@code -1} for "current position", a count.
+     *
+     * @param offset the value of {@code off}
+     * @return this writer, for chaining
+     */
     UringSubmission offset(long offset);
 
-    /** {@code addr2} (the union with {@code off}) as memory: a sockaddr, a socklen. */
+    /**
+     * {@code addr2} (the union with {@code off}) as memory: a sockaddr, a socklen.
+     *
+     * @param block the memory, pinned by the loop until the final completion; must be open
+     * @param offset the byte offset in {@code block} where the field points
+     * @return this writer, for chaining
+     */
     UringSubmission addr2(NativeBlock block, int offset);
 
-    /** {@code addr2} as a direct buffer's memory from its position. */
+    /**
+     * {@code addr2} as a direct buffer's memory from its position.
+     *
+     * @param direct a direct buffer, pinned by the loop until the final completion
+     * @return this writer, for chaining
+     */
     UringSubmission addr2(ByteBuffer direct);
 
-    /** {@code addr} as memory at {@code offset} of a block; its extent is the rest of the block. */
+    /**
+     * {@code addr} as memory at {@code offset} of a block; its extent is the rest of the block.
+     *
+     * @param block the memory, pinned by the loop until the final completion; must be open
+     * @param offset the byte offset in {@code block} where the field points
+     * @return this writer, for chaining
+     */
     UringSubmission addr(NativeBlock block, int offset);
 
     /**
      * {@code addr} as a direct buffer's memory from its position, and {@code len} as its
      * remaining bytes (override with {@link #len} afterwards).
+     *
+     * @param direct a direct buffer, pinned by the loop until the final completion
+     * @return this writer, for chaining
      */
     UringSubmission addr(ByteBuffer direct);
 
-    /** {@code addr} as a number where the opcode reads it as one ({@code SPLICE}'s offset). */
+    /**
+     * {@code addr} as a number where the opcode reads it as one ({@code SPLICE}'s offset).
+     *
+     * @param offset the input offset, or {@code -1} for the current position
+     * @return this writer, for chaining
+     */
     UringSubmission spliceOffsetIn(long offset);
 
-    /** {@code len}. */
+    /**
+     * {@code len}.
+     *
+     * @param length the value of {@code len}: a byte count for the byte-range opcodes, checked by
+     *     {@link #submit()} against the memory named by {@code addr}
+     * @return this writer, for chaining
+     */
     UringSubmission len(int length);
 
-    /** The opcode's flags word ({@code rw_flags}, {@code msg_flags}, {@code timeout_flags}...). */
+    /**
+     * The opcode's flags word ({@code rw_flags}, {@code msg_flags}, {@code timeout_flags}...).
+     *
+     * @param opFlags the flags, as the opcode reads them
+     * @return this writer, for chaining
+     */
     UringSubmission opFlags(int opFlags);
 
-    /** {@code buf_index}, for fixed buffers. */
+    /**
+     * {@code buf_index}, for fixed buffers.
+     *
+     * @param index the index of a registered buffer
+     * @return this writer, for chaining
+     */
     UringSubmission bufferIndex(int index);
 
-    /** Selects a buffer from a shared group: sets {@code buf_group} and {@link UringPort#SQE_BUFFER_SELECT}. */
+    /**
+     * Selects a buffer from a shared group: sets {@code buf_group} and
+     * {@link UringPort#SQE_BUFFER_SELECT}.
+     *
+     * @param group the group, registered on this loop and not closed
+     * @return this writer, for chaining
+     */
     UringSubmission bufferGroup(UringBufferGroup group);
 
-    /** {@code personality}. */
+    /**
+     * {@code personality}.
+     *
+     * @param personality a credentials id registered with the ring, or 0 for the loop's own
+     * @return this writer, for chaining
+     */
     UringSubmission personality(int personality);
 
-    /** The 32-bit field at byte 44: {@code splice_fd_in}, {@code file_index}, {@code optlen} or {@code addr_len}. */
+    /**
+     * The 32-bit field at byte 44: {@code splice_fd_in}, {@code file_index}, {@code optlen} or
+     * {@code addr_len}.
+     *
+     * @param value the value, as the opcode reads it
+     * @return this writer, for chaining
+     */
     UringSubmission spliceFdIn(int value);
 
-    /** {@code addr3} as memory (a socket command's option value, for instance). */
+    /**
+     * {@code addr3} as memory (a socket command's option value, for instance).
+     *
+     * @param block the memory, pinned by the loop until the final completion; must be open
+     * @param offset the byte offset in {@code block} where the field points
+     * @return this writer, for chaining
+     */
     UringSubmission addr3(NativeBlock block, int offset);
 
-    /** {@code addr3} as a direct buffer's memory from its position. */
+    /**
+     * {@code addr3} as a direct buffer's memory from its position.
+     *
+     * @param direct a direct buffer, pinned by the loop until the final completion
+     * @return this writer, for chaining
+     */
     UringSubmission addr3(ByteBuffer direct);
 
-    /** A caller's value handed back in each {@link UringCompletion#tag()}. */
+    /**
+     * A caller's value handed back in each {@link UringCompletion#tag()}.
+     *
+     * @param tag any value; the loop does not read it
+     * @return this writer, for chaining
+     */
     UringSubmission tag(long tag);
 
     /**

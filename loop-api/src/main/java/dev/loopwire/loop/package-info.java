@@ -1,9 +1,9 @@
 /**
  * The event loop as a user sees it: {@link dev.loopwire.loop.EventLoop}, what a loop can do
  * ({@link dev.loopwire.loop.Capability}, with the standard capabilities
- * {@link dev.loopwire.loop.FdReadiness}, {@link dev.loopwire.loop.Timers}, and the raw
- * completion capabilities {@link dev.loopwire.loop.UringPort} and
- * {@link dev.loopwire.loop.IocpPort}), how transports are named
+ * {@link dev.loopwire.loop.FdReadiness}, the raw completion capabilities
+ * {@link dev.loopwire.loop.UringPort} (io_uring) and {@link dev.loopwire.loop.IocpPort} (IOCP),
+ * and {@link dev.loopwire.loop.Timers}), how transports are named
  * ({@link dev.loopwire.loop.TransportKey}), and how loops are found and opened
  * ({@link dev.loopwire.loop.EventLoops}, {@link dev.loopwire.loop.Plugins}).
  *

@@ -49,7 +49,11 @@ public final class Explanation {
             this.label = label;
         }
 
-        /** A short label for tables. */
+        /**
+         * A short label for tables.
+         *
+         * @return the label, such as {@code "provider + adapter"}
+         */
         public String label() {
             return label;
         }
@@ -70,7 +74,11 @@ public final class Explanation {
             this.label = label;
         }
 
-        /** A short label for tables. */
+        /**
+         * A short label for tables.
+         *
+         * @return the label, such as {@code "passed over"}
+         */
         public String label() {
             return label;
         }
@@ -100,7 +108,15 @@ public final class Explanation {
             String reason,
             Optional<Throwable> failure) {
 
-        /** The same candidate with another verdict and reason. */
+        /**
+         * The same candidate with another verdict and reason.
+         *
+         * @param newVerdict the new verdict
+         * @param newReason the new reason
+         * @param newFailure the exception behind a failure, or {@code null} to keep this
+         *     candidate's
+         * @return a new candidate; this one is unchanged
+         */
         public Candidate with(Verdict newVerdict, String newReason, Throwable newFailure) {
             return new Candidate(name, className, source, origin, requires, priority, newVerdict, newReason,
                     Optional.ofNullable(newFailure).or(() -> failure));
@@ -148,37 +164,65 @@ public final class Explanation {
         this.remedy = remedy != null ? remedy : "register an implementation with Transports.register";
     }
 
-    /** The key's name. */
+    /**
+     * The key's name.
+     *
+     * @return the name; never null
+     */
     public String keyName() {
         return keyName;
     }
 
-    /** The loop's name. */
+    /**
+     * The loop's name.
+     *
+     * @return the name; never null
+     */
     public String loopName() {
         return loopName;
     }
 
-    /** The loop's capabilities, sorted by simple name. */
+    /**
+     * The loop's capabilities, sorted by simple name.
+     *
+     * @return the capability interfaces, unmodifiable; never null
+     */
     public List<Class<? extends Capability>> capabilities() {
         return capabilities;
     }
 
-    /** Every candidate, in dispatch order. */
+    /**
+     * Every candidate, in dispatch order.
+     *
+     * @return the candidates, unmodifiable; empty if no provider for the key was found
+     */
     public List<Candidate> candidates() {
         return candidates;
     }
 
-    /** Every capability adapter considered, sorted by class name, with its verdict. */
+    /**
+     * Every capability adapter considered, sorted by class name, with its verdict.
+     *
+     * @return the adapters, unmodifiable; never null
+     */
     public List<Candidate> adapters() {
         return adapters;
     }
 
-    /** What a user can do when nothing fits: the end of {@link #failureMessage()}. */
+    /**
+     * What a user can do when nothing fits: the end of {@link #failureMessage()}.
+     *
+     * @return the advice; never null
+     */
     public String remedy() {
         return remedy;
     }
 
-    /** The chosen candidate, if any. */
+    /**
+     * The chosen candidate, if any.
+     *
+     * @return the candidate whose verdict is {@link Verdict#CHOSEN}, or empty when nothing fits
+     */
     public Optional<Candidate> chosen() {
         return candidates.stream().filter(c -> c.verdict() == Verdict.CHOSEN).findFirst();
     }
@@ -191,6 +235,8 @@ public final class Explanation {
      * (missing UringPort); it would run on a loop offering UringPort
      * (UringUdpProvider); loops available here that offer them: 'io_uring'
      * (EventLoops.open("io_uring")); or register an implementation with Transports.register}.
+     *
+     * @return the message, naming the key and the loop; never null
      */
     public String failureMessage() {
         String passedOver = candidates.isEmpty()

@@ -31,14 +31,22 @@ public record ProviderInfo(
         Availability availability,
         Optional<Throwable> failure) {
 
-    /** The simple name of the class, for tables. */
+    /**
+     * The simple name of the class, for tables.
+     *
+     * @return the class name without its package and enclosing classes
+     */
     public String simpleName() {
         int dot = className.lastIndexOf('.');
         String simple = dot < 0 ? className : className.substring(dot + 1);
         return simple.substring(simple.lastIndexOf('$') + 1);
     }
 
-    /** "module@version (jar)" in one string, for tables. */
+    /**
+     * "module@version (jar)" in one string, for tables.
+     *
+     * @return the module, its version if known, and the jar or folder; never null
+     */
     public String origin() {
         StringBuilder s = new StringBuilder(module);
         if (!version.isEmpty()) {

@@ -66,6 +66,9 @@ public final class Transports {
     /**
      * Resolves the implementation of {@code key} for {@code loop}.
      *
+     * @param <T> the implementation type the key declares
+     * @param loop the loop the transport will run on
+     * @param key the transport's key, such as {@code Udp.BIND}
      * @return the implementation; never {@code null}
      * @throws UnsupportedTransportException if nothing fits the loop
      * @throws NullPointerException if an argument is {@code null}
@@ -78,6 +81,10 @@ public final class Transports {
      * The report of how {@code key} resolves for {@code loop}: every candidate, where it came
      * from, and whether it was chosen or passed over and why. It creates nothing: before the
      * first resolution it shows the candidate that would be tried first as chosen.
+     *
+     * @param loop the loop to explain for
+     * @param key the transport's key
+     * @return the report, as of now; never null
      */
     public static Explanation explain(EventLoop loop, TransportKey<?> key) {
         return REGISTRY.explain(loop, key);
@@ -87,6 +94,11 @@ public final class Transports {
      * Registers an implementation on one loop instance: the proposal's
      * {@code register_implementation}, for a single loop. It wins over every provider.
      *
+     * @param <T> the implementation type the key declares
+     * @param loop the one loop the implementation is for
+     * @param key the transport's key
+     * @param impl the implementation, used as is for every resolution on {@code loop}
+     * @return the registration; closing it removes the implementation
      * @throws IllegalArgumentException if {@code impl} is not a {@code key.type()}
      */
     public static <T> Registration register(EventLoop loop, TransportKey<T> key, T impl) {
@@ -96,6 +108,14 @@ public final class Transports {
     /**
      * Registers a factory for every loop of a class (and its subclasses): the proposal's
      * {@code LibUVEventLoop.register_implementation(...)}. It wins over every provider.
+     *
+     * @param <L> the loop class
+     * @param <T> the implementation type the key declares
+     * @param loopType the loop class; its subclasses are covered too, the most specific
+     *     registration first
+     * @param key the transport's key
+     * @param factory makes the implementation for one loop of that class, once per loop
+     * @return the registration; closing it removes the factory
      */
     public static <L extends EventLoop, T> Registration register(Class<L> loopType, TransportKey<T> key,
             Function<? super L, ? extends T> factory) {
@@ -107,12 +127,19 @@ public final class Transports {
      * same way (native to the loop's type, by capabilities, or through an adapter): it never
      * lifts a provider above an earlier step of the resolution order. To insist on one
      * provider, use {@code -Dloopwire.provider.<key name>}.
+     *
+     * @param key the transport's key
+     * @param providerClass the fully qualified name of the provider class
      */
     public static void prefer(TransportKey<?> key, String providerClass) {
         REGISTRY.prefer(key, providerClass);
     }
 
-    /** Never uses the provider class (the programmatic form of {@code -Dloopwire.disable}). */
+    /**
+     * Never uses the provider class (the programmatic form of {@code -Dloopwire.disable}).
+     *
+     * @param providerClass the fully qualified name of the provider class
+     */
     public static void deny(String providerClass) {
         REGISTRY.deny(providerClass);
     }
@@ -121,6 +148,8 @@ public final class Transports {
      * Lets the provider class implement a key its module does not own, or the adapter class
      * offer a capability its module does not own (the programmatic form of
      * {@code -Dloopwire.allow}).
+     *
+     * @param providerClass the fully qualified name of the provider or adapter class
      */
     public static void allow(String providerClass) {
         REGISTRY.allow(providerClass);
@@ -134,6 +163,8 @@ public final class Transports {
     /**
      * Adds the providers of a module layer the application built itself, and discovers again.
      * Plugin folders need no call: see {@link Plugins}.
+     *
+     * @param layer the layer whose providers and adapters to add; never {@code null}
      */
     public static void addLayer(ModuleLayer layer) {
         Objects.requireNonNull(layer, "layer");
@@ -148,12 +179,20 @@ public final class Transports {
         REGISTRY.reload();
     }
 
-    /** Every transport provider found, including those that failed to load, for inspection. */
+    /**
+     * Every transport provider found, including those that failed to load, for inspection.
+     *
+     * @return one entry per provider, never null
+     */
     public static List<ProviderInfo> providers() {
         return REGISTRY.providers();
     }
 
-    /** Every capability adapter found, for inspection. */
+    /**
+     * Every capability adapter found, for inspection.
+     *
+     * @return one entry per adapter, never null
+     */
     public static List<ProviderInfo> adapters() {
         return REGISTRY.adapters();
     }

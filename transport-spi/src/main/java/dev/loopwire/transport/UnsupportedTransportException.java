@@ -25,7 +25,11 @@ public class UnsupportedTransportException extends UnsupportedOperationException
         this.explanation = Objects.requireNonNull(explanation, "explanation");
     }
 
-    /** The full report of the resolution that failed; never {@code null}. */
+    /**
+     * The full report of the resolution that failed; never {@code null}.
+     *
+     * @return the report
+     */
     public Explanation explanation() {
         return explanation;
     }

@@ -28,7 +28,12 @@ public final class CloseHooks {
     private final LinkedHashSet<Entry> entries = new LinkedHashSet<>(); // guarded by this
     private boolean ran; // guarded by this
 
-    /** Adds a hook; if the hooks already ran, the caller must run the entry as a task. */
+    /**
+     * Adds a hook; if the hooks already ran, the caller must run the entry as a task.
+     *
+     * @param hook what to run when the loop closes; never {@code null}
+     * @return the hook's entry; {@link Entry#isKept()} says whether the set keeps it
+     */
     public Entry add(Runnable hook) {
         Entry entry = new Entry(Objects.requireNonNull(hook, "hook"));
         synchronized (this) {
@@ -44,6 +49,9 @@ public final class CloseHooks {
      * Runs every hook in the order added, hooks added meanwhile included, passing what each
      * throws to {@code onError}. If {@code onError} throws, the hooks not yet run stay for the
      * next call. Loop thread only.
+     *
+     * @param onError receives each {@code Throwable} a hook throws, usually the loop's exception
+     *     handler
      */
     public void runAll(Consumer<Throwable> onError) {
         while (true) {
@@ -61,7 +69,11 @@ public final class CloseHooks {
         }
     }
 
-    /** Hooks waiting to run; any thread. */
+    /**
+     * Hooks waiting to run; any thread.
+     *
+     * @return the count, 0 or more
+     */
     public synchronized int size() {
         return entries.size();
     }
@@ -80,12 +92,20 @@ public final class CloseHooks {
             this.hook = hook;
         }
 
-        /** Whether the set keeps the hook for {@link #runAll}; if not, run it as a task. */
+        /**
+         * Whether the set keeps the hook for {@link #runAll}; if not, run it as a task.
+         *
+         * @return {@code true} if {@link #runAll} will run the hook
+         */
         public boolean isKept() {
             return kept;
         }
 
-        /** Runs the hook unless it was cancelled or already ran; loop thread only. */
+        /**
+         * Runs the hook unless it was cancelled or already ran; loop thread only.
+         *
+         * @param onError receives what the hook throws
+         */
         public void run(Consumer<Throwable> onError) {
             if (state.compareAndSet(WAITING, DONE)) {
                 try {

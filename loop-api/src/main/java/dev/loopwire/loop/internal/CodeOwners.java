@@ -24,6 +24,10 @@ public final class CodeOwners {
      * Whether two classes come from the same owner: the same named module, or both from the
      * class path (unnamed modules) and the same code source. A class with no code source (made
      * at run time) shares an owner with nothing on the class path.
+     *
+     * @param a one class
+     * @param b the other class
+     * @return {@code true} if both classes have the same owner
      */
     public static boolean same(Class<?> a, Class<?> b) {
         Module ma = a.getModule();
@@ -35,7 +39,12 @@ public final class CodeOwners {
         return la != null && la.equals(location(b));
     }
 
-    /** The owner's name for messages: the module name, or the jar or folder on the class path. */
+    /**
+     * The owner's name for messages: the module name, or the jar or folder on the class path.
+     *
+     * @param type the class whose owner is named
+     * @return the module name, or the jar or folder path; never null
+     */
     public static String describe(Class<?> type) {
         Module m = type.getModule();
         if (m.isNamed()) {

@@ -48,6 +48,7 @@ public final class TaskQueue {
     /**
      * The bound from {@value #PROPERTY}, or {@link #DEFAULT_MAX}.
      *
+     * @return the bound, at least 1
      * @throws IllegalArgumentException if the property is not a whole number of at least 1
      */
     public static int defaultMax() {
@@ -71,6 +72,8 @@ public final class TaskQueue {
     /**
      * Checks a bound given to a builder.
      *
+     * @param max the bound given to the builder
+     * @return {@code max}, checked
      * @throws IllegalArgumentException if {@code max} is less than 1
      */
     public static int check(int max) {
@@ -86,8 +89,11 @@ public final class TaskQueue {
      * after the add: a close that slipped in between, after the loop's last drain, takes the task
      * back (if the loop has not taken it), so nothing is accepted and then dropped.
      *
+     * @param task the task; never {@code null}
+     * @param refuses {@code true} once the loop takes no more tasks (it is closing or has ended)
      * @return {@code false} if refused (nothing was added)
-     * @throws RejectedExecutionException if {@link #max()} tasks are already waiting
+     * @throws RejectedExecutionException if the bound ({@code max}, given to the constructor) of
+     *     tasks are already waiting
      */
     public boolean offer(Runnable task, BooleanSupplier refuses) {
         if (refuses.getAsBoolean()) {
@@ -109,6 +115,10 @@ public final class TaskQueue {
     /**
      * Runs up to {@code limit} tasks in order, each throwable ({@code Error}s included) to
      * {@code onError}, stopping early once {@code stop} says so; loop thread only.
+     *
+     * @param limit the most tasks to run in this call, so that one turn cannot starve I/O
+     * @param onError receives what each task throws, usually the loop's exception handler
+     * @param stop checked before each task; {@code true} ends the call early
      */
     public void run(int limit, Consumer<Throwable> onError, BooleanSupplier stop) {
         for (int i = 0; i < limit && !stop.getAsBoolean(); i++) {
@@ -127,7 +137,11 @@ public final class TaskQueue {
         }
     }
 
-    /** Drops every task without running it, when the loop failed; loop thread only. */
+    /**
+     * Drops every task without running it, when the loop failed; loop thread only.
+     *
+     * @return how many tasks were dropped, for the ERROR log
+     */
     public int dropAll() {
         int dropped = 0;
         while (tasks.poll() != null) {
@@ -137,12 +151,20 @@ public final class TaskQueue {
         return dropped;
     }
 
-    /** Whether no task waits. */
+    /**
+     * Whether no task waits.
+     *
+     * @return {@code true} if no task waits
+     */
     public boolean isEmpty() {
         return tasks.isEmpty();
     }
 
-    /** Tasks waiting to run. */
+    /**
+     * Tasks waiting to run.
+     *
+     * @return the count, 0 or more
+     */
     public int size() {
         return count.get();
     }

@@ -38,6 +38,12 @@ public final class TimerQueue {
      * Schedules a task: a delay of zero or less runs it on the next turn, one past a century
      * never, in practice. On the loop thread the entry is added at once, else handed over.
      *
+     * @param delay how long from now; never {@code null}
+     * @param task what to run on the loop thread; never {@code null}
+     * @param onLoopThread whether the caller is on the loop thread
+     * @param handOver runs the add on the loop thread when the caller is elsewhere (the loop's
+     *     {@code execute})
+     * @return the timer's entry, which cancels it; never null
      * @throws java.util.concurrent.RejectedExecutionException if {@code handOver} refuses; the
      *     entry is cancelled then
      */
@@ -59,13 +65,23 @@ public final class TimerQueue {
         return entry;
     }
 
-    /** Creates an entry; the caller hands it to {@link #add} on the loop thread. */
+    /**
+     * Creates an entry; the caller hands it to {@link #add} on the loop thread.
+     *
+     * @param deadlineNanos when to run, in {@link System#nanoTime()} time
+     * @param task what to run; never {@code null}
+     * @return the entry, counted as live until it runs or is cancelled
+     */
     public Entry newEntry(long deadlineNanos, Runnable task) {
         live.incrementAndGet();
         return new Entry(deadlineNanos, sequence.getAndIncrement(), task);
     }
 
-    /** Adds an entry; loop thread only. A cancelled entry is dropped. */
+    /**
+     * Adds an entry; loop thread only. A cancelled entry is dropped.
+     *
+     * @param entry an entry from {@link #newEntry}
+     */
     public void add(Entry entry) {
         if (entry.state.get() == WAITING) {
             heap.add(entry);
@@ -75,6 +91,9 @@ public final class TimerQueue {
     /**
      * Nanoseconds until the first live deadline, at least 0, or -1 if there is none; loop thread
      * only.
+     *
+     * @param now the current {@link System#nanoTime()}
+     * @return the wait in nanoseconds for the loop's select or wait call, or -1 for "no timer"
      */
     public long nanosUntilNext(long now) {
         int dead = cancelled.get();
@@ -89,6 +108,9 @@ public final class TimerQueue {
     /**
      * Runs every entry due at {@code now}, passing what each throws ({@code Error}s included) to
      * {@code onError}; if {@code onError} throws, that ends the call. Loop thread only.
+     *
+     * @param now the current {@link System#nanoTime()}
+     * @param onError receives what each task throws, usually the loop's exception handler
      */
     public void runDue(long now, Consumer<Throwable> onError) {
         Entry top;
@@ -114,12 +136,20 @@ public final class TimerQueue {
         }
     }
 
-    /** Entries in the heap, cancelled ones included; loop thread only, for tests. */
+    /**
+     * Entries in the heap, cancelled ones included; loop thread only, for tests.
+     *
+     * @return the count, 0 or more
+     */
     public int heapSize() {
         return heap.size();
     }
 
-    /** The number of timers not yet run nor cancelled; any thread. */
+    /**
+     * The number of timers not yet run nor cancelled; any thread.
+     *
+     * @return the count, 0 or more
+     */
     public int size() {
         return live.get();
     }

@@ -22,7 +22,11 @@ import java.util.concurrent.ThreadFactory;
  */
 public interface EventLoopProvider {
 
-    /** The short name of this kind of loop, such as {@code selector}; never {@code null}. */
+    /**
+     * The short name of this kind of loop, such as {@code selector}; never {@code null}.
+     *
+     * @return the name, as {@link dev.loopwire.loop.EventLoops#open(String)} accepts it
+     */
     String name();
 
     /**
@@ -41,6 +45,9 @@ public interface EventLoopProvider {
     /**
      * Whether this kind of loop can run on this machine, and if not, why: the result of a real
      * probe, cached.
+     *
+     * @return {@link Availability#available()}, or an unavailable value whose reason says what is
+     *     missing; never null
      */
     Availability availability();
 
@@ -48,13 +55,18 @@ public interface EventLoopProvider {
      * The rank of this kind of loop when {@link dev.loopwire.loop.EventLoops#open()} picks one:
      * the highest available wins.
      *
+     * @return the rank; higher wins
      * @implSpec The default is 0.
      */
     default int priority() {
         return 0;
     }
 
-    /** The capabilities every loop of this kind offers, for inspection without opening one. */
+    /**
+     * The capabilities every loop of this kind offers, for inspection without opening one.
+     *
+     * @return the capability interfaces; never null
+     */
     Set<Class<? extends Capability>> capabilities();
 
     /**

@@ -109,12 +109,20 @@ public final class SelectorLoop implements EventLoop {
         t.start();
     }
 
-    /** Opens a loop with a generated name, the default exception handler and a non-daemon thread. */
+    /**
+     * Opens a loop with a generated name, the default exception handler and a non-daemon thread.
+     *
+     * @return the running loop; close it when done; never null
+     */
     public static SelectorLoop open() {
         return builder().open();
     }
 
-    /** A builder for a loop with a custom name, exception handler, thread factory or task bound. */
+    /**
+     * A builder for a loop with a custom name, exception handler, thread factory or task bound.
+     *
+     * @return a new builder with every setting at its default; never null
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -425,6 +433,8 @@ public final class SelectorLoop implements EventLoop {
          * {@link RejectedExecutionException} until the loop has caught up. By default
          * {@code -Dloopwire.maxPendingTasks}, else {@value TaskQueue#DEFAULT_MAX}.
          *
+         * @param max the bound, 1 to {@link Integer#MAX_VALUE}
+         * @return this builder, for chaining
          * @throws IllegalArgumentException if {@code max} is less than 1
          */
         public Builder maxPendingTasks(int max) {
@@ -435,6 +445,11 @@ public final class SelectorLoop implements EventLoop {
         /**
          * The loop's name, also its thread's name. By default {@code selector-N}, numbered per
          * JVM. A custom name should be unique in the JVM; the loop does not check.
+         *
+         * @param name the name; never {@code null} nor blank
+         * @return this builder, for chaining
+         * @throws IllegalArgumentException if {@code name} is blank (the message says so; the
+         *     builder is unchanged)
          */
         public Builder name(String name) {
             Objects.requireNonNull(name, "name");
@@ -448,13 +463,23 @@ public final class SelectorLoop implements EventLoop {
         /**
          * Receives what tasks, timers and readiness handlers throw, on the loop thread. By
          * default a {@link System.Logger} warning.
+         *
+         * @param handler the handler; never {@code null}; if it throws, the loop closes itself (see
+         *     {@link dev.loopwire.loop.EventLoop})
+         * @return this builder, for chaining
          */
         public Builder exceptionHandler(Consumer<Throwable> handler) {
             this.exceptionHandler = Objects.requireNonNull(handler, "handler");
             return this;
         }
 
-        /** Makes the loop's thread; the loop renames it after itself. Default: a non-daemon thread. */
+        /**
+         * Makes the loop's thread; the loop renames it after itself. Default: a non-daemon thread.
+         *
+         * @param threadFactory makes the one thread the loop runs on; never {@code null}, and must
+         *     not return {@code null}
+         * @return this builder, for chaining
+         */
         public Builder threadFactory(ThreadFactory threadFactory) {
             this.threadFactory = Objects.requireNonNull(threadFactory, "threadFactory");
             return this;
@@ -463,6 +488,7 @@ public final class SelectorLoop implements EventLoop {
         /**
          * Opens the loop and starts its thread.
          *
+         * @return the running loop; never null
          * @throws UncheckedIOException if the selector cannot be opened
          * @throws IllegalArgumentException if {@code -Dloopwire.maxPendingTasks} is not a
          *     whole number of at least 1 and no bound was set here

@@ -20,8 +20,9 @@ import java.util.Set;
  * the class path: the same jar or folder as that type), if the loop it adapts is defined in the
  * adapter's own module (or jar), or if the user allowed it ({@code -Dloopwire.allow=<class>} or
  * {@code Transports.allow(String)}). loopwire's own adapters, in the registry's module, are
- * trusted for loop-api's standard capabilities ({@code FdReadiness}, {@code UringPort},
- * {@code IocpPort}, {@code Timers}); no other module can claim that. An untrusted adapter is never called beyond
+ * trusted for loop-api's capabilities ({@code FdReadiness}, {@code UringPort}, {@code IocpPort},
+ * {@code Timers} and the others); no other module can claim that. An untrusted adapter is never
+ * called beyond
  * {@link #offers()} and {@link #requires()}; {@code Transports.explain} lists it with the reason.
  *
  * <p><b>Lifecycle.</b> {@link #adapt} is called at most once per loop; the facet it returns must
@@ -35,15 +36,25 @@ import java.util.Set;
  */
 public interface CapabilityAdapter<C extends Capability> {
 
-    /** The capability interface this adapter offers; never {@code null}. */
+    /**
+     * The capability interface this adapter offers; never {@code null}.
+     *
+     * @return the capability interface, such as {@code FdReadiness.class}
+     */
     Class<C> offers();
 
-    /** The capabilities the loop must have for this adapter to work; never {@code null}. */
+    /**
+     * The capabilities the loop must have for this adapter to work; never {@code null}.
+     *
+     * @return the capability interfaces, possibly empty
+     */
     Set<Class<? extends Capability>> requires();
 
     /**
      * Whether this adapter can run here at all.
      *
+     * @return {@link Availability#available()}, or an unavailable value whose reason says what is
+     *     missing; never null
      * @implSpec The default is {@link Availability#available()}.
      */
     default Availability availability() {
@@ -53,6 +64,8 @@ public interface CapabilityAdapter<C extends Capability> {
     /**
      * Builds the capability for a loop that offers everything in {@link #requires()}.
      *
+     * @param loop the loop to adapt (the user's loop, not a view); offers everything in
+     *     {@link #requires()}
      * @return the facet; never {@code null}
      */
     C adapt(EventLoop loop);
@@ -60,6 +73,30 @@ public interface CapabilityAdapter<C extends Capability> {
     /**
      * The loop behind a view made for a provider chosen through an adapter, or {@code loop}
      * itself when it is not such a view.
+     *
+     * <p><b>Why a provider needs it.</b> When a provider fits a loop only through an adapter,
+     * its {@link TransportProvider#create} receives not the user's loop but a view of it that
+     * also offers the adapted capability. The view runs tasks, timers and close hooks on the
+     * real loop and has its name, but it is another object: an endpoint whose {@code loop()}
+     * returned the view would not be {@code ==} (nor {@code equals}) to the loop the user
+     * passed, and a check such as "is this my loop?" would fail. So a provider keeps
+     * {@code loop} for looking up capabilities, and {@code baseLoop(loop)} for everything the
+     * user sees:
+     *
+     * <pre>{@code
+     * public MyTransport create(EventLoop loop) {
+     *     FdReadiness readiness = loop.capability(FdReadiness.class).orElseThrow(); // the view:
+     * adapted capability
+     *     return new MyTransportImpl(CapabilityAdapter.baseLoop(loop), readiness);  // the user's
+     * loop
+     * }
+     * }</pre>
+     *
+     * <p>Safe from any thread; it only unwraps.
+     *
+     * @param loop the loop a provider was created with, view or not; never {@code null}
+     * @return the user's loop; {@code loop} itself if it is not a view; never {@code null}
+     * @throws NullPointerException if {@code loop} is {@code null}
      */
     static EventLoop baseLoop(EventLoop loop) {
         Objects.requireNonNull(loop, "loop");

@@ -34,13 +34,19 @@ import java.util.Set;
  */
 public interface TransportProvider<T> {
 
-    /** The transport this provider implements; never {@code null}. */
+    /**
+     * The transport this provider implements; never {@code null}.
+     *
+     * @return the key, such as {@code Udp.BIND}
+     */
     TransportKey<T> key();
 
     /**
      * The capability interfaces the loop must offer; never {@code null}. A provider is never
      * chosen for a loop that lacks one of them (unless a
      * {@linkplain CapabilityAdapter capability adapter} supplies it).
+     *
+     * @return the capability interfaces, possibly empty
      */
     Set<Class<? extends Capability>> requires();
 
@@ -48,6 +54,7 @@ public interface TransportProvider<T> {
      * The rank among providers that fit the same loop: the highest wins; ties go to the
      * provider that requires more capabilities, then to the class name in alphabetical order.
      *
+     * @return the rank; higher wins
      * @implSpec The default is 0.
      */
     default int priority() {
@@ -58,6 +65,7 @@ public interface TransportProvider<T> {
      * The loop type this provider is native to, if any: such a provider is tried before the
      * capability-based ones, for loops of that type (and subtypes) only.
      *
+     * @return the loop class, or empty; never null
      * @implSpec The default is empty: the provider fits any loop with the required capabilities.
      */
     default Optional<Class<? extends EventLoop>> loopType() {
@@ -67,6 +75,8 @@ public interface TransportProvider<T> {
     /**
      * Whether this provider can run on this machine at all, and if not, why.
      *
+     * @return {@link Availability#available()}, or an unavailable value whose reason says what is
+     *     missing; never null
      * @implSpec The default is {@link Availability#available()}.
      */
     default Availability availability() {
