@@ -139,7 +139,7 @@ final class UringEndpoint extends BaseEndpoint implements UringHandler {
             template.buffer().order(ByteOrder.nativeOrder()).putInt(8, NAME);
             arm();
         } catch (RuntimeException e) {
-            registration.close(); // unregistered() closes the fd; closingSocket is unset, so nothing is reported
+            registration.close(); // unregistered() closes the fd; the endpoint was never opened, so no callback runs
             throw e;
         }
     }
@@ -338,9 +338,10 @@ final class UringEndpoint extends BaseEndpoint implements UringHandler {
         } catch (IOException e) {
             error(e);
         }
-        if (closingSocket) {
-            socketClosed();
-        }
+        // Also when the loop cancelled the registration itself (its close timeout passed before
+        // the endpoint had closed it): socketClosed() then reports what was still queued.
+        closingSocket = true;
+        socketClosed();
     }
 
     // ---- multicast
