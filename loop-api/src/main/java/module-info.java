@@ -47,7 +47,7 @@ module dev.loopwire.loop {
     exports dev.loopwire.loop;
     exports dev.loopwire.loop.spi;
     // Shared by loopwire's own loops only: the timer heap, close hooks, task bound and log wording.
-    exports dev.loopwire.loop.internal to dev.loopwire.loop.selector, dev.loopwire.loop.iocp, dev.loopwire.transport;
+    exports dev.loopwire.loop.internal to dev.loopwire.loop.selector, dev.loopwire.loop.completion, dev.loopwire.transport;
 
     uses dev.loopwire.loop.spi.EventLoopProvider;
 }

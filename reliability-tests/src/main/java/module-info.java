@@ -13,7 +13,7 @@ module dev.loopwire.reliability {
     requires dev.loopwire.transport.udp;
     requires dev.loopwire.transport.tcp; // the Attack* tests attack TCP too
     requires dev.loopwire.loop.selector;
-    requires dev.loopwire.loop.iocp;
+    requires dev.loopwire.loop.completion;
     requires static com.google.auto.service; // Only needed at compile time, for @AutoService.
 
     provides dev.loopwire.transport.spi.TransportProvider

@@ -1,8 +1,8 @@
 /**
  * UDP on any loopwire event loop: {@link dev.loopwire.transport.udp.Udp#bind} /
  * {@link dev.loopwire.transport.udp.Udp#connect}, resolved through the transport registry to a
- * readiness-based provider (loops offering {@link dev.loopwire.loop.FdReadiness}) or a
- * completion-based one (loops offering {@link dev.loopwire.loop.CompletionPort}).
+ * readiness-based provider (loops offering {@link dev.loopwire.loop.FdReadiness}) or an io_uring
+ * one written against the public raw capability (loops offering {@link dev.loopwire.loop.UringPort}).
  *
  * <p>Only {@code dev.loopwire.transport.udp} is exported; the providers live in the unexported
  * {@code dev.loopwire.transport.udp.internal} package and are reached through
@@ -18,5 +18,5 @@ module dev.loopwire.transport.udp {
 
     provides dev.loopwire.transport.spi.TransportProvider
             with dev.loopwire.transport.udp.internal.ReadinessUdpProvider,
-                 dev.loopwire.transport.udp.internal.CompletionUdpProvider;
+                 dev.loopwire.transport.udp.internal.UringUdpProvider;
 }

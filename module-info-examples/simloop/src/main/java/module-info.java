@@ -2,11 +2,10 @@
  * A third-party event loop as a user writes it: {@link com.example.simloop.SimLoop}, a
  * deterministic loop with virtual time and an in-memory network, for simulations and tests.
  *
- * <p>It offers {@link dev.loopwire.loop.Timers} (virtual) and
- * {@link dev.loopwire.loop.CompletionPort} (datagram sockets on the in-memory network), so any
- * transport written for completion loops runs on it unchanged. It also carries its own
- * implementation of {@code dev.loopwire.transport.udp.bind}: the first step of the double
- * dispatch, so {@code Udp.bind(..., simLoop)} never touches a real socket. That is why this loop
+ * <p>It offers {@link dev.loopwire.loop.Timers} (virtual), so any transport that needs only
+ * timers and UDP (such as the heartbeat example's {@code UdpHeartbeatProvider}) runs on it
+ * unchanged. It carries its own implementation of {@code dev.loopwire.transport.udp.bind}, on
+ * datagram sockets of the in-memory network: the first step of the double dispatch, so {@code Udp.bind(..., simLoop)} never touches a real socket. That is why this loop
  * module, unlike loopwire's own loops, requires a transport module.
  *
  * @provides dev.loopwire.loop.spi.EventLoopProvider the {@code simulated} kind, priority -10, so

@@ -27,7 +27,7 @@ import java.util.stream.Collectors;
  *
  * <p><b>Names.</b> {@link #open(String)} accepts a kind's {@linkplain EventLoopProvider#name()
  * name} or one of its {@linkplain EventLoopProvider#aliases() aliases}: the completion loop of
- * {@code dev.loopwire.loop.iocp} is {@code completion}, and also {@code io_uring} on Linux or
+ * {@code dev.loopwire.loop.completion} is {@code completion}, and also {@code io_uring} on Linux or
  * {@code iocp} on Windows. A name wins over another kind's alias.
  *
  * <p><b>Logging.</b> Through {@link System.Logger}, logger {@code dev.loopwire.loop.EventLoops}:

@@ -1,4 +1,4 @@
-package dev.loopwire.loop.iocp;
+package dev.loopwire.loop.completion;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.instanceOf;
@@ -7,7 +7,6 @@ import static org.hamcrest.Matchers.nullValue;
 
 import dev.loopwire.loop.Availability;
 import dev.loopwire.loop.Capability;
-import dev.loopwire.loop.CompletionPort;
 import dev.loopwire.loop.EventLoop;
 import dev.loopwire.loop.EventLoops;
 import dev.loopwire.loop.Timers;
@@ -49,7 +48,7 @@ class ProviderTest {
         assertThat(provider.name(), is("completion"));
         assertThat(provider.priority(), is(10));
         Class<? extends Capability> raw = System.getProperty("os.name").startsWith("Windows") ? IocpPort.class : UringPort.class;
-        assertThat(provider.capabilities(), is(Set.of(CompletionPort.class, Timers.class, raw)));
+        assertThat(provider.capabilities(), is(Set.of(Timers.class, raw)));
     }
 
     @Test

@@ -1,10 +1,13 @@
-package dev.loopwire.loop.iocp;
+package dev.loopwire.loop.completion;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.is;
 
-import dev.loopwire.loop.CompletionPort.Datagram;
-import dev.loopwire.loop.iocp.internal.NativeMemory;
+import dev.loopwire.loop.UringCompletion;
+import dev.loopwire.loop.UringHandler;
+import dev.loopwire.loop.UringPort;
+import dev.loopwire.loop.UringRegistration;
+import dev.loopwire.loop.completion.internal.NativeMemory;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -37,15 +40,29 @@ class SoakTest {
         assertThat("threads", Thread.activeCount() <= threads, is(true));
     }
 
-    /** One loop with one socket that receives and has a send in flight when the loop closes. */
+    /** One loop with one registration that has a read in flight when the loop closes. */
     private static void cycle() throws Exception {
         CompletionLoop loop = CompletionLoop.open();
         try {
             OnLoop.run(loop, () -> {
-                Datagram socket = loop.openDatagram(StandardProtocolFamily.INET, new Recorder());
-                socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-                socket.startReceiving(512);
-                socket.send(ByteBuffer.allocate(8), socket.localAddress());
+                UringPort port = loop.capability(UringPort.class).orElseThrow();
+                int[] pipe = port.posix().pipe(0);
+                UringRegistration registration = port.register(pipe[0], new UringHandler() {
+                    @Override
+                    public void complete(UringRegistration r, UringCompletion completion) {
+                    }
+
+                    @Override
+                    public void unregistered(UringRegistration r) {
+                        try {
+                            port.posix().close(pipe[0]);
+                            port.posix().close(pipe[1]);
+                        } catch (IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                    }
+                });
+                registration.prepare(UringPort.OP_READ).addr(registration.allocate(8), 0).len(8).offset(-1).submit();
             });
         } finally {
             loop.close();

@@ -4,7 +4,7 @@ import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.is;
 
 import dev.loopwire.loop.EventLoop;
-import dev.loopwire.loop.iocp.CompletionLoop;
+import dev.loopwire.loop.completion.CompletionLoop;
 import dev.loopwire.transport.Explanation;
 import dev.loopwire.transport.Transports;
 import dev.loopwire.transport.udp.Udp;
@@ -21,7 +21,7 @@ class AdaptedDatagramContractTest extends DatagramContract {
     @Override
     protected EventLoop openLoop(Consumer<Throwable> exceptionHandler) {
         RequireIoUring.check();
-        Transports.deny("dev.loopwire.transport.udp.internal.CompletionUdpProvider");
+        Transports.deny("dev.loopwire.transport.udp.internal.UringUdpProvider");
         EventLoop loop = CompletionLoop.builder().exceptionHandler(exceptionHandler).open();
         Explanation.Candidate chosen = Transports.explain(loop, Udp.BIND).chosen().orElseThrow();
         assertThat(chosen.name(), is("ReadinessUdpProvider"));

@@ -2,7 +2,7 @@ package dev.loopwire.tck;
 
 import dev.loopwire.loop.EventLoop;
 import dev.loopwire.loop.FdReadiness;
-import dev.loopwire.loop.iocp.CompletionLoop;
+import dev.loopwire.loop.completion.CompletionLoop;
 import dev.loopwire.transport.spi.CapabilityAdapter;
 import java.util.ServiceLoader;
 import java.util.function.Consumer;

@@ -1,7 +1,7 @@
 package dev.loopwire.tck;
 
 import dev.loopwire.loop.EventLoop;
-import dev.loopwire.loop.iocp.CompletionLoop;
+import dev.loopwire.loop.completion.CompletionLoop;
 import java.util.function.Consumer;
 
 /** loopwire's completion loop (io_uring here) keeps the event-loop contract. */

@@ -3,7 +3,7 @@ package dev.loopwire.tck;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.loopwire.loop.iocp.IoUring;
+import dev.loopwire.loop.completion.IoUring;
 
 /**
  * Skips a test where io_uring is unavailable, or fails it when the system property

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
  */
 class AdapterReleasesPortTest {
 
-    private static final String COMPLETION_UDP = "dev.loopwire.transport.udp.internal.CompletionUdpProvider";
+    private static final String COMPLETION_UDP = "dev.loopwire.transport.udp.internal.UringUdpProvider";
     private static final InetSocketAddress ANY = new InetSocketAddress("127.0.0.1", 0);
 
     @BeforeEach

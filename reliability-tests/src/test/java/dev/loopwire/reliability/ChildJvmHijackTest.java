@@ -137,7 +137,7 @@ class ChildJvmHijackTest {
         modulePath = locations("dev.loopwire.loop", "dev.loopwire.transport", "dev.loopwire.transport.udp",
                 "dev.loopwire.loop.selector");
         classPath = locations("dev.loopwire.loop", "dev.loopwire.transport", "dev.loopwire.transport.udp",
-                "dev.loopwire.loop.selector", "dev.loopwire.loop.iocp", "com.sun.jna");
+                "dev.loopwire.loop.selector", "dev.loopwire.loop.completion", "com.sun.jna");
         Path src = Files.createDirectories(dir.resolve("src"));
         Path classes = Files.createDirectories(dir.resolve("classes"));
         Path rogue = src.resolve("RogueUdp.java");

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.loopwire.loop.EventLoop;
 import dev.loopwire.loop.EventLoops;
-import dev.loopwire.loop.iocp.IoUring;
+import dev.loopwire.loop.completion.IoUring;
 import java.util.stream.Stream;
 
 /**

@@ -64,7 +64,7 @@ class SecurityTest {
             "dev.loopwire.transport.internal.SelectorThreadAdapter",
             "dev.loopwire.transport.udp.internal.ReadinessUdpProvider",
             "dev.loopwire.loop.selector.internal.SelectorLoopProvider",
-            "dev.loopwire.loop.iocp.internal.uring.UringProbe"})
+            "dev.loopwire.loop.completion.internal.uring.UringProbe"})
     void internalPackagesCannotBeReachedByReflection(String className) throws Exception {
         Class<?> type = Class.forName(className);
         assertThat(type.getModule().isExported(type.getPackageName(), getClass().getModule()), is(false));

@@ -77,10 +77,10 @@ class UnsupportedTransportMessageTest {
         assertThat(e.getMessage(), is("No implementation of 'dev.loopwire.transport.udp.bind' for loop 'bare-1'"
                 + " (capabilities: none); passed over: RogueUdpProvider (foreign: dev.loopwire.reliability does not own"
                 + " 'dev.loopwire.transport.udp.bind' (owner: dev.loopwire.transport.udp); allow it with -Dloopwire.allow="
-                + rogue + "), CompletionUdpProvider (missing CompletionPort), ReadinessUdpProvider (missing FdReadiness);"
-                + " adapters passed over: SelectorThreadAdapter (requires CompletionPort, which the loop lacks);"
-                + " it would run on a loop offering CompletionPort (CompletionUdpProvider) or FdReadiness"
-                + " (ReadinessUdpProvider); loops available here that offer them: " + loops + ";"
+                + rogue + "), ReadinessUdpProvider (missing FdReadiness), UringUdpProvider (missing UringPort);"
+                + " adapters passed over: SelectorThreadAdapter (requires UringPort, which the loop lacks);"
+                + " it would run on a loop offering FdReadiness (ReadinessUdpProvider) or UringPort"
+                + " (UringUdpProvider); loops available here that offer them: " + loops + ";"
                 + " a foreign provider would fit this loop: if you trust it, allow it with -Dloopwire.allow=" + rogue
                 + " or Transports.allow; or register an implementation with Transports.register"));
     }
@@ -92,7 +92,7 @@ class UnsupportedTransportMessageTest {
         Set<String> started = threadNames();
         started.removeAll(before);
         // Loops name their thread after themselves: 'selector-<n>', 'io_uring-<n>'.
-        assertThat(started.stream().filter(n -> n.startsWith("selector-") || n.startsWith("io_uring-")
+        assertThat(started.stream().filter(n -> n.startsWith("selector-") || n.startsWith("completion-")
                 || n.startsWith("loopwire-")).toList(), is(java.util.List.of()));
     }
 

@@ -231,9 +231,9 @@ public final class Explanation {
      * The message of the {@link UnsupportedTransportException} for this report: the key, the
      * loop and its capabilities, every candidate passed over with why, every adapter passed over
      * with why, then the {@linkplain #remedy() remedy}, as in {@code No implementation of 'k'
-     * for loop 'l' (capabilities: FdReadiness, Timers); passed over: CompletionUdpProvider
-     * (missing CompletionPort); it would run on a loop offering CompletionPort
-     * (CompletionUdpProvider); loops available here that offer them: 'io_uring'
+     * for loop 'l' (capabilities: FdReadiness, Timers); passed over: UringUdpProvider
+     * (missing UringPort); it would run on a loop offering UringPort
+     * (UringUdpProvider); loops available here that offer them: 'io_uring'
      * (EventLoops.open("io_uring")); or register an implementation with Transports.register}.
      *
      * @return the message, naming the key and the loop; never null

@@ -7,7 +7,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.is;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.loopwire.loop.CompletionPort;
+import dev.loopwire.loop.UringPort;
 import dev.loopwire.loop.FdReadiness;
 import dev.loopwire.loop.Plugins;
 import dev.loopwire.transport.Explanation.Candidate;
@@ -82,7 +82,7 @@ class AdapterTrustTest {
                 import java.util.Set;
                 public final class VouchLoop implements EventLoop {
                     public String name() { return "vouch-1"; }
-                    public Set<Class<? extends Capability>> capabilities() { return Set.of(CompletionPort.class); }
+                    public Set<Class<? extends Capability>> capabilities() { return Set.of(UringPort.class); }
                     public <C extends Capability> Optional<C> capability(Class<C> type) { return Optional.empty(); }
                     public boolean inLoop() { return false; }
                     public boolean isClosed() { return false; }
@@ -135,7 +135,7 @@ class AdapterTrustTest {
 
     @Test
     void aForeignAdapterWhoseNameSortsFirstIsRefusedAndLoopwiresOwnIsUsed() {
-        FakeLoop loop = new FakeLoop("completion-1", CompletionPort.class);
+        FakeLoop loop = new FakeLoop("completion-1", UringPort.class);
         Explanation report = registry(Map.of()).explain(loop, ECHO);
         assertThat(report.toString(), report.chosen().orElseThrow().reason(), is("through SelectorThreadAdapter for FdReadiness"));
         Candidate evil = adapter(report, EVIL);
@@ -148,22 +148,22 @@ class AdapterTrustTest {
         String version = getClass().getModule().getDescriptor().rawVersion().orElseThrow();
         String ownOrigin = "dev.loopwire.transport@" + version + " (classes)"; // the widest origin
         assertThat(report.toString(), is(
-                "Transport 'dev.loopwire.transport.test.echo' on loop 'completion-1' (capabilities: CompletionPort)\n"
+                "Transport 'dev.loopwire.transport.test.echo' on loop 'completion-1' (capabilities: UringPort)\n"
                 + "  #  verdict  candidate  source              requires     prio  reason\n"
                 + "  1  chosen   ProviderA  provider + adapter  FdReadiness  0     through SelectorThreadAdapter for FdReadiness\n"
                 + "  origins:\n"
                 + "    1 dev.loopwire.transport.Fakes$ProviderA: dev.loopwire.transport@" + version + " (test-classes)\n"
                 + "  adapters considered:\n"
-                + "  adapter                verdict      requires        " + pad("origin", ownOrigin) + "reason\n"
-                + "  AaaReadiness           passed over  none            " + pad("com.example.evil (com.example.evil.jar)", ownOrigin)
+                + "  adapter                verdict      requires   " + pad("origin", ownOrigin) + "reason\n"
+                + "  AaaReadiness           passed over  none       " + pad("com.example.evil (com.example.evil.jar)", ownOrigin)
                 + "foreign: com.example.evil does not own FdReadiness (owner: dev.loopwire.loop);"
                 + " allow it with -Dloopwire.allow=" + EVIL + "\n"
-                + "  SelectorThreadAdapter  chosen       CompletionPort  " + pad(ownOrigin, ownOrigin) + "builds FdReadiness\n"));
+                + "  SelectorThreadAdapter  chosen       UringPort  " + pad(ownOrigin, ownOrigin) + "builds FdReadiness\n"));
     }
 
     @Test
     void aForeignAdapterAllowedByTheUserIsTrusted() {
-        FakeLoop loop = new FakeLoop("completion-2", CompletionPort.class);
+        FakeLoop loop = new FakeLoop("completion-2", UringPort.class);
         Explanation byProperty = registry(Map.of("loopwire.allow", EVIL)).explain(loop, ECHO);
         assertThat(byProperty.chosen().orElseThrow().reason(), is("through AaaReadiness for FdReadiness"));
         Registry registry = registry(Map.of());
@@ -179,7 +179,7 @@ class AdapterTrustTest {
 
     @Test
     void aFailedResolutionListsEveryAdapterAndWhyItWasPassedOver() {
-        FakeLoop loop = new FakeLoop("completion-3", CompletionPort.class);
+        FakeLoop loop = new FakeLoop("completion-3", UringPort.class);
         Map<String, String> properties = new HashMap<>();
         properties.put("loopwire.disable", SelectorThreadAdapter.class.getName());
         var e = assertThrows(UnsupportedTransportException.class, () -> registry(properties).resolve(loop, ECHO));
@@ -197,7 +197,7 @@ class AdapterTrustTest {
                 .loadClass("com.example.vouch.VouchLoop").getConstructor().newInstance();
         Explanation onOwn = registry.explain(own, ECHO);
         assertThat(onOwn.toString(), onOwn.chosen().orElseThrow().reason(), is("through AaaVouched for FdReadiness"));
-        Explanation elsewhere = registry.explain(new FakeLoop("completion-4", CompletionPort.class), ECHO);
+        Explanation elsewhere = registry.explain(new FakeLoop("completion-4", UringPort.class), ECHO);
         assertThat(elsewhere.chosen().orElseThrow().reason(), is("through SelectorThreadAdapter for FdReadiness"));
         assertThat(adapter(elsewhere, VOUCHED).reason(), is("foreign: com.example.vouch does not own FdReadiness"
                 + " (owner: dev.loopwire.loop); allow it with -Dloopwire.allow=" + VOUCHED));
@@ -210,6 +210,6 @@ class AdapterTrustTest {
         Registry registry = Fakes.registry(entries(new ProviderA(Set.of(FdReadiness.class), 0)), adapters, Map.of());
         Explanation report = registry.explain(loop, ECHO);
         assertThat(adapter(report, SelectorThreadAdapter.class.getName()).reason(),
-                is("requires CompletionPort, which the loop lacks"));
+                is("requires UringPort, which the loop lacks"));
     }
 }

@@ -53,7 +53,7 @@ class SelectorLoopTest {
         assertThat(loop.capabilities(), is(java.util.Set.of(FdReadiness.class, Timers.class)));
         assertTrue(loop.capability(FdReadiness.class).isPresent());
         assertTrue(loop.capability(Timers.class).isPresent());
-        assertThat(loop.capability(dev.loopwire.loop.CompletionPort.class), is(Optional.empty()));
+        assertThat(loop.capability(dev.loopwire.loop.UringPort.class), is(Optional.empty()));
     }
 
     @Test

@@ -51,7 +51,7 @@ class HeartbeatTest {
     /** The real loops and the provider each must pick; io_uring must not skip where it is required. */
     static Stream<Arguments> realLoops() {
         return Stream.of(Arguments.of("selector", "ReadinessHeartbeatProvider"),
-                Arguments.of("completion", "CompletionHeartbeatProvider"));
+                Arguments.of("completion", "UringHeartbeatProvider"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -87,7 +87,7 @@ class HeartbeatTest {
     }
 
     @Test
-    void theCompletionProviderIsDeterministicOnTheSimulatedLoop() throws Exception {
+    void theUdpProviderIsDeterministicOnTheSimulatedLoop() throws Exception {
         try (SimLoop loop = SimLoop.open()) {
             Events eventsA = new Events();
             Presence a = Heartbeat.open(new InetSocketAddress("127.0.0.1", 5000), Duration.ofSeconds(1), eventsA, loop)
@@ -107,7 +107,7 @@ class HeartbeatTest {
             // Beats at t=1..10 s keep b up; silent ticks at 11, 12, 13 s make it down on the third.
             assertThat(eventsA.log, contains("up 5000", "down 5000"));
             assertThat(Transports.explain(loop, Heartbeat.OPEN).chosen().orElseThrow().name(),
-                    is("CompletionHeartbeatProvider"));
+                    is("UdpHeartbeatProvider"));
             a.close().toCompletableFuture().get(10, TimeUnit.SECONDS);
         }
     }

@@ -23,10 +23,11 @@ class ClassPathTest {
         assertThat(r.output(), r.exitCode(), is(0));
         assertThat(r.output(), r.lines(), containsInAnyOrder(
                 "provider ReadinessUdpProvider key=dev.loopwire.transport.udp.bind module=class path available",
-                "provider CompletionUdpProvider key=dev.loopwire.transport.udp.bind module=class path available",
+                "provider UringUdpProvider key=dev.loopwire.transport.udp.bind module=class path available",
                 "provider RogueUdpProvider key=dev.loopwire.transport.udp.bind module=class path available",
                 "provider ReadinessHeartbeatProvider key=com.example.heartbeat.open module=class path available",
-                "provider CompletionHeartbeatProvider key=com.example.heartbeat.open module=class path available"));
+                "provider UringHeartbeatProvider key=com.example.heartbeat.open module=class path available",
+                "provider UdpHeartbeatProvider key=com.example.heartbeat.open module=class path available"));
     }
 
     @Test

@@ -25,7 +25,7 @@ class DemoTest {
         assertThat(r.output(), r.lines().stream().filter(l -> l.startsWith("  selector-1   ReadinessHeartbeatProvider"))
                 .findFirst().orElse(""), matchesPattern("  selector-1   ReadinessHeartbeatProvider  :\\d+ <-> :\\d+ up"));
         assertThat(r.output(), r.lines(), hasItem(
-                "  simulated-1  CompletionHeartbeatProvider :49152 <-> :49153 up (virtual t=100ms)"));
+                "  simulated-1  UdpHeartbeatProvider        :49152 <-> :49153 up (virtual t=100ms)"));
         assertThat(r.output(), r.lines(), hasItem("  RogueUdpProvider passed over: foreign: com.example.rogue does not own"));
         // Every available loop (io_uring's completion loop too, where the kernel allows it) ran the heartbeat.
         long available = r.lines().stream().takeWhile(l -> !l.startsWith("Transport providers"))

@@ -29,19 +29,19 @@ class InspectScriptTest {
         assertThat(r.output(), r.lines(), hasItem(
                 "  selector        0  FdReadiness+Timers           available"));
         assertThat(r.output(), r.lines(), hasItem(
-                "  simulated     -10  CompletionPort+Timers        available"));
+                "  simulated     -10  Timers                       available"));
         assertThat(r.output(), r.lines(), hasItem(
                 "  RogueUdpProvider               dev.loopwire.transport.udp.bind   prio 1000  FdReadiness"));
         assertThat(r.output(), r.lines(), hasItem(
                 "      com.example.heartbeat@0.1.0-SNAPSHOT (heartbeat-0.1.0-SNAPSHOT.jar)  available"));
         assertThat(r.output(), r.lines(), hasItem(
-                "  SelectorThreadAdapter          offers FdReadiness                needs CompletionPort"));
+                "  SelectorThreadAdapter          offers FdReadiness                needs UringPort"));
         assertThat(r.output(), r.lines(), hasItem(
                 "  dev.loopwire.transport.udp.bind   simulated-1   SimUdpBinder (loop)"));
         assertThat(r.output(), r.lines(), hasItem(
                 "  com.example.heartbeat.open        selector-1    ReadinessHeartbeatProvider (provider)"));
         assertThat(r.output(), r.lines(), hasItem(
-                "  com.example.heartbeat.open        simulated-1   CompletionHeartbeatProvider (provider)"));
+                "  com.example.heartbeat.open        simulated-1   UdpHeartbeatProvider (provider)"));
         for (String line : r.lines()) {
             assertThat(line, line.length(), lessThanOrEqualTo(100));
         }

@@ -23,10 +23,11 @@ class ModulePathTest {
         assertThat(r.output(), r.exitCode(), is(0));
         assertThat(r.output(), r.lines(), containsInAnyOrder(
                 "provider ReadinessUdpProvider key=dev.loopwire.transport.udp.bind module=dev.loopwire.transport.udp available",
-                "provider CompletionUdpProvider key=dev.loopwire.transport.udp.bind module=dev.loopwire.transport.udp available",
+                "provider UringUdpProvider key=dev.loopwire.transport.udp.bind module=dev.loopwire.transport.udp available",
                 "provider RogueUdpProvider key=dev.loopwire.transport.udp.bind module=com.example.rogue available",
                 "provider ReadinessHeartbeatProvider key=com.example.heartbeat.open module=com.example.heartbeat available",
-                "provider CompletionHeartbeatProvider key=com.example.heartbeat.open module=com.example.heartbeat available"));
+                "provider UringHeartbeatProvider key=com.example.heartbeat.open module=com.example.heartbeat available",
+                "provider UdpHeartbeatProvider key=com.example.heartbeat.open module=com.example.heartbeat available"));
     }
 
     @Test
@@ -61,12 +62,11 @@ class ModulePathTest {
         assertThat(explain.output(), explain.lines(), hasItem("chosen=SimUdpBinder source=loop"));
         assertThat(explain.output(), explain.lines().get(2), matchesRegex(
                 "  1  chosen +SimUdpBinder +loop +none +0 +the loop's own implementation"));
-        // Both UDP providers would fit (the completion one directly, the readiness one through the
-        // selector-thread adapter): the loop's own implementation still wins.
-        assertThat(explain.output(), explain.lines().get(3), matchesRegex(
-                "  2  fits +CompletionUdpProvider +provider +CompletionPort +0 +offers every required capability"));
-        assertThat(explain.output(), explain.lines().get(4), matchesRegex("  3  fits +ReadinessUdpProvider"
-                + " +provider \\+ adapter +FdReadiness +0 +through SelectorThreadAdapter for FdReadiness"));
+        // No UDP provider fits it (it offers only Timers; the selector-thread adapter needs
+        // UringPort): the loop's own implementation is its UDP.
+        assertThat(explain.output(), explain.lines().stream().filter(l -> l.matches("  \\d+  fits .*")).count(), is(0L));
+        assertThat(explain.output(), explain.lines(), hasItem(matchesRegex("  \\d+  passed over +UringUdpProvider"
+                + " +provider +UringPort +0 +missing UringPort")));
         assertThat(udp.output(), udp.lines(), is(List.of("udp ok via SimUdpBinder: hello")));
     }
 }

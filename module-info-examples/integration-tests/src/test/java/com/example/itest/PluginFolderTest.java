@@ -68,9 +68,9 @@ class PluginFolderTest {
                 "explain", "com.example.heartbeat.Heartbeat", "OPEN", "simulated");
         ChildJvm.Result providers = probeOnModulePath(withoutHeartbeat(), plugins, "providers");
 
-        assertThat(explain.output(), explain.lines(), hasItem("chosen=CompletionHeartbeatProvider source=provider"));
+        assertThat(explain.output(), explain.lines(), hasItem("chosen=UdpHeartbeatProvider source=provider"));
         assertThat(providers.output(), providers.lines(), hasItem(
-                "provider CompletionHeartbeatProvider key=com.example.heartbeat.open module=heartbeat.plain available"));
+                "provider UdpHeartbeatProvider key=com.example.heartbeat.open module=heartbeat.plain available"));
     }
 
     /** Copies a jar without its module-info.class: what a library built for the class path looks like. */

@@ -4,7 +4,6 @@ import com.example.simloop.internal.SimNetwork;
 import com.example.simloop.internal.SimPort;
 import com.example.simloop.internal.SimUdpBinder;
 import dev.loopwire.loop.Capability;
-import dev.loopwire.loop.CompletionPort;
 import dev.loopwire.loop.EventLoop;
 import dev.loopwire.loop.Timers;
 import dev.loopwire.loop.TransportKey;
@@ -38,8 +37,8 @@ import java.util.function.Consumer;
  * itself, which also means the loop never spins: with nothing due, its thread sleeps until a task
  * or an {@code advance} arrives.
  *
- * <p>It offers {@link Timers} and {@link CompletionPort}, and carries its own implementation of
- * {@link Udp#BIND}, which wins over every provider ({@code Transports.explain} shows it as the
+ * <p>It offers {@link Timers}, and carries its own implementation of {@link Udp#BIND} (datagram
+ * sockets on the in-memory network, internal to this module), which wins over every provider ({@code Transports.explain} shows it as the
  * loop's own).
  *
  * <p><b>Lifecycle.</b> Open with {@link #open()} (a new network) or {@link #openSharing} (the
@@ -229,16 +228,13 @@ public final class SimLoop implements EventLoop {
 
     @Override
     public Set<Class<? extends Capability>> capabilities() {
-        return Set.of(Timers.class, CompletionPort.class);
+        return Set.of(Timers.class);
     }
 
     @Override
     public <C extends Capability> Optional<C> capability(Class<C> type) {
         if (type == Timers.class) {
             return Optional.of(type.cast(timers));
-        }
-        if (type == CompletionPort.class) {
-            return Optional.of(type.cast(port));
         }
         return Optional.empty();
     }

@@ -5,7 +5,7 @@ import static org.hamcrest.Matchers.is;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.loopwire.loop.Capability;
-import dev.loopwire.loop.CompletionPort;
+import dev.loopwire.loop.UringPort;
 import dev.loopwire.loop.EventLoop;
 import dev.loopwire.loop.FdReadiness;
 import java.net.InetSocketAddress;
@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
 class SelectorThreadAdapterTest {
 
     /**
-     * A minimal loop on one executor thread that claims CompletionPort, as a completion loop
+     * A minimal loop on one executor thread that claims UringPort, as a completion loop
      * would, and keeps the close-hook contract: hooks on the loop thread, then the work they
      * started, then the end.
      */
@@ -48,7 +48,7 @@ class SelectorThreadAdapterTest {
 
         @Override
         public Set<Class<? extends Capability>> capabilities() {
-            return Set.of(CompletionPort.class);
+            return Set.of(UringPort.class);
         }
 
         @Override

@@ -28,11 +28,12 @@ import java.util.concurrent.CompletionStage;
  * stops accepting sends at once ({@link EndpointClosedException}), then, on the loop thread,
  * writes every datagram still queued (failures go to {@code onError}), closes the socket, calls
  * {@link DatagramHandler#onClose(DatagramEndpoint)}, and completes the returned stage. Closing the
- * loop closes the socket too: from then on the endpoint is closed ({@link #isClosed()}, every
- * {@code send} refused with {@link EndpointClosedException}, from any thread); datagrams still
- * queued are reported to {@code onError} as not sent, at the latest when {@code close()} is
- * called, which still completes (running its last callbacks on the caller's thread if the loop
- * runs nothing more). Close endpoints before their loop.
+ * loop closes the endpoint the same way, through a loop close hook: from {@code loop.close()} on,
+ * the endpoint is closed ({@link #isClosed()}, every {@code send} refused with
+ * {@link EndpointClosedException}, from any thread); on the loop thread it then sends what it had
+ * accepted (bounded by the loop's close timeout; what cannot be sent is reported to
+ * {@code onError}), closes its socket and calls {@code onClose} once. A later {@code close()}
+ * returns the same, completed stage.
  *
  * <p><b>Concurrency.</b> Every method may be called from any thread. Handler callbacks run on
  * {@link #loop()}'s thread.

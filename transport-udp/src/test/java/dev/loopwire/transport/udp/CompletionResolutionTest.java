@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 /** How Udp.BIND resolves on a real completion loop, and the fallback through the adapter. */
 class CompletionResolutionTest {
 
-    private static final String COMPLETION_PROVIDER = "dev.loopwire.transport.udp.internal.CompletionUdpProvider";
+    private static final String COMPLETION_PROVIDER = "dev.loopwire.transport.udp.internal.UringUdpProvider";
 
     @AfterEach
     void forgetOverrides() {

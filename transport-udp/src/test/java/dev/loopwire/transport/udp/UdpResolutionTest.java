@@ -8,7 +8,7 @@ import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.loopwire.loop.Capability;
-import dev.loopwire.loop.CompletionPort;
+import dev.loopwire.loop.UringPort;
 import dev.loopwire.loop.EventLoop;
 import dev.loopwire.loop.EventLoops;
 import dev.loopwire.transport.Explanation;
@@ -23,9 +23,9 @@ import org.junit.jupiter.api.Test;
 class UdpResolutionTest {
 
     private static final String ADAPTER = "dev.loopwire.transport.internal.SelectorThreadAdapter";
-    private static final String COMPLETION_PROVIDER = "dev.loopwire.transport.udp.internal.CompletionUdpProvider";
+    private static final String COMPLETION_PROVIDER = "dev.loopwire.transport.udp.internal.UringUdpProvider";
 
-    /** A loop that claims only CompletionPort and runs nothing: resolution and explain create no socket. */
+    /** A loop that claims only UringPort and runs nothing: resolution and explain create no socket. */
     static final class CompletionOnlyLoop implements EventLoop {
         @Override
         public String name() {
@@ -34,7 +34,7 @@ class UdpResolutionTest {
 
         @Override
         public Set<Class<? extends Capability>> capabilities() {
-            return Set.of(CompletionPort.class);
+            return Set.of(UringPort.class);
         }
 
         @Override
@@ -94,7 +94,7 @@ class UdpResolutionTest {
         var e = assertThrows(UnsupportedTransportException.class,
                 () -> Transports.resolve(new CompletionOnlyLoop(), Udp.BIND));
         assertThat(e.getMessage(), startsWith("No implementation of 'dev.loopwire.transport.udp.bind' for loop"
-                + " 'completion-only' (capabilities: CompletionPort); passed over: "));
+                + " 'completion-only' (capabilities: UringPort); passed over: "));
         assertThat(e.getMessage(), containsString("ReadinessUdpProvider (missing FdReadiness)"));
     }
 

@@ -12,13 +12,13 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
 
-/** The {@link HeartbeatOpener} both providers return: only the wire differs. */
+/** The {@link HeartbeatOpener} every provider returns: only the wire differs. */
 final class Opener implements HeartbeatOpener {
 
-    /** Opens the wire for a core; runs on the loop thread. */
+    /** Opens the wire for a core; runs on the loop thread, completes on it (at once, or later). */
     @FunctionalInterface
     interface WireFactory {
-        Wire open(InetSocketAddress local, PresenceCore core) throws IOException;
+        CompletionStage<? extends Wire> open(InetSocketAddress local, PresenceCore core) throws IOException;
     }
 
     private final EventLoop loop;
@@ -38,8 +38,14 @@ final class Opener implements HeartbeatOpener {
             loop.execute(() -> {
                 PresenceCore core = new PresenceCore(loop, timers, interval, listener);
                 try {
-                    core.start(wires.open(local, core));
-                    opened.complete(core);
+                    wires.open(local, core).whenComplete((wire, failure) -> {
+                        if (failure != null) {
+                            opened.completeExceptionally(failure);
+                        } else {
+                            core.start(wire);
+                            opened.complete(core);
+                        }
+                    });
                 } catch (IOException | RuntimeException e) {
                     opened.completeExceptionally(e);
                 }

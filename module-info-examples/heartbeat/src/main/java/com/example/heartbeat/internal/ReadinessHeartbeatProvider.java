@@ -35,6 +35,7 @@ public final class ReadinessHeartbeatProvider implements TransportProvider<Heart
     public HeartbeatOpener create(EventLoop loop) {
         FdReadiness readiness = loop.capability(FdReadiness.class).orElseThrow();
         Timers timers = loop.capability(Timers.class).orElseThrow();
-        return new Opener(loop, timers, (local, core) -> ReadinessWire.open(readiness, local, core));
+        return new Opener(loop, timers, (local, core) ->
+                java.util.concurrent.CompletableFuture.completedFuture(ReadinessWire.open(readiness, local, core)));
     }
 }

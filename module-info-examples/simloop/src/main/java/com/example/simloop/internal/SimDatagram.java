@@ -1,6 +1,6 @@
 package com.example.simloop.internal;
 
-import dev.loopwire.loop.CompletionPort;
+
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -14,19 +14,19 @@ import java.util.Set;
 import java.util.concurrent.RejectedExecutionException;
 
 /** A datagram socket on the in-memory network. Loop thread only, except {@link #deliver}. */
-final class SimDatagram implements CompletionPort.Datagram {
+final class SimDatagram implements SimSockets.Datagram {
 
     private final SimPort port;
     private final SimNetwork network;
     private final ProtocolFamily family;
-    private final CompletionPort.DatagramListener listener;
+    private final SimSockets.DatagramListener listener;
     private volatile InetSocketAddress local;
     private volatile InetSocketAddress remote;
     private volatile boolean open = true;
     private boolean receiving;
     private int maxDatagramSize;
 
-    SimDatagram(SimPort port, SimNetwork network, ProtocolFamily family, CompletionPort.DatagramListener listener) {
+    SimDatagram(SimPort port, SimNetwork network, ProtocolFamily family, SimSockets.DatagramListener listener) {
         this.port = port;
         this.network = network;
         this.family = family;

@@ -230,7 +230,7 @@ final class SimEndpoint implements DatagramEndpoint {
                 flushScheduled.set(false);
                 int dropped = queue.clear();
                 error(new EndpointClosedException(dropped + " queued datagram(s) of " + this + " were not sent: loop '"
-                        + loop.name() + "' ended first; close endpoints before their loop"));
+                        + loop.name() + "' had ended before the loop took them"));
             }
         }
         if (closed.get() && !released) {

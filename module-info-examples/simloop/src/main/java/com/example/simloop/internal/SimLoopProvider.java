@@ -4,7 +4,6 @@ import com.example.simloop.SimLoop;
 import com.google.auto.service.AutoService;
 import dev.loopwire.loop.Availability;
 import dev.loopwire.loop.Capability;
-import dev.loopwire.loop.CompletionPort;
 import dev.loopwire.loop.EventLoop;
 import dev.loopwire.loop.Timers;
 import dev.loopwire.loop.spi.EventLoopProvider;
@@ -37,7 +36,7 @@ public final class SimLoopProvider implements EventLoopProvider {
 
     @Override
     public Set<Class<? extends Capability>> capabilities() {
-        return Set.of(Timers.class, CompletionPort.class);
+        return Set.of(Timers.class);
     }
 
     @Override

@@ -1,6 +1,6 @@
 package com.example.simloop.internal;
 
-import dev.loopwire.loop.CompletionPort;
+
 import dev.loopwire.loop.EventLoop;
 import dev.loopwire.loop.Timers;
 import java.net.ProtocolFamily;
@@ -11,12 +11,12 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The simulated loop's {@link CompletionPort}: datagram sockets on the in-memory network. Data
+ * The simulated loop's {@link SimSockets}: datagram sockets on the in-memory network. Data
  * arrives already received, on the loop thread, exactly as a completion port reports it.
  *
  * <p>Loop thread only, as the capability requires.
  */
-public final class SimPort implements CompletionPort {
+public final class SimPort implements SimSockets {
 
     private final EventLoop loop;
     private final SimNetwork network;
@@ -42,7 +42,7 @@ public final class SimPort implements CompletionPort {
 
     void checkLoop() {
         if (!loop.inLoop()) {
-            throw new IllegalStateException("CompletionPort of loop '" + loop.name()
+            throw new IllegalStateException("SimSockets of loop '" + loop.name()
                     + "' called from thread '" + Thread.currentThread().getName() + "'; use loop.execute");
         }
     }

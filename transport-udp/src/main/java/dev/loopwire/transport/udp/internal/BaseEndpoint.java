@@ -7,6 +7,8 @@ import dev.loopwire.transport.udp.DatagramTooLargeException;
 import dev.loopwire.transport.udp.EndpointClosedException;
 import dev.loopwire.transport.udp.UdpOptions;
 import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
@@ -16,6 +18,7 @@ import java.nio.ByteBuffer;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -26,10 +29,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * of handler exceptions. A subclass says how to send one datagram now, how to be told when the
  * socket can take more, and how to close the socket.
  *
- * <p><b>Lifecycle.</b> The subclass opens the socket, then calls {@link #opened()}. After
- * {@link #close()} the queue drains through {@link #sendNow}, then {@link #closeSocket()} runs;
- * the subclass calls {@link #socketClosed()} once the socket has let go (at once, or when its
- * loop reports it).
+ * <p><b>Lifecycle.</b> The subclass opens the socket, then calls {@link #opened()}, then, once
+ * the endpoint is handed out, {@link #watchLoop()}. After {@link #close()} the queue drains
+ * through {@link #sendNow}, then {@link #closeSocket()} runs; the subclass calls
+ * {@link #socketClosed()} once the socket has let go (at once, or when its loop reports it).
+ * When the loop closes first, the endpoint's close hook closes it the same way: what it accepted
+ * is flushed (bounded by the loop's close timeout), the socket closed, {@code onClose} called.
  *
  * <p><b>Concurrency.</b> Public methods may be called from any thread. The queue, the flags and
  * the close stage are thread-safe; everything else is touched on the loop thread only.
@@ -54,6 +59,7 @@ abstract class BaseEndpoint implements DatagramEndpoint {
     private boolean released;
     private Throwable openFailure;
     private CompletableFuture<?> failedOpen;
+    private EventLoop.CloseHook closeHook;
 
     BaseEndpoint(EventLoop loop, DatagramHandler handler, UdpOptions options, InetSocketAddress local,
             InetSocketAddress remote) {
@@ -112,6 +118,24 @@ abstract class BaseEndpoint implements DatagramEndpoint {
     }
 
     /**
+     * Adds the endpoint's loop close hook: when the loop closes first, the endpoint closes as if
+     * its user had called {@link #close()}; loop thread, once the endpoint is handed out.
+     */
+    final void watchLoop() {
+        closeHook = loop.addCloseHook(this::loopClosed);
+    }
+
+    /**
+     * The loop is closing: close as {@link #close()} does (flush, close the socket,
+     * {@code onClose}); nothing if the endpoint is closed or closing already. Loop thread.
+     */
+    final void loopClosed() {
+        if (!closed.get()) {
+            close();
+        }
+    }
+
+    /**
      * {@code onOpen} threw {@code failure}: the endpoint closes (what {@code onOpen} queued is
      * dropped, the user never held the endpoint), {@code onClose} is not called, and
      * {@code result}, the bind's stage, fails with {@code failure} once the socket is released.
@@ -132,6 +156,9 @@ abstract class BaseEndpoint implements DatagramEndpoint {
      * {@link DatagramEndpoint}), and what was still queued is reported as not sent.
      */
     final void socketClosed() {
+        if (closeHook != null) {
+            closeHook.cancel();
+        }
         if (openFailure != null) {
             closeFuture.complete(null);
             failedOpen.completeExceptionally(openFailure);
@@ -142,8 +169,8 @@ abstract class BaseEndpoint implements DatagramEndpoint {
         int dropped = queue.clear();
         if (dropped > 0) {
             error(new EndpointClosedException(dropped + " queued datagram(s) of endpoint " + this
-                    + " were not sent: loop '" + loop.name() + "' closed the socket first; close endpoints before"
-                    + " their loop"));
+                    + " were not sent: the socket closed before they were (loop '" + loop.name()
+                    + "' closed it when its close timeout passed, or the system did)"));
         }
         if (!requested) {
             closeFuture.complete(null);
@@ -472,12 +499,14 @@ abstract class BaseEndpoint implements DatagramEndpoint {
      * caller's thread: what is still queued goes to {@code onError}, then {@code onClose}.
      */
     private void closedWithoutLoop() {
+        if (closeHook != null) {
+            closeHook.cancel();
+        }
         released = true;
         int dropped = queue.clear();
         if (dropped > 0) {
             error(new EndpointClosedException(dropped + " queued datagram(s) of endpoint " + this
-                    + " were not sent: loop '" + loop.name() + "' closed before they were; close endpoints before"
-                    + " their loop"));
+                    + " were not sent: loop '" + loop.name() + "' had ended before they were handed to it"));
         }
         try {
             handler.onClose(this);
@@ -485,6 +514,60 @@ abstract class BaseEndpoint implements DatagramEndpoint {
             LOG.log(System.Logger.Level.WARNING, "DatagramHandler.onClose threw on " + this, t);
         } finally {
             closeFuture.complete(null);
+        }
+    }
+
+    /** A call on the socket that may fail with an {@link IOException}. */
+    interface SocketCall {
+        /**
+         * Runs the call.
+         *
+         * @throws IOException if the socket refuses
+         */
+        void run() throws IOException;
+    }
+
+    /**
+     * Runs a socket call on the loop thread (now, if called there) and waits for it.
+     *
+     * @throws IOException what the call threw, or {@link InterruptedIOException} if interrupted
+     */
+    final void onLoop(SocketCall call) throws IOException {
+        if (loop.inLoop()) {
+            call.run();
+            return;
+        }
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        loop.execute(() -> {
+            try {
+                call.run();
+                done.complete(null);
+            } catch (Throwable t) {
+                done.completeExceptionally(t);
+            }
+        });
+        try {
+            done.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("Interrupted while waiting for loop '" + loop.name() + "'");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    /** As {@link #onLoop}, with an {@link IOException} wrapped in an {@link UncheckedIOException}. */
+    final void onLoopUnchecked(SocketCall call) {
+        try {
+            onLoop(call);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -52,6 +52,7 @@ final class ReadinessEndpoint extends BaseEndpoint {
         if (failure != null) {
             openFailed(failure, result);
         } else {
+            watchLoop();
             result.complete(this);
         }
     }
@@ -65,7 +66,7 @@ final class ReadinessEndpoint extends BaseEndpoint {
         if (length == 0 && remoteAddress() != null) {
             throw new IllegalArgumentException("Cannot send a zero-length datagram on connected endpoint " + this
                     + ": the JDK's DatagramChannel sends nothing for an empty buffer once connected;"
-                    + " send it from an unconnected endpoint, or use a loop with CompletionPort");
+                    + " send it from an unconnected endpoint, or use the completion loop");
         }
     }
 

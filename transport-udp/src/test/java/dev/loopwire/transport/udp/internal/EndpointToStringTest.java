@@ -27,7 +27,7 @@ class EndpointToStringTest {
         return Stream.of(
                 Arguments.of("readiness", (Supplier<EventLoop>) () -> EventLoops.open("selector"),
                         new ReadinessUdpProvider()),
-                Arguments.of("completion", (Supplier<EventLoop>) RequireIoUring::open, new CompletionUdpProvider()));
+                Arguments.of("completion", (Supplier<EventLoop>) RequireIoUring::open, new UringUdpProvider()));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -6,7 +6,9 @@ import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.sameInstance;
 
-import dev.loopwire.loop.CompletionPort;
+import dev.loopwire.loop.UringPort;
+import dev.loopwire.loop.UringRegistration;
+import dev.loopwire.loop.UringSubmission;
 import dev.loopwire.loop.EventLoop;
 import dev.loopwire.transport.udp.DatagramEndpoint;
 import dev.loopwire.transport.udp.DatagramHandler;
@@ -17,19 +19,21 @@ import java.lang.reflect.Proxy;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
  * A datagram whose send throws inside the endpoint's flush is dropped and reported to
  * {@code onError}; the datagrams behind it still go, and close completes (issue #10, item 7:
  * before, the exception left the flush and the queue was wedged for good). The port is the
- * completion loop's, wrapped so that its {@code send} refuses 13-byte payloads.
+ * completion loop's {@code UringPort}, wrapped so that the second {@code SENDMSG} (the 13-byte
+ * datagram) is refused when submitted.
  */
 class FlushFailureTest {
 
     private static final InetSocketAddress V4 = new InetSocketAddress("127.0.0.1", 0);
     private static final IllegalArgumentException REFUSED =
-            new IllegalArgumentException("expected by the test: the port refuses 13-byte datagrams");
+            new IllegalArgumentException("expected by the test: the port refuses the second send");
 
     private static Object invoke(java.lang.reflect.Method method, Object target, Object[] args) throws Throwable {
         try {
@@ -39,19 +43,31 @@ class FlushFailureTest {
         }
     }
 
-    private static CompletionPort refusingThirteen(CompletionPort real) {
-        return (CompletionPort) Proxy.newProxyInstance(FlushFailureTest.class.getClassLoader(),
-                new Class<?>[] {CompletionPort.class}, (proxy, method, args) -> {
+    /** The loop's port, wrapped so that the second SENDMSG of each registration is refused. */
+    private static UringPort refusingSecondSend(UringPort real) {
+        return (UringPort) Proxy.newProxyInstance(FlushFailureTest.class.getClassLoader(),
+                new Class<?>[] {UringPort.class}, (proxy, method, args) -> {
                     Object result = invoke(method, real, args);
-                    if (!(result instanceof CompletionPort.Datagram datagram)) {
+                    if (!(result instanceof UringRegistration registration)) {
                         return result;
                     }
+                    AtomicInteger sends = new AtomicInteger();
                     return Proxy.newProxyInstance(FlushFailureTest.class.getClassLoader(),
-                            new Class<?>[] {CompletionPort.Datagram.class}, (p, m, a) -> {
-                                if (m.getName().equals("send") && ((ByteBuffer) a[0]).remaining() == 13) {
-                                    throw REFUSED;
+                            new Class<?>[] {UringRegistration.class}, (p, m, a) -> {
+                                Object r = invoke(m, registration, a);
+                                if (m.getName().equals("prepare") && (Integer) a[0] == UringPort.OP_SENDMSG
+                                        && sends.incrementAndGet() == 2) {
+                                    UringSubmission submission = (UringSubmission) r;
+                                    return Proxy.newProxyInstance(FlushFailureTest.class.getClassLoader(),
+                                            new Class<?>[] {UringSubmission.class}, (q, sm, sa) -> {
+                                                if (sm.getName().equals("submit")) {
+                                                    throw REFUSED;
+                                                }
+                                                invoke(sm, submission, sa);
+                                                return q;
+                                            });
                                 }
-                                return invoke(m, datagram, a);
+                                return r;
                             });
                 });
     }
@@ -59,8 +75,8 @@ class FlushFailureTest {
     @Test
     void aSendThatThrowsInAFlushIsDroppedAndReportedAndTheQueueGoesOn() throws Exception {
         try (EventLoop loop = RequireIoUring.open()) {
-            CompletionPort port = refusingThirteen(loop.capability(CompletionPort.class).orElseThrow());
-            CompletionUdpBinder binder = new CompletionUdpBinder(loop, port);
+            UringPort port = refusingSecondSend(loop.capability(UringPort.class).orElseThrow());
+            UringUdpProvider.Binder binder = new UringUdpProvider.Binder(loop, port);
             LinkedBlockingQueue<Integer> sizes = new LinkedBlockingQueue<>();
             LinkedBlockingQueue<Throwable> errors = new LinkedBlockingQueue<>();
             DatagramEndpoint receiver = binder.open(V4, null, (e, data, s) -> sizes.add(data.remaining()),

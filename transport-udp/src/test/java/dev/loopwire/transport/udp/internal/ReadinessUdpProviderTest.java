@@ -34,7 +34,7 @@ class ReadinessUdpProviderTest {
                     .map(String::trim).filter(l -> !l.isEmpty() && !l.startsWith("#")).collect(Collectors.toSet());
         }
         assertThat(services, is(provides));
-        assertThat(provides, is(Set.of(ReadinessUdpProvider.class.getName(), CompletionUdpProvider.class.getName())));
+        assertThat(provides, is(Set.of(ReadinessUdpProvider.class.getName(), UringUdpProvider.class.getName())));
     }
 
     @Test

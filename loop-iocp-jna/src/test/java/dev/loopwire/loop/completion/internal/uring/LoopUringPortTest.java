@@ -1,0 +1,271 @@
+package dev.loopwire.loop.completion.internal.uring;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.is;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.loopwire.loop.NativeBlock;
+import dev.loopwire.loop.SubmissionQueueFullException;
+import dev.loopwire.loop.UringBufferGroup;
+import dev.loopwire.loop.UringCompletion;
+import dev.loopwire.loop.UringHandler;
+import dev.loopwire.loop.UringPort;
+import dev.loopwire.loop.UringRegistration;
+import dev.loopwire.loop.completion.RequireIoUring;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The port's memory and back-pressure rules, driven on the test thread through the backend. */
+class LoopUringPortTest {
+
+    private final List<String> events = new ArrayList<>();
+    private final UringHandler handler = new UringHandler() {
+        @Override
+        public void complete(UringRegistration registration, UringCompletion completion) {
+            events.add("tag=" + completion.tag() + " res=" + completion.result());
+        }
+
+        @Override
+        public void unregistered(UringRegistration registration) {
+            events.add("unregistered");
+        }
+    };
+    private UringBackend backend;
+    private UringPort port;
+
+    @BeforeEach
+    void open() throws Exception {
+        RequireIoUring.check();
+        backend = new UringBackend(8, 16);
+        port = backend.uringPort();
+    }
+
+    @AfterEach
+    void close() {
+        if (backend != null) {
+            backend.close();
+        }
+    }
+
+    private void turns(int count) throws Exception {
+        for (int i = 0; i < count; i++) {
+            backend.await(5_000_000L);
+        }
+    }
+
+    @Test
+    void aFullSubmissionQueueIsABackPressureSignalAndNothingIsDropped() throws Exception {
+        UringRegistration registration = port.register(-1, handler);
+        backend.ring().refuseSubmissions = true; // as a kernel that cannot take entries now
+        int accepted = 0;
+        SubmissionQueueFullException full = null;
+        while (full == null) {
+            try {
+                registration.prepare(UringPort.OP_NOP).tag(accepted).submit();
+                accepted++;
+            } catch (SubmissionQueueFullException e) {
+                full = e;
+            }
+        }
+        assertThat(accepted, is(7)); // 8 entries, one holds the loop's wake-up read
+        assertThat(full.getMessage(), is("The submission queue of loop 'io_uring' takes no more entries right now "
+                + "(NOP (0) not submitted); retry on a later loop turn, e.g. from loop.execute(...), after "
+                + "completions have made room"));
+        assertThat(registration.inflight(), is(7));
+        backend.ring().refuseSubmissions = false;
+        turns(5);
+        assertThat(events.size(), is(7));
+        registration.prepare(UringPort.OP_NOP).tag(100).submit();
+        turns(3);
+        assertThat(events.get(7), is("tag=100 res=0"));
+        registration.close();
+        turns(2);
+        assertThat(events.get(8), is("unregistered"));
+    }
+
+    @Test
+    void closingAPinnedBlockIsDeferredToTheFinalCompletion() throws Exception {
+        UringRegistration registration = port.register(-1, handler);
+        NativeBlock timespec = registration.allocate(16);
+        timespec.buffer().putLong(0, 60);
+        long id = registration.prepare(UringPort.OP_TIMEOUT).addr(timespec, 0).len(1).tag(1).submit();
+        timespec.close();
+        turns(1);
+        assertThat("pinned by the timeout in flight", port.allocatedBytes(), is(16L));
+        assertThat(registration.cancel(id), is(true));
+        turns(3);
+        assertThat(events, is(List.of("tag=1 res=-125")));
+        assertThat(port.allocatedBytes(), is(0L));
+        registration.close();
+        turns(2);
+    }
+
+    @Test
+    void aBlockKeepsWhatItPointsToAlive() throws Exception {
+        UringRegistration registration = port.register(-1, handler);
+        NativeBlock iovec = registration.allocate(16);
+        NativeBlock data = registration.allocate(100);
+        iovec.putAddress(0, data, 0);
+        data.close();
+        assertThat(port.allocatedBytes(), is(116L));
+        iovec.close();
+        assertThat(port.allocatedBytes(), is(0L));
+        IllegalStateException closed = assertThrows(IllegalStateException.class, () -> iovec.putAddress(0, data, 0));
+        assertThat(closed.getMessage(), containsString("is closed"));
+        registration.close();
+        turns(2);
+    }
+
+    @Test
+    void aProvidedBufferNamedByAnOperationGoesBackOnlyAtThatOperationsFinalCompletion() throws Exception {
+        int[] pipe = port.posix().pipe(0);
+        ProvidedGroup group = (ProvidedGroup) port.bufferGroup(64);
+        UringRegistration writeEnd = port.register(pipe[1], handler);
+        NativeBlock timespec = writeEnd.allocate(16);
+        timespec.buffer().putLong(0, 60);
+        long[] timeout = new long[1];
+        UringRegistration readEnd = port.register(pipe[0], new UringHandler() {
+            @Override
+            public void complete(UringRegistration registration, UringCompletion completion) {
+                events.add("read " + completion.result());
+                // Echo what was received: the write waits behind a linked timeout, so it is in
+                // flight when this call returns.
+                timeout[0] = writeEnd.prepare(UringPort.OP_TIMEOUT).addr(timespec, 0).len(1)
+                        .flags(UringPort.SQE_IO_LINK).tag(1).submit();
+                writeEnd.prepare(UringPort.OP_WRITE).addr(completion.buffer()).offset(-1).tag(2).submit();
+            }
+
+            @Override
+            public void unregistered(UringRegistration registration) {
+            }
+        });
+        readEnd.prepare(UringPort.OP_READ).bufferGroup(group).offset(-1).tag(9).submit();
+        int recycled = group.tail();
+        try (java.io.FileOutputStream sink = new java.io.FileOutputStream("/proc/self/fd/" + pipe[1])) {
+            sink.write('x');
+        }
+        turns(3);
+        assertThat(events, is(List.of("read 1")));
+        assertThat("still named by the write in flight", group.tail(), is(recycled));
+        writeEnd.cancel(timeout[0]);
+        turns(3);
+        assertThat(events, is(List.of("read 1", "tag=1 res=-125", "tag=2 res=-125")));
+        assertThat(group.tail(), is((recycled + 1) & 0xffff));
+        readEnd.close();
+        writeEnd.close();
+        turns(2);
+        port.posix().close(pipe[0]);
+        port.posix().close(pipe[1]);
+    }
+
+    @Test
+    void groupsOfLargeBuffersWhoseRingIsSmallerThanAPageReceive() throws Exception {
+        // A group of 32 x 128 KiB has a 512-byte ring: its page-aligned slice was once empty
+        // (IndexOutOfBoundsException in bufferGroup), found by UDP's 65,507-byte datagrams.
+        for (int size = 16 << 10; size <= UringBufferGroup.MAX_BUFFER_SIZE; size <<= 1) {
+            assertThat(port.bufferGroup(size).bufferSize(), is(size));
+        }
+        UringBufferGroup group = port.bufferGroup(65_507 + 48);
+        assertThat(group.bufferSize(), is(128 << 10));
+        assertThat(group.count(), is(32));
+        int[] pipe = port.posix().pipe(0);
+        UringRegistration readEnd = port.register(pipe[0], new UringHandler() {
+            @Override
+            public void complete(UringRegistration registration, UringCompletion completion) {
+                events.add("read " + completion.result() + " " + (char) completion.buffer().get(0));
+            }
+
+            @Override
+            public void unregistered(UringRegistration registration) {
+            }
+        });
+        readEnd.prepare(UringPort.OP_READ).bufferGroup(group).offset(-1).tag(9).submit();
+        try (java.io.FileOutputStream sink = new java.io.FileOutputStream("/proc/self/fd/" + pipe[1])) {
+            sink.write('y');
+        }
+        turns(3);
+        assertThat(events, is(List.of("read 1 y")));
+        readEnd.close();
+        turns(2);
+        port.posix().close(pipe[0]);
+        port.posix().close(pipe[1]);
+    }
+
+    @Test
+    void closingTheBackendCancelsRegistrationsLeftOpenInsteadOfLeaking() throws Exception {
+        int leakedBefore = UringBackend.leakedBackends();
+        int[] pipe = port.posix().pipe(0);
+        UringRegistration registration = port.register(pipe[0], handler);
+        registration.prepare(UringPort.OP_READ).addr(registration.allocate(8), 0).len(8).offset(-1).tag(4).submit();
+        turns(1);
+        backend.close(); // as the loop does once its close timeout passed
+        backend = null;
+        assertThat(events, is(List.of("tag=4 res=-125", "unregistered")));
+        assertThat(UringBackend.leakedBackends(), is(leakedBefore));
+        assertThat(port.allocatedBytes(), is(0L));
+        port.posix().close(pipe[0]);
+        port.posix().close(pipe[1]);
+    }
+
+    @Test
+    void submissionsAndCompletionsAllocateNothingOnceWarm() throws Exception {
+        int[] completed = new int[1];
+        UringRegistration registration = port.register(-1, new UringHandler() {
+            @Override
+            public void complete(UringRegistration r, UringCompletion completion) {
+                completed[0]++;
+            }
+
+            @Override
+            public void unregistered(UringRegistration r) {
+            }
+        });
+        NativeBlock block = registration.allocate(64);
+        java.nio.ByteBuffer direct = java.nio.ByteBuffer.allocateDirect(64);
+        long before = 0;
+        int measured = 0;
+        allocatedByThisThread(); // looked up before anything is measured
+        for (int round = 0; round < 600; round++) {
+            if (round == 300) { // warm: pooled operations exist, the JIT has compiled the path
+                before = allocatedByThisThread();
+                measured = completed[0];
+            }
+            for (int i = 0; i < 4; i++) {
+                registration.prepare(UringPort.OP_NOP).addr(block, 8).addr2(direct).tag(i).submit();
+            }
+            int target = completed[0] + 4;
+            while (completed[0] < target) {
+                backend.await(100_000_000L);
+            }
+        }
+        long bytes = allocatedByThisThread() - before;
+        int operations = completed[0] - measured;
+        assertThat("bytes allocated over " + operations + " operations: " + bytes, bytes < operations, is(true));
+        registration.close();
+        turns(2);
+    }
+
+    private static Object threadBean;
+    private static java.lang.reflect.Method allocatedBytes;
+
+    /** Reflectively (the module under test does not read jdk.management), looked up once. */
+    private static long allocatedByThisThread() throws ReflectiveOperationException {
+        if (allocatedBytes == null) {
+            threadBean = Class.forName("java.lang.management.ManagementFactory").getMethod("getThreadMXBean")
+                    .invoke(null);
+            allocatedBytes = Class.forName("com.sun.management.ThreadMXBean")
+                    .getMethod("getCurrentThreadAllocatedBytes");
+            allocatedByThisThread();
+        }
+        return (Long) allocatedBytes.invoke(threadBean);
+    }
+
+    @Test
+    void theRingUsesDeferredTaskRunWhereTheKernelHasIt() {
+        assertThat(backend.toString(), containsString("SINGLE_ISSUER|DEFER_TASKRUN"));
+    }
+}

@@ -1,0 +1,464 @@
+package dev.loopwire.loop.completion.internal.windows;
+
+import com.sun.jna.Pointer;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A simulated completion port and loopback UDP stack behind {@link WinApi}, so that the
+ * driver's and backend's Java logic runs on Linux. It models only what the Winsock documentation
+ * promises and the driver relies on: an overlapped call returns 0 or fails with WSA_IO_PENDING
+ * and then completes through the port (an immediate success too); any other failure queues
+ * nothing; the final status goes to {@code OVERLAPPED.Internal} (an NTSTATUS), which
+ * {@code WSAGetOverlappedResult} turns into a Winsock error; CancelIoEx and closesocket complete
+ * pending receives with STATUS_CANCELLED. It writes results into the driver's native memory at
+ * the addresses it is given, as Winsock does.
+ *
+ * <p>It is a model written from the same reading of the documentation as the driver, so it
+ * proves the driver's logic, not Windows' behaviour.
+ */
+final class SimulatedWinApi implements WinApi {
+
+    static final long PORT = 0x7000;
+    static final long STATUS_CANCELLED = 0xC0000120L;
+    static final long STATUS_BUFFER_OVERFLOW = 0x80000005L;
+    /** The simulator's own status for "failed with Win32/Winsock error N": 0xE000_0000 | N. */
+    static final long STATUS_ERROR = 0xE0000000L;
+
+    private final ThreadLocal<Integer> lastError = ThreadLocal.withInitial(() -> 0);
+    private final LinkedBlockingQueue<long[]> port = new LinkedBlockingQueue<>();
+    final Map<Long, Sock> sockets = new HashMap<>();
+    /** The overlapped stream, file and extension functions of the raw IocpPort. */
+    final SimulatedOverlapped overlapped = new SimulatedOverlapped(this);
+    private final Map<Integer, Sock> bound = new HashMap<>();
+    private long nextHandle = 0x100;
+    private int nextPort = 50_000;
+    int startups;
+    /** CancelIoEx calls, and whether they complete nothing (a device that ignores cancellation). */
+    int cancels;
+    boolean ignoreCancel;
+    boolean portClosed;
+    int closedSockets;
+    /** When non-zero, the next WSARecvFrom / WSASendTo fails at once with this error. */
+    int failNextReceive;
+    int failNextSend;
+
+    static final class Sock {
+        final long handle;
+        final int af;
+        long key;
+        boolean associated;
+        boolean listening;
+        final List<long[]> pending = new ArrayList<>(); // {overlapped, kind, buffer, length}
+        final java.io.ByteArrayOutputStream written = new java.io.ByteArrayOutputStream();
+        int localPort;
+        int remotePort;
+        boolean closed;
+        final List<long[]> receives = new ArrayList<>(); // {overlapped, wsabuf, from, fromLength}
+        final ArrayDeque<Object[]> datagrams = new ArrayDeque<>(); // {byte[], source port}
+        final Map<Integer, Integer> options = new HashMap<>();
+
+        Sock(long handle, int af) {
+            this.handle = handle;
+            this.af = af;
+        }
+    }
+
+    int fail(int error) {
+        lastError.set(error);
+        return -1;
+    }
+
+    private static ByteBuffer at(long address, int length) {
+        return new Pointer(address).getByteBuffer(0, length);
+    }
+
+    /** A handle that is no socket (a file or pipe opened for overlapped I/O). */
+    long openFile() {
+        long handle = nextHandle;
+        nextHandle += 4;
+        sockets.put(handle, new Sock(handle, 0));
+        return handle;
+    }
+
+    /** Completions queued and not yet dequeued. */
+    int queued() {
+        return port.size();
+    }
+
+    /** Queues a completion nobody posted, as a confused caller might. */
+    void injectStray(long key, long overlapped) {
+        port.add(new long[] {key, overlapped, 0});
+    }
+
+    @Override
+    public long CreateIoCompletionPort(long fileHandle, long existingPort, long completionKey, int threads) {
+        if (fileHandle == Kernel32Ex.INVALID_HANDLE_VALUE) {
+            return PORT;
+        }
+        Sock s = sockets.get(fileHandle);
+        if (s == null) {
+            lastError.set(WinsockErrors.ERROR_INVALID_HANDLE);
+            return 0;
+        }
+        if (s.associated) { // a handle is associated with one port for life
+            lastError.set(WinsockErrors.ERROR_INVALID_PARAMETER);
+            return 0;
+        }
+        s.associated = true;
+        s.key = completionKey;
+        return existingPort;
+    }
+
+    @Override
+    public int GetQueuedCompletionStatusEx(long p, long entries, int count, long numRemoved, int ms, int alertable) {
+        long[] first;
+        try {
+            first = ms < 0 ? port.take() : port.poll(ms, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            first = null;
+        }
+        if (first == null) {
+            lastError.set(Kernel32Ex.WAIT_TIMEOUT);
+            return 0;
+        }
+        int n = 0;
+        Pointer e = new Pointer(entries);
+        for (long[] c = first; c != null; c = n < count ? port.poll() : null) {
+            e.setLong(n * 32L, c[0]);
+            e.setLong(n * 32L + 8, c[1]);
+            e.setLong(n * 32L + 16, 0);
+            e.setInt(n * 32L + 24, (int) c[2]);
+            n++;
+        }
+        new Pointer(numRemoved).setInt(0, n);
+        return 1;
+    }
+
+    @Override
+    public int PostQueuedCompletionStatus(long p, int bytes, long completionKey, long overlapped) {
+        port.add(new long[] {completionKey, overlapped, bytes});
+        return 1;
+    }
+
+    void complete(Sock s, long overlapped, long status, int bytes) {
+        new Pointer(overlapped).setLong(0, status);
+        port.add(new long[] {s.key, overlapped, bytes});
+    }
+
+    @Override
+    public int CancelIoEx(long handle, long overlapped) {
+        Sock s = sockets.get(handle);
+        if (s == null) {
+            lastError.set(WinsockErrors.ERROR_INVALID_HANDLE);
+            return 0;
+        }
+        cancels++;
+        if (ignoreCancel) {
+            return 1; // a device that never completes what it was asked to cancel
+        }
+        boolean found = false;
+        for (List<long[]> list : List.of(s.receives, s.pending)) {
+            for (java.util.Iterator<long[]> i = list.iterator(); i.hasNext();) {
+                long[] r = i.next();
+                if (overlapped == 0 || r[0] == overlapped) {
+                    complete(s, r[0], STATUS_CANCELLED, 0);
+                    i.remove();
+                    found = true;
+                }
+            }
+        }
+        if (!found) {
+            lastError.set(Kernel32Ex.ERROR_NOT_FOUND);
+            return 0;
+        }
+        return 1;
+    }
+
+    @Override
+    public int SetFileCompletionNotificationModes(long handle, byte flags) {
+        return 1;
+    }
+
+    @Override
+    public int CloseHandle(long handle) {
+        portClosed = true;
+        return 1;
+    }
+
+    @Override
+    public int WSAStartup(short version, long wsaData) {
+        startups++;
+        return 0;
+    }
+
+    @Override
+    public int WSACleanup() {
+        startups--;
+        return 0;
+    }
+
+    @Override
+    public long WSASocketW(int af, int type, int protocol, long protocolInfo, int group, int flags) {
+        long handle = nextHandle;
+        nextHandle += 4;
+        sockets.put(handle, new Sock(handle, af));
+        return handle;
+    }
+
+    void bindTo(Sock s, int port) {
+        s.localPort = port == 0 ? nextPort++ : port;
+        bound.put(s.localPort, s);
+    }
+
+    @Override
+    public int bind(long socket, long name, int nameLength) {
+        Sock s = sockets.get(socket);
+        int port = SockaddrCodec.decode(at(name, nameLength), 0, nameLength).getPort();
+        if (s.localPort != 0) {
+            return fail(WinsockErrors.WSAEINVAL);
+        }
+        if (bound.containsKey(port)) {
+            return fail(WinsockErrors.WSAEADDRINUSE);
+        }
+        bindTo(s, port);
+        return 0;
+    }
+
+    @Override
+    public int connect(long socket, long name, int nameLength) {
+        Sock s = sockets.get(socket);
+        s.remotePort = SockaddrCodec.decode(at(name, nameLength), 0, nameLength).getPort();
+        if (s.localPort == 0) {
+            bindTo(s, 0);
+        }
+        return 0;
+    }
+
+    @Override
+    public int setsockopt(long socket, int level, int option, long value, int length) {
+        sockets.get(socket).options.put((level << 16) | option, new Pointer(value).getInt(0));
+        return 0;
+    }
+
+    @Override
+    public int getsockopt(long socket, int level, int option, long value, long lengthPointer) {
+        new Pointer(value).setInt(0, sockets.get(socket).options.getOrDefault((level << 16) | option, 0));
+        new Pointer(lengthPointer).setInt(0, 4);
+        return 0;
+    }
+
+    @Override
+    public int getsockname(long socket, long name, long lengthPointer) {
+        Sock s = sockets.get(socket);
+        if (s.localPort == 0) {
+            return fail(WinsockErrors.WSAEINVAL);
+        }
+        int length = SockaddrCodec.encode(address(s.af, s.localPort), s.af == Ws2_32.AF_INET6, at(name, 28), 0);
+        new Pointer(lengthPointer).setInt(0, length);
+        return 0;
+    }
+
+    static InetSocketAddress address(int af, int port) {
+        try {
+            return new InetSocketAddress(InetAddress.getByName(af == Ws2_32.AF_INET6 ? "::1" : "127.0.0.1"), port);
+        } catch (UnknownHostException impossible) {
+            throw new AssertionError(impossible);
+        }
+    }
+
+    @Override
+    public int closesocket(long socket) {
+        Sock s = sockets.remove(socket);
+        if (s == null) {
+            return fail(WinsockErrors.WSAENOTSOCK);
+        }
+        for (long[] r : s.receives) {
+            complete(s, r[0], STATUS_CANCELLED, 0);
+        }
+        s.receives.clear();
+        for (long[] r : s.pending) {
+            complete(s, r[0], STATUS_CANCELLED, 0);
+        }
+        s.pending.clear();
+        s.closed = true;
+        bound.remove(s.localPort);
+        closedSockets++;
+        return 0;
+    }
+
+    @Override
+    public int WSARecvFrom(long socket, long buffers, int bufferCount, long bytesReceived, long flags, long from,
+            long fromLength, long overlapped, long completionRoutine) {
+        Sock s = sockets.get(socket);
+        if (failNextReceive != 0) {
+            int error = failNextReceive;
+            failNextReceive = 0;
+            return fail(error);
+        }
+        if (s.localPort == 0) {
+            return fail(WinsockErrors.WSAEINVAL);
+        }
+        long[] receive = {overlapped, buffers, from, fromLength};
+        Object[] waiting = s.datagrams.poll();
+        if (waiting != null) {
+            deliver(s, receive, (byte[]) waiting[0], (Integer) waiting[1]);
+            return 0; // finished at once; its completion is queued all the same
+        }
+        s.receives.add(receive);
+        return fail(WinsockErrors.ERROR_IO_PENDING);
+    }
+
+    private void deliver(Sock s, long[] receive, byte[] data, int sourcePort) {
+        Pointer wsabuf = new Pointer(receive[1]);
+        int capacity = wsabuf.getInt(0);
+        Pointer buffer = wsabuf.getPointer(8);
+        int n = Math.min(capacity, data.length);
+        buffer.write(0, data, 0, n);
+        int length = SockaddrCodec.encode(address(s.af, sourcePort), s.af == Ws2_32.AF_INET6, at(receive[2], 28), 0);
+        new Pointer(receive[3]).setInt(0, length);
+        complete(s, receive[0], n < data.length ? STATUS_BUFFER_OVERFLOW : 0, n);
+    }
+
+    @Override
+    public int WSASendTo(long socket, long buffers, int bufferCount, long bytesSent, int flags, long to, int toLength,
+            long overlapped, long completionRoutine) {
+        Sock s = sockets.get(socket);
+        if (failNextSend != 0) {
+            int error = failNextSend;
+            failNextSend = 0;
+            return fail(error);
+        }
+        Pointer wsabuf = new Pointer(buffers);
+        byte[] data = wsabuf.getPointer(8).getByteArray(0, wsabuf.getInt(0));
+        int targetPort = to == 0 ? s.remotePort : SockaddrCodec.decode(at(to, toLength), 0, toLength).getPort();
+        if (s.localPort == 0) {
+            bindTo(s, 0);
+        }
+        complete(s, overlapped, 0, data.length);
+        Sock target = bound.get(targetPort);
+        if (target != null) {
+            if (!target.receives.isEmpty()) {
+                deliver(target, target.receives.remove(0), data, s.localPort);
+            } else if (target.datagrams.size() < 64) {
+                target.datagrams.add(new Object[] {data, s.localPort});
+            }
+        }
+        return fail(WinsockErrors.ERROR_IO_PENDING);
+    }
+
+    @Override
+    public int WSAIoctl(long socket, int code, long in, int inLength, long out, int outLength, long bytesReturned,
+            long overlapped, long completionRoutine) {
+        if (code == Ws2_32.SIO_GET_EXTENSION_FUNCTION_POINTER) {
+            return this.overlapped.extensionPointer(socket, in, out);
+        }
+        sockets.get(socket).options.put(code, new Pointer(in).getInt(0));
+        return 0;
+    }
+
+    @Override
+    public int WSAGetOverlappedResult(long socket, long overlapped, long transferred, int wait, long flags) {
+        long status = new Pointer(overlapped).getLong(0);
+        if (status == 0) {
+            return 1;
+        }
+        if ((status & 0xF0000000L) == STATUS_ERROR) {
+            lastError.set((int) (status & 0xFFFF));
+            return 0;
+        }
+        lastError.set(status == STATUS_CANCELLED ? WinsockErrors.ERROR_OPERATION_ABORTED
+                : status == STATUS_BUFFER_OVERFLOW ? WinsockErrors.WSAEMSGSIZE : WinsockErrors.WSAECONNRESET);
+        return 0;
+    }
+
+    void setLastError(int error) {
+        lastError.set(error);
+    }
+
+    @Override
+    public int listen(long socket, int backlog) {
+        return overlapped.listen(socket, backlog);
+    }
+
+    @Override
+    public int shutdown(long socket, int how) {
+        return sockets.containsKey(socket) ? 0 : fail(WinsockErrors.WSAENOTSOCK);
+    }
+
+    @Override
+    public int getpeername(long socket, long name, long lengthPointer) {
+        return overlapped.getpeername(socket, name, lengthPointer);
+    }
+
+    @Override
+    public int WSARecv(long socket, long buffers, int bufferCount, long bytesReceived, long flags, long ov,
+            long completionRoutine) {
+        return overlapped.start(socket, SimulatedOverlapped.RECV, buffers, bufferCount, ov, true);
+    }
+
+    @Override
+    public int WSASend(long socket, long buffers, int bufferCount, long bytesSent, int flags, long ov,
+            long completionRoutine) {
+        return overlapped.start(socket, SimulatedOverlapped.SEND, buffers, bufferCount, ov, true);
+    }
+
+    @Override
+    public int ReadFile(long handle, long buffer, int length, long bytesRead, long ov) {
+        return overlapped.startFile(handle, SimulatedOverlapped.RECV, buffer, length, ov);
+    }
+
+    @Override
+    public int WriteFile(long handle, long buffer, int length, long bytesWritten, long ov) {
+        return overlapped.startFile(handle, SimulatedOverlapped.SEND, buffer, length, ov);
+    }
+
+    @Override
+    public int GetOverlappedResult(long handle, long ov, long transferred, int wait) {
+        long status = new Pointer(ov).getLong(0);
+        if (status == 0) {
+            return 1;
+        }
+        lastError.set((status & 0xF0000000L) == STATUS_ERROR ? (int) (status & 0xFFFF)
+                : status == STATUS_CANCELLED ? WinsockErrors.ERROR_OPERATION_ABORTED : WinsockErrors.ERROR_MORE_DATA);
+        return 0;
+    }
+
+    @Override
+    public int AcceptEx(long function, long listenSocket, long acceptSocket, long buffer, int receiveLength,
+            int localAddressLength, int remoteAddressLength, long bytesReceived, long ov) {
+        return overlapped.acceptEx(function, listenSocket, acceptSocket, buffer, receiveLength, localAddressLength,
+                remoteAddressLength, ov);
+    }
+
+    @Override
+    public int ConnectEx(long function, long socket, long name, int nameLength, long sendBuffer, int sendLength,
+            long bytesSent, long ov) {
+        return overlapped.connectEx(function, socket, name, nameLength, sendBuffer, sendLength, ov);
+    }
+
+    @Override
+    public int DisconnectEx(long function, long socket, long ov, int flags, int reserved) {
+        return overlapped.disconnectEx(function, socket, ov);
+    }
+
+    @Override
+    public int lastError() {
+        return lastError.get();
+    }
+
+    /** An option the driver set on the socket with this handle-less view: level/name of the nth socket. */
+    int option(int socketIndex, int level, int name) {
+        return sockets.get(0x100L + 4L * socketIndex).options.getOrDefault((level << 16) | name, -1);
+    }
+}
