@@ -14,9 +14,11 @@ import java.util.concurrent.ThreadFactory;
 
 /**
  * The {@link EventLoopProvider} for {@link CompletionLoop}, named {@code completion}, with
- * priority 10 so that {@link dev.loopwire.loop.EventLoops#open()} prefers it to the selector
- * loop (priority 0) wherever a completion queue is available: io_uring on Linux, IOCP on
- * Windows.
+ * priority 10 on Linux so that {@link dev.loopwire.loop.EventLoops#open()} prefers it to the
+ * selector loop (priority 0) wherever io_uring is available. On Windows its priority is -10:
+ * loopwire's UDP and TCP have no IOCP provider yet, so the default loop there stays the selector
+ * loop, and the IOCP loop is opened only when asked for ({@code EventLoops.open("iocp")}), by
+ * code that uses {@link dev.loopwire.loop.IocpPort} itself.
  *
  * <p>Its {@linkplain #aliases() aliases} are the name of the backend this platform uses,
  * {@code io_uring} on Linux and {@code iocp} on Windows, so that
@@ -59,7 +61,7 @@ public final class CompletionLoopProvider implements EventLoopProvider {
 
     @Override
     public int priority() {
-        return 10;
+        return System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).startsWith("windows") ? -10 : 10;
     }
 
     @Override
