@@ -43,7 +43,7 @@ import org.junit.jupiter.api.Test;
  * files short. Real sockets on 127.0.0.1 and ::1 only; the peer is often a plain blocking
  * {@link Socket}, so that what is checked is what the network carried.
  */
-public abstract class StreamContract extends StreamFailureContract {
+public abstract class StreamContract extends StreamLoopCloseContract {
 
     // ---- echo
 
