@@ -11,9 +11,23 @@ import org.junit.jupiter.api.Test;
 /**
  * The stream contract on the completion loop, which offers no {@code FdReadiness} of its own:
  * {@code ReadinessTcpProvider} runs there through the registry's selector-thread adapter.
- * Skips where io_uring is unavailable, fails then with {@code -Dloopwire.require=io_uring}.
+ * {@code UringTcpProvider}, which fits the completion loop directly and would be chosen first, is
+ * denied here. Skips where io_uring is unavailable, fails then with
+ * {@code -Dloopwire.require=io_uring}.
  */
 class AdaptedCompletionStreamContractTest extends StreamContract {
+
+    static final String URING_PROVIDER = "dev.loopwire.transport.tcp.internal.UringTcpProvider";
+
+    @org.junit.jupiter.api.BeforeAll
+    static void denyTheIoUringProvider() {
+        Transports.deny(URING_PROVIDER);
+    }
+
+    @org.junit.jupiter.api.AfterAll
+    static void allowItAgain() {
+        Transports.clearOverrides();
+    }
 
     @Override
     protected EventLoop openLoop() {
