@@ -1,4 +1,4 @@
-package dev.loopwire.transport.tcp;
+package dev.loopwire.tck;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.is;
@@ -6,24 +6,25 @@ import static org.hamcrest.Matchers.is;
 import dev.loopwire.loop.EventLoop;
 import dev.loopwire.transport.Explanation;
 import dev.loopwire.transport.Transports;
+import dev.loopwire.transport.tcp.Tcp;
 import org.junit.jupiter.api.Test;
 
 /**
- * The stream contract on the completion loop, where {@code UringTcpProvider} fits directly on
- * the raw io_uring capability and is chosen before the readiness provider (which fits there only
- * through the selector-thread adapter). Skips where io_uring is unavailable, fails then with
- * {@code -Dloopwire.require=io_uring}.
+ * TCP on loopwire's completion loop keeps the stream contract with {@code UringTcpProvider},
+ * which fits the raw io_uring capability directly and is chosen there before the readiness
+ * provider (which fits only through the selector-thread adapter).
  */
-class UringStreamContractTest extends StreamContract {
+class CompletionStreamContractTest extends StreamContract {
 
     @Override
     protected EventLoop openLoop() {
-        return RequireIoUring.open();
+        return StreamLoops.completion();
     }
 
     @Test
     void theIoUringProviderIsTheOneChosen() {
         Explanation.Candidate chosen = Transports.explain(loop, Tcp.OPEN).chosen().orElseThrow();
         assertThat(chosen.name(), is("UringTcpProvider"));
+        assertThat(chosen.source(), is(Explanation.Source.PROVIDER));
     }
 }

@@ -1,4 +1,4 @@
-package dev.loopwire.transport.tcp;
+package dev.loopwire.tck;
 
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.hamcrest.MatcherAssert.assertThat;
@@ -8,6 +8,10 @@ import static org.hamcrest.Matchers.instanceOf;
 import static org.hamcrest.Matchers.is;
 
 import dev.loopwire.loop.EventLoop;
+import dev.loopwire.transport.tcp.Tcp;
+import dev.loopwire.transport.tcp.TcpConnection;
+import dev.loopwire.transport.tcp.TcpListener;
+import dev.loopwire.transport.tcp.TcpOptions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
@@ -36,6 +40,10 @@ import org.junit.jupiter.api.Test;
  */
 public abstract class StreamLoopCloseContract extends StreamFailureContract {
 
+    /** For subclasses. */
+    protected StreamLoopCloseContract() {
+    }
+
     @Test
     void closingTheLoopUnderOpenConnectionsFlushesThemAndCallsOnCloseOnce() throws Exception {
         // The first round warms up what the JDK opens lazily (and must pass too); the second
@@ -47,18 +55,18 @@ public abstract class StreamLoopCloseContract extends StreamFailureContract {
     private void loopClosesUnder(boolean countFds) throws Exception {
         long fdsBefore = countFds ? openFds() : 0;
         EventLoop subject = openLoop();
-        Recorder accepted = new Recorder();
+        StreamRecorder accepted = new StreamRecorder();
         AtomicInteger acceptedCount = new AtomicInteger();
         TcpListener listener = await(Tcp.listen(V4, () -> {
             acceptedCount.incrementAndGet();
             return accepted;
         }, TcpOptions.defaults(), subject));
-        Recorder client = new Recorder();
+        StreamRecorder client = new StreamRecorder();
         TcpConnection echoClient = await(Tcp.connect(listener.localAddress(), client, subject));
         accepted.opened.get(20, SECONDS);
 
         byte[] sent = pattern(4 << 20, 17);
-        Recorder writer = new Recorder();
+        StreamRecorder writer = new StreamRecorder();
         CompletableFuture<byte[]> delivered = new CompletableFuture<>();
         CountDownLatch startReading = new CountDownLatch(1);
         List<SocketChannel> fillers = new ArrayList<>();
@@ -88,7 +96,7 @@ public abstract class StreamLoopCloseContract extends StreamFailureContract {
                 f.connect(full.getLocalAddress());
                 fillers.add(f);
             }
-            Recorder never = new Recorder();
+            StreamRecorder never = new StreamRecorder();
             CompletionStage<TcpConnection> pending = Tcp.connect(full.getLocalAddress(), never,
                     TcpOptions.builder().connectTimeout(java.time.Duration.ZERO).build(), subject);
 
