@@ -69,6 +69,7 @@ final class UringConnection extends BaseConnection implements UringHandler {
     private boolean sending;
     private ByteBuffer staging;
     private boolean stagedOutsideQueue;
+    private int stagedEnd;
     private ByteBuffer directSent;
 
     UringConnection(UringTcpOpener opener, int fd, boolean ipv6, StreamHandler handler, TcpOptions options) {
@@ -374,7 +375,20 @@ final class UringConnection extends BaseConnection implements UringHandler {
 
     @Override
     int writeNow(ByteBuffer data) {
-        if (sending || staging != null || registration == null || fdClosing) {
+        if (registration == null || fdClosing) {
+            return 0;
+        }
+        if (staging != null && stagedOutsideQueue) {
+            // Appended after the range of the send in flight, which the kernel reads from
+            // [position, limit) only; sent when that send completes, before anything queued.
+            int n = Math.min(data.remaining(), staging.capacity() - stagedEnd);
+            staging.limit(staging.capacity()); // the submitted send took its length already
+            staging.put(stagedEnd, data, data.position(), n);
+            stagedEnd += n;
+            data.position(data.position() + n);
+            return n;
+        }
+        if (sending || staging != null) {
             return 0;
         }
         ByteBuffer out = opener.takeStaging();
@@ -387,6 +401,7 @@ final class UringConnection extends BaseConnection implements UringHandler {
         data.position(data.position() + n);
         staging = out;
         stagedOutsideQueue = true;
+        stagedEnd = n;
         return n;
     }
 
@@ -396,7 +411,7 @@ final class UringConnection extends BaseConnection implements UringHandler {
             return;
         }
         if (staging != null && stagedOutsideQueue) {
-            send(staging); // the rest of bytes written at once, before anything queued after them
+            send(staging.limit(stagedEnd)); // the rest of what was written at once, before anything queued
             return;
         }
         ByteBuffer[] gather = opener.gather;
@@ -461,7 +476,7 @@ final class UringConnection extends BaseConnection implements UringHandler {
             return;
         }
         if (outside) {
-            out.position(out.position() + res);
+            out.position(out.position() + res).limit(stagedEnd);
             if (!out.hasRemaining()) {
                 staging = null;
                 stagedOutsideQueue = false;
