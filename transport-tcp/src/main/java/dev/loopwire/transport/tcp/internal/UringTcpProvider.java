@@ -40,6 +40,16 @@ public final class UringTcpProvider implements TransportProvider<TcpOpener> {
         return Set.of(UringPort.class);
     }
 
+    /**
+     * Above {@link ReadinessTcpProvider}'s 0: on a loop that offers both {@code UringPort} and
+     * {@code FdReadiness}, completion-based TCP is the one to use (on loopwire's completion loop
+     * it wins anyway, since the readiness provider fits there only through an adapter).
+     */
+    @Override
+    public int priority() {
+        return 10;
+    }
+
     @Override
     public TcpOpener create(EventLoop loop) {
         return new UringTcpOpener(loop, SocketSetup.capability(loop, UringPort.class, this),
