@@ -231,7 +231,9 @@ public final class TcpOptions {
     }
 
     /**
-     * The most bytes one read hands to {@link StreamHandler#onData}; default 64 KiB.
+     * The most bytes one read hands to {@link StreamHandler#onData}; default 64 KiB. The io_uring
+     * provider receives into the loop's shared provided buffers of at most 16 KiB, so there one
+     * read hands over at most that.
      *
      * @return the value of {@code readBufferSize}
      */
@@ -241,6 +243,8 @@ public final class TcpOptions {
 
     /**
      * The most reads per readiness event before other connections get their turn; default 16.
+     * Readiness provider only: the io_uring provider's multishot receive posts one completion
+     * per buffer filled.
      *
      * @return the value of {@code readsPerEvent}
      */
@@ -249,7 +253,9 @@ public final class TcpOptions {
     }
 
     /**
-     * The most connections a listener accepts per readiness event; default 16.
+     * The most connections a listener accepts per readiness event; default 16. Readiness
+     * provider only: the io_uring provider's multishot accept posts one completion per
+     * connection.
      *
      * @return the value of {@code acceptsPerEvent}
      */
