@@ -45,6 +45,7 @@ import org.junit.jupiter.api.Test;
  * the loop ({@link #openLoop()}). It runs the whole suite: the tests here (echo, bulk, many
  * connections, half-close, resets, connect failures, close and abort, pausing) and those it
  * inherits from {@link StreamLoopCloseContract} (closing the loop under open connections),
+ * {@link StreamReadingContract} (pausing inside the data callback),
  * {@link StreamFailureContract} (what handlers throw) and {@link StreamFlowContract} (water
  * marks, the hard bound, no-copy writes, buffered handlers, bad input); the chain only keeps
  * files short. Real sockets on 127.0.0.1 and ::1 only; the peer is often a plain blocking

@@ -38,7 +38,7 @@ import org.junit.jupiter.api.Test;
  * hook): connections flush what they accepted and close, a listener closes, a connect still
  * pending fails naming the loop; {@code onClose} runs once each; every descriptor is released.
  */
-public abstract class StreamLoopCloseContract extends StreamFailureContract {
+public abstract class StreamLoopCloseContract extends StreamReadingContract {
 
     /** For subclasses. */
     protected StreamLoopCloseContract() {
