@@ -9,7 +9,8 @@
  * {@link java.util.ServiceLoader}.
  *
  * @provides dev.loopwire.transport.spi.TransportProvider the readiness provider, for loops that
- *     offer {@code FdReadiness} (directly, or through the selector-thread adapter)
+ *     offer {@code FdReadiness} (directly, or through the selector-thread adapter), and the
+ *     io_uring provider, for loops that offer {@code UringPort}
  */
 module dev.loopwire.transport.tcp {
     requires transitive dev.loopwire.transport;
@@ -20,5 +21,6 @@ module dev.loopwire.transport.tcp {
     exports dev.loopwire.transport.tcp;
 
     provides dev.loopwire.transport.spi.TransportProvider
-            with dev.loopwire.transport.tcp.internal.ReadinessTcpProvider;
+            with dev.loopwire.transport.tcp.internal.ReadinessTcpProvider,
+                 dev.loopwire.transport.tcp.internal.UringTcpProvider;
 }

@@ -20,6 +20,7 @@ public interface BufferedStreamHandler extends StreamHandler {
      * limit, and advances the position. Heap and direct buffers both work; direct ones avoid a
      * copy in the JDK.
      *
+     * @param connection the connection about to read
      * @return a writable buffer with room ({@code hasRemaining()})
      */
     ByteBuffer receiveBuffer(TcpConnection connection);
@@ -27,6 +28,10 @@ public interface BufferedStreamHandler extends StreamHandler {
     /**
      * {@code bytes} bytes (at least one) were read into the buffer last returned by
      * {@link #receiveBuffer}, whose position has advanced by as much.
+     *
+     * @param connection the connection that read
+     * @param bytes how many bytes were put into the buffer {@code receiveBuffer} returned, from
+     *     its position (now past them)
      */
     void onReceived(TcpConnection connection, int bytes);
 

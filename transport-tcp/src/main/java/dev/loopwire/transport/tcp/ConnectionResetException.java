@@ -11,7 +11,12 @@ public class ConnectionResetException extends SocketException {
 
     private static final long serialVersionUID = 1L;
 
-    /** Creates the exception with a message naming the connection, and the system's error as cause. */
+    /**
+     * Creates the exception with a message naming the connection, and the system's error as cause.
+     *
+     * @param message what happened, naming the connection and the remedy
+     * @param cause the system's error
+     */
     public ConnectionResetException(String message, Throwable cause) {
         super(message);
         initCause(cause);

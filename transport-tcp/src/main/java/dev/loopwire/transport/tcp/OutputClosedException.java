@@ -10,7 +10,11 @@ public class OutputClosedException extends IllegalStateException {
 
     private static final long serialVersionUID = 1L;
 
-    /** Creates the exception with a message naming the connection and the reason. */
+    /**
+     * Creates the exception with a message naming the connection and the reason.
+     *
+     * @param message the message, naming the connection and why it no longer writes
+     */
     public OutputClosedException(String message) {
         super(message);
     }

@@ -23,6 +23,7 @@ public interface StreamHandler {
     /**
      * The connection is established and reading.
      *
+     * @param connection the connection, now open
      * @implSpec The default does nothing.
      */
     default void onOpen(TcpConnection connection) {
@@ -35,6 +36,7 @@ public interface StreamHandler {
      *     loop and is reused for the next read of any connection: valid during this call only, so
      *     copy what you keep ({@link TcpConnection#write} copies what it cannot send at once;
      *     {@link TcpConnection#writeNoCopy} refuses it)
+     * @param connection the connection the bytes arrived on
      */
     void onData(TcpConnection connection, ByteBuffer data);
 
@@ -42,6 +44,7 @@ public interface StreamHandler {
      * The peer shut down its output (its FIN arrived): no more data will come. The connection
      * stops reading.
      *
+     * @param connection the connection whose peer sent its FIN
      * @return {@code true} to stay half-open and keep writing (then close with
      *     {@link TcpConnection#close()} or {@link TcpConnection#shutdownOutput()}, which closes
      *     once the FIN is sent); {@code false} to close gracefully (queued writes are flushed
@@ -57,6 +60,9 @@ public interface StreamHandler {
      * ({@code writable} is {@code false}: stop writing), or drained to the low water mark
      * ({@code true}: go on). Calls alternate, starting with {@code false}.
      *
+     * @param connection the connection
+     * @param writable {@code true} once the queue fell to the low water mark, {@code false} once
+     *     it rose above the high one or a write was refused
      * @implSpec The default does nothing.
      */
     default void onWritabilityChanged(TcpConnection connection, boolean writable) {
@@ -67,6 +73,8 @@ public interface StreamHandler {
      * another {@link java.io.IOException}; {@link #onClose} follows), or a throwable from another
      * callback of this handler (the connection goes on).
      *
+     * @param connection the connection
+     * @param error what was thrown or went wrong
      * @implSpec The default rethrows {@code error} if it is unchecked, else wraps it, so that the
      *     loop's exception handler logs it.
      */
@@ -86,6 +94,7 @@ public interface StreamHandler {
     /**
      * The connection is closed: its socket is released and nothing else will be reported.
      *
+     * @param connection the connection, now closed
      * @implSpec The default does nothing.
      */
     default void onClose(TcpConnection connection) {

@@ -40,24 +40,56 @@ public final class Tcp {
     private Tcp() {
     }
 
-    /** Connects on the current or default loop with default options. */
+    /**
+     * Connects on the current or default loop with default options.
+     *
+     * @param remote the server, as for {@link #connect(SocketAddress, SocketAddress, StreamHandler, TcpOptions,
+     *     EventLoop)}
+     * @param handler receives the connection's events on the loop thread
+     * @return completes with the connection once {@code onOpen} has run, or exceptionally as described there
+     */
     public static CompletionStage<TcpConnection> connect(SocketAddress remote, StreamHandler handler) {
         return connect(null, remote, handler, TcpOptions.defaults(), null);
     }
 
-    /** Connects on the current or default loop. */
+    /**
+     * Connects on the current or default loop.
+     *
+     * @param remote the server, as for {@link #connect(SocketAddress, SocketAddress, StreamHandler, TcpOptions,
+     *     EventLoop)}
+     * @param handler receives the connection's events on the loop thread
+     * @param options socket and queue options
+     * @return completes with the connection once {@code onOpen} has run, or exceptionally as described there
+     */
     public static CompletionStage<TcpConnection> connect(SocketAddress remote, StreamHandler handler,
             TcpOptions options) {
         return connect(null, remote, handler, options, null);
     }
 
-    /** Connects on {@code loop} with default options. */
+    /**
+     * Connects on {@code loop} with default options.
+     *
+     * @param remote the server, as for {@link #connect(SocketAddress, SocketAddress, StreamHandler, TcpOptions,
+     *     EventLoop)}
+     * @param handler receives the connection's events on the loop thread
+     * @param loop the loop
+     * @return completes with the connection once {@code onOpen} has run, or exceptionally as described there
+     */
     public static CompletionStage<TcpConnection> connect(SocketAddress remote, StreamHandler handler,
             EventLoop loop) {
         return connect(null, remote, handler, TcpOptions.defaults(), Objects.requireNonNull(loop, "loop"));
     }
 
-    /** Connects on {@code loop}. */
+    /**
+     * Connects on {@code loop}.
+     *
+     * @param remote the server, as for {@link #connect(SocketAddress, SocketAddress, StreamHandler, TcpOptions,
+     *     EventLoop)}
+     * @param handler receives the connection's events on the loop thread
+     * @param options socket and queue options
+     * @param loop the loop
+     * @return completes with the connection once {@code onOpen} has run, or exceptionally as described there
+     */
     public static CompletionStage<TcpConnection> connect(SocketAddress remote, StreamHandler handler,
             TcpOptions options, EventLoop loop) {
         return connect(null, remote, handler, options, loop);
@@ -98,18 +130,38 @@ public final class Tcp {
         return Transports.resolve(target, OPEN).connect(bind, peer, handler, options);
     }
 
-    /** Listens on the current or default loop with default options. */
+    /**
+     * Listens on the current or default loop with default options.
+     *
+     * @param local the address to bind, as for {@link #listen(SocketAddress, Supplier, TcpOptions, EventLoop)}
+     * @param handlers called on the loop thread for each accepted connection
+     * @return completes with the listener once it is listening, or exceptionally as described there
+     */
     public static CompletionStage<TcpListener> listen(SocketAddress local, Supplier<? extends StreamHandler> handlers) {
         return listen(local, handlers, TcpOptions.defaults(), null);
     }
 
-    /** Listens on the current or default loop. */
+    /**
+     * Listens on the current or default loop.
+     *
+     * @param local the address to bind, as for {@link #listen(SocketAddress, Supplier, TcpOptions, EventLoop)}
+     * @param handlers called on the loop thread for each accepted connection
+     * @param options socket and queue options
+     * @return completes with the listener once it is listening, or exceptionally as described there
+     */
     public static CompletionStage<TcpListener> listen(SocketAddress local, Supplier<? extends StreamHandler> handlers,
             TcpOptions options) {
         return listen(local, handlers, options, null);
     }
 
-    /** Listens on {@code loop} with default options. */
+    /**
+     * Listens on {@code loop} with default options.
+     *
+     * @param local the address to bind, as for {@link #listen(SocketAddress, Supplier, TcpOptions, EventLoop)}
+     * @param handlers called on the loop thread for each accepted connection
+     * @param loop the loop
+     * @return completes with the listener once it is listening, or exceptionally as described there
+     */
     public static CompletionStage<TcpListener> listen(SocketAddress local, Supplier<? extends StreamHandler> handlers,
             EventLoop loop) {
         return listen(local, handlers, TcpOptions.defaults(), Objects.requireNonNull(loop, "loop"));

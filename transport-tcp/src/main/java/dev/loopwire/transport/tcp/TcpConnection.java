@@ -76,10 +76,16 @@ public interface TcpConnection {
      * Whether the connection asks for more: {@code false} once the write queue rose above the
      * high water mark or refused a write, {@code true} again once it drained to the low water
      * mark (see the class description).
+     *
+     * @return whether writes are welcome
      */
     boolean isWritable();
 
-    /** The bytes accepted by {@code write} and not yet handed to the socket. */
+    /**
+     * The bytes accepted by {@code write} and not yet handed to the socket.
+     *
+     * @return the bytes queued
+     */
     long queuedBytes();
 
     /** Stops reading: no {@code onData} until {@link #resumeReading()}; the peer is slowed by TCP. */
@@ -98,10 +104,18 @@ public interface TcpConnection {
      */
     CompletionStage<Void> shutdownOutput();
 
-    /** Whether {@link #shutdownOutput()}, {@link #close()} or {@link #abort()} was called, or the connection ended. */
+    /**
+     * Whether {@link #shutdownOutput()}, {@link #close()} or {@link #abort()} was called, or the connection ended.
+     *
+     * @return whether writing has ended or is ending
+     */
     boolean isOutputShutdown();
 
-    /** Whether the peer's FIN has arrived. */
+    /**
+     * Whether the peer's FIN has arrived.
+     *
+     * @return whether the input has ended
+     */
     boolean isInputShutdown();
 
     /**
@@ -123,18 +137,33 @@ public interface TcpConnection {
      */
     CompletionStage<Void> abort();
 
-    /** Whether {@link #close()} or {@link #abort()} was called, or the connection ended. */
+    /**
+     * Whether {@link #close()} or {@link #abort()} was called, or the connection ended.
+     *
+     * @return whether the connection is closed or closing
+     */
     boolean isClosed();
 
-    /** The local address; never {@code null}. */
+    /**
+     * The local address; never {@code null}.
+     *
+     * @return the local address
+     */
     InetSocketAddress localAddress();
 
-    /** The peer's address; never {@code null}. */
+    /**
+     * The peer's address; never {@code null}.
+     *
+     * @return the peer's address
+     */
     InetSocketAddress remoteAddress();
 
     /**
      * Reads a socket option, such as {@link java.net.StandardSocketOptions#TCP_NODELAY}.
      *
+     * @param <T> the option's value type
+     * @param option the option
+     * @return the option's value now
      * @throws UnsupportedOperationException if the socket does not support {@code option}
      * @throws IOException if the socket is closed or the system refuses
      */
@@ -143,12 +172,19 @@ public interface TcpConnection {
     /**
      * Sets a socket option.
      *
+     * @param <T> the option's value type
+     * @param option the option
+     * @param value the value to set
      * @throws UnsupportedOperationException if the socket does not support {@code option}
      * @throws IllegalArgumentException if the value is not valid for {@code option}
      * @throws IOException if the socket is closed or the system refuses
      */
     <T> void setOption(SocketOption<T> option, T value) throws IOException;
 
-    /** The loop that drives this connection; never {@code null}. */
+    /**
+     * The loop that drives this connection; never {@code null}.
+     *
+     * @return the loop
+     */
     EventLoop loop();
 }

@@ -21,7 +21,11 @@ import java.util.concurrent.CompletionStage;
  */
 public interface TcpListener {
 
-    /** The bound address, with the port chosen if port 0 was asked; never {@code null}. */
+    /**
+     * The bound address, with the port chosen if port 0 was asked; never {@code null}.
+     *
+     * @return the bound address
+     */
     InetSocketAddress localAddress();
 
     /**
@@ -40,9 +44,17 @@ public interface TcpListener {
      */
     CompletionStage<Void> close();
 
-    /** Whether {@link #close()} has been called. */
+    /**
+     * Whether {@link #close()} has been called.
+     *
+     * @return whether the listener is closed or closing
+     */
     boolean isClosed();
 
-    /** The loop that drives this listener and the connections it accepts; never {@code null}. */
+    /**
+     * The loop that drives this listener and the connections it accepts; never {@code null}.
+     *
+     * @return the loop
+     */
     EventLoop loop();
 }

@@ -20,6 +20,8 @@ public interface TcpOpener {
      *
      * @param local the address to bind first, or {@code null} for an ephemeral port
      * @param remote the peer: resolved, not a wildcard, port 1 to 65535, reachable from {@code local}
+     * @param handler the connection's handler
+     * @param options the connection's options
      * @return completes with the connection after {@link StreamHandler#onOpen}, or exceptionally
      *     with a {@link java.net.ConnectException} naming the address, a
      *     {@link java.net.SocketTimeoutException} after {@link TcpOptions#connectTimeout()}, or
@@ -32,6 +34,8 @@ public interface TcpOpener {
      * Binds and listens on {@code local}.
      *
      * @param handlers called on the loop thread for each accepted connection
+     * @param local the address to listen on
+     * @param options the listener's options, also applied to the connections it accepts
      * @return completes with the listener, or exceptionally with the system's
      *     {@link java.io.IOException} (such as a {@link java.net.BindException})
      */

@@ -66,17 +66,29 @@ public final class TcpOptions {
         connectTimeout = b.connectTimeout;
     }
 
-    /** The defaults described above. */
+    /**
+     * The defaults described above.
+     *
+     * @return the default options
+     */
     public static TcpOptions defaults() {
         return DEFAULTS;
     }
 
-    /** A builder starting from the defaults. */
+    /**
+     * A builder starting from the defaults.
+     *
+     * @return a new builder holding the defaults
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** A builder starting from these options. */
+    /**
+     * A builder starting from these options.
+     *
+     * @return a new builder holding these options
+     */
     public Builder toBuilder() {
         Builder b = new Builder();
         b.noDelay = noDelay;
@@ -99,62 +111,111 @@ public final class TcpOptions {
         return b;
     }
 
-    /** {@code TCP_NODELAY} (Nagle's algorithm off); default {@code true}. */
+    /**
+     * {@code TCP_NODELAY} (Nagle's algorithm off); default {@code true}.
+     *
+     * @return the value of {@code noDelay}
+     */
     public boolean noDelay() {
         return noDelay;
     }
 
-    /** {@code SO_KEEPALIVE}; default {@code false}. */
+    /**
+     * {@code SO_KEEPALIVE}; default {@code false}.
+     *
+     * @return the value of {@code keepAlive}
+     */
     public boolean keepAlive() {
         return keepAlive;
     }
 
-    /** {@code TCP_KEEPIDLE} in seconds, or 0 for the system default. */
+    /**
+     * {@code TCP_KEEPIDLE} in seconds, or 0 for the system default.
+     *
+     * @return the value of {@code keepAliveIdleSeconds}
+     */
     public int keepAliveIdleSeconds() {
         return keepAliveIdleSeconds;
     }
 
-    /** {@code TCP_KEEPINTERVAL} in seconds, or 0 for the system default. */
+    /**
+     * {@code TCP_KEEPINTERVAL} in seconds, or 0 for the system default.
+     *
+     * @return the value of {@code keepAliveIntervalSeconds}
+     */
     public int keepAliveIntervalSeconds() {
         return keepAliveIntervalSeconds;
     }
 
-    /** {@code TCP_KEEPCOUNT}, or 0 for the system default. */
+    /**
+     * {@code TCP_KEEPCOUNT}, or 0 for the system default.
+     *
+     * @return the value of {@code keepAliveCount}
+     */
     public int keepAliveCount() {
         return keepAliveCount;
     }
 
-    /** {@code SO_RCVBUF} in bytes, or 0 for the system default; set on listeners too (accepted sockets inherit it). */
+    /**
+     * {@code SO_RCVBUF} in bytes, or 0 for the system default; set on listeners too (accepted sockets inherit it).
+     *
+     * @return the value of {@code receiveBufferSize}
+     */
     public int receiveBufferSize() {
         return receiveBufferSize;
     }
 
-    /** {@code SO_SNDBUF} in bytes, or 0 for the system default. */
+    /**
+     * {@code SO_SNDBUF} in bytes, or 0 for the system default.
+     *
+     * @return the value of {@code sendBufferSize}
+     */
     public int sendBufferSize() {
         return sendBufferSize;
     }
 
-    /** {@code SO_REUSEADDR} on listening sockets and on connections bound to a given local address; default {@code true}. */
+    /**
+     * {@code SO_REUSEADDR} on listening sockets and on connections bound to a given local address; default {@code
+     * true}.
+     *
+     * @return the value of {@code reuseAddress}
+     */
     public boolean reuseAddress() {
         return reuseAddress;
     }
 
-    /** {@code SO_REUSEPORT} on listening sockets; default {@code false}. Opening fails where the system lacks it. */
+    /**
+     * {@code SO_REUSEPORT} on listening sockets; default {@code false}. Opening fails where the system lacks it.
+     *
+     * @return the value of {@code reusePort}
+     */
     public boolean reusePort() {
         return reusePort;
     }
 
-    /** The listen backlog, at least 1 (the system may cap it, Linux at {@code somaxconn}); default 1,024. */
+    /**
+     * The listen backlog, at least 1 (the system may cap it, Linux at {@code somaxconn}); default 1,024.
+     *
+     * @return the value of {@code backlog}
+     */
     public int backlog() {
         return backlog;
     }
 
-    /** The queued bytes at or below which a connection turns writable again; default 32 KiB. */
+    /**
+     * The queued bytes at or below which a connection turns writable again; default 32 KiB.
+     *
+     * @return the value of {@code writeBufferLowWaterMark}
+     */
     public int writeBufferLowWaterMark() {
         return writeBufferLowWaterMark;
     }
 
-    /** The queued bytes above which a connection turns unwritable; default 64 KiB. */
+    /**
+     * The queued bytes above which a connection turns unwritable; default 64 KiB.
+     *
+     * @return the value of {@code writeBufferHighWaterMark}
+     */
     public int writeBufferHighWaterMark() {
         return writeBufferHighWaterMark;
     }
@@ -162,27 +223,52 @@ public final class TcpOptions {
     /**
      * The hard bound on queued bytes: a write that would pass it returns {@code false}; default
      * 16 MiB, at least the high water mark, at most {@link #MAX_WRITE_QUEUE_LIMIT}.
+     *
+     * @return the value of {@code writeQueueLimit}
      */
     public int writeQueueLimit() {
         return writeQueueLimit;
     }
 
-    /** The most bytes one read hands to {@link StreamHandler#onData}; default 64 KiB. */
+    /**
+     * The most bytes one read hands to {@link StreamHandler#onData}; default 64 KiB. The io_uring
+     * provider receives into the loop's shared provided buffers of at most 16 KiB, so there one
+     * read hands over at most that.
+     *
+     * @return the value of {@code readBufferSize}
+     */
     public int readBufferSize() {
         return readBufferSize;
     }
 
-    /** The most reads per readiness event before other connections get their turn; default 16. */
+    /**
+     * The most reads per readiness event before other connections get their turn; default 16.
+     * Readiness provider only: the io_uring provider's multishot receive posts one completion
+     * per buffer filled.
+     *
+     * @return the value of {@code readsPerEvent}
+     */
     public int readsPerEvent() {
         return readsPerEvent;
     }
 
-    /** The most connections a listener accepts per readiness event; default 16. */
+    /**
+     * The most connections a listener accepts per readiness event; default 16. Readiness
+     * provider only: the io_uring provider's multishot accept posts one completion per
+     * connection.
+     *
+     * @return the value of {@code acceptsPerEvent}
+     */
     public int acceptsPerEvent() {
         return acceptsPerEvent;
     }
 
-    /** How long a connect may take before it fails with a {@link java.net.SocketTimeoutException}; {@link Duration#ZERO} for no limit; default 30 s. */
+    /**
+     * How long a connect may take before it fails with a {@link java.net.SocketTimeoutException}; {@link Duration#ZERO}
+     * for no limit; default 30 s.
+     *
+     * @return the value of {@code connectTimeout}
+     */
     public Duration connectTimeout() {
         return connectTimeout;
     }
@@ -247,31 +333,57 @@ public final class TcpOptions {
         private Builder() {
         }
 
-        /** See {@link TcpOptions#noDelay()}. */
+        /**
+         * See {@link TcpOptions#noDelay()}.
+         *
+         * @param on the new value, checked at once
+         * @return this builder, for chaining
+         */
         public Builder noDelay(boolean on) {
             noDelay = on;
             return this;
         }
 
-        /** See {@link TcpOptions#keepAlive()}. */
+        /**
+         * See {@link TcpOptions#keepAlive()}.
+         *
+         * @param on the new value, checked at once
+         * @return this builder, for chaining
+         */
         public Builder keepAlive(boolean on) {
             keepAlive = on;
             return this;
         }
 
-        /** See {@link TcpOptions#keepAliveIdleSeconds()}: whole seconds, 1 to 32,767, or zero for the system default. */
+        /**
+         * See {@link TcpOptions#keepAliveIdleSeconds()}: whole seconds, 1 to 32,767, or zero for the system default.
+         *
+         * @param idle the new value, checked at once
+         * @return this builder, for chaining
+         */
         public Builder keepAliveIdle(Duration idle) {
             keepAliveIdleSeconds = keepAliveSeconds("keepAliveIdle", idle);
             return this;
         }
 
-        /** See {@link TcpOptions#keepAliveIntervalSeconds()}: whole seconds, 1 to 32,767, or zero for the system default. */
+        /**
+         * See {@link TcpOptions#keepAliveIntervalSeconds()}: whole seconds, 1 to 32,767, or zero for the system
+         * default.
+         *
+         * @param interval the new value, checked at once
+         * @return this builder, for chaining
+         */
         public Builder keepAliveInterval(Duration interval) {
             keepAliveIntervalSeconds = keepAliveSeconds("keepAliveInterval", interval);
             return this;
         }
 
-        /** See {@link TcpOptions#keepAliveCount()}: 1 to 127, or 0 for the system default. */
+        /**
+         * See {@link TcpOptions#keepAliveCount()}: 1 to 127, or 0 for the system default.
+         *
+         * @param probes the new value, checked at once
+         * @return this builder, for chaining
+         */
         public Builder keepAliveCount(int probes) {
             if (probes < 0 || probes > MAX_KEEPALIVE_COUNT) {
                 throw new IllegalArgumentException("keepAliveCount '" + probes + "' is out of range; use 1 to "
@@ -281,31 +393,56 @@ public final class TcpOptions {
             return this;
         }
 
-        /** See {@link TcpOptions#receiveBufferSize()}; 0 for the system default. */
+        /**
+         * See {@link TcpOptions#receiveBufferSize()}; 0 for the system default.
+         *
+         * @param bytes the new value, checked at once
+         * @return this builder, for chaining
+         */
         public Builder receiveBufferSize(int bytes) {
             receiveBufferSize = atLeast("receiveBufferSize", bytes, 0, "0 for the system default, or a size in bytes");
             return this;
         }
 
-        /** See {@link TcpOptions#sendBufferSize()}; 0 for the system default. */
+        /**
+         * See {@link TcpOptions#sendBufferSize()}; 0 for the system default.
+         *
+         * @param bytes the new value, checked at once
+         * @return this builder, for chaining
+         */
         public Builder sendBufferSize(int bytes) {
             sendBufferSize = atLeast("sendBufferSize", bytes, 0, "0 for the system default, or a size in bytes");
             return this;
         }
 
-        /** See {@link TcpOptions#reuseAddress()}. */
+        /**
+         * See {@link TcpOptions#reuseAddress()}.
+         *
+         * @param on the new value, checked at once
+         * @return this builder, for chaining
+         */
         public Builder reuseAddress(boolean on) {
             reuseAddress = on;
             return this;
         }
 
-        /** See {@link TcpOptions#reusePort()}. */
+        /**
+         * See {@link TcpOptions#reusePort()}.
+         *
+         * @param on the new value, checked at once
+         * @return this builder, for chaining
+         */
         public Builder reusePort(boolean on) {
             reusePort = on;
             return this;
         }
 
-        /** See {@link TcpOptions#backlog()}; at least 1. */
+        /**
+         * See {@link TcpOptions#backlog()}; at least 1.
+         *
+         * @param connections the new value, checked at once
+         * @return this builder, for chaining
+         */
         public Builder backlog(int connections) {
             backlog = atLeast("backlog", connections, 1, "at least 1 (the system caps large values)");
             return this;
@@ -315,6 +452,10 @@ public final class TcpOptions {
          * See {@link TcpOptions#writeBufferLowWaterMark()} and
          * {@link TcpOptions#writeBufferHighWaterMark()}: {@code 0 <= low <= high}; {@code high} at
          * most the write queue limit (checked by {@link #build()}).
+         *
+         * @param low the new value, checked at once
+         * @param high the new value, checked at once
+         * @return this builder, for chaining
          */
         public Builder writeBufferWaterMarks(int low, int high) {
             if (low < 0 || high < 0) {
@@ -334,7 +475,12 @@ public final class TcpOptions {
             return this;
         }
 
-        /** See {@link TcpOptions#writeQueueLimit()}; 1 to {@link TcpOptions#MAX_WRITE_QUEUE_LIMIT}. */
+        /**
+         * See {@link TcpOptions#writeQueueLimit()}; 1 to {@link TcpOptions#MAX_WRITE_QUEUE_LIMIT}.
+         *
+         * @param bytes the new value, checked at once
+         * @return this builder, for chaining
+         */
         public Builder writeQueueLimit(int bytes) {
             if (bytes < 1 || bytes > MAX_WRITE_QUEUE_LIMIT) {
                 throw new IllegalArgumentException("writeQueueLimit '" + bytes + "' is out of range; use 1 to "
@@ -344,7 +490,12 @@ public final class TcpOptions {
             return this;
         }
 
-        /** See {@link TcpOptions#readBufferSize()}; 1 to {@link TcpOptions#MAX_READ_BUFFER_SIZE}. */
+        /**
+         * See {@link TcpOptions#readBufferSize()}; 1 to {@link TcpOptions#MAX_READ_BUFFER_SIZE}.
+         *
+         * @param bytes the new value, checked at once
+         * @return this builder, for chaining
+         */
         public Builder readBufferSize(int bytes) {
             if (bytes < 1 || bytes > MAX_READ_BUFFER_SIZE) {
                 throw new IllegalArgumentException("readBufferSize '" + bytes + "' is out of range; use 1 to "
@@ -354,19 +505,34 @@ public final class TcpOptions {
             return this;
         }
 
-        /** See {@link TcpOptions#readsPerEvent()}; at least 1. */
+        /**
+         * See {@link TcpOptions#readsPerEvent()}; at least 1.
+         *
+         * @param reads the new value, checked at once
+         * @return this builder, for chaining
+         */
         public Builder readsPerEvent(int reads) {
             readsPerEvent = atLeast("readsPerEvent", reads, 1, "at least 1");
             return this;
         }
 
-        /** See {@link TcpOptions#acceptsPerEvent()}; at least 1. */
+        /**
+         * See {@link TcpOptions#acceptsPerEvent()}; at least 1.
+         *
+         * @param accepts the new value, checked at once
+         * @return this builder, for chaining
+         */
         public Builder acceptsPerEvent(int accepts) {
             acceptsPerEvent = atLeast("acceptsPerEvent", accepts, 1, "at least 1");
             return this;
         }
 
-        /** See {@link TcpOptions#connectTimeout()}; not negative; {@link Duration#ZERO} for no limit. */
+        /**
+         * See {@link TcpOptions#connectTimeout()}; not negative; {@link Duration#ZERO} for no limit.
+         *
+         * @param timeout the new value, checked at once
+         * @return this builder, for chaining
+         */
         public Builder connectTimeout(Duration timeout) {
             Objects.requireNonNull(timeout, "timeout");
             if (timeout.isNegative()) {
@@ -380,6 +546,7 @@ public final class TcpOptions {
         /**
          * The options.
          *
+         * @return the options
          * @throws IllegalArgumentException if the high water mark is above the write queue limit,
          *     or keep-alive tuning is set while keep-alive is off
          */

@@ -1,6 +1,7 @@
 package dev.loopwire.transport.tcp.internal;
 
 import dev.loopwire.loop.EventLoop;
+import dev.loopwire.loop.Timers;
 import dev.loopwire.transport.tcp.ConnectionResetException;
 import dev.loopwire.transport.tcp.OutputClosedException;
 import dev.loopwire.transport.tcp.StreamHandler;
@@ -15,6 +16,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
@@ -68,9 +70,13 @@ abstract class BaseConnection implements TcpConnection {
     private volatile boolean inputEnded;
     private volatile boolean ended;
     private boolean outputShut;
+    private boolean shutdownPending;
     private boolean socketReleased;
     private boolean notifiedWritable = true;
     private boolean open;
+    private EventLoop.CloseHook closeHook;
+    private volatile boolean loopClosed;
+    private Timers.Timeout closeBound;
 
     BaseConnection(EventLoop loop, StreamHandler handler, TcpOptions options) {
         this.loop = loop;
@@ -108,14 +114,71 @@ abstract class BaseConnection implements TcpConnection {
     /** The queue has bytes the socket refused: go on when it can take more. */
     abstract void flushLater();
 
-    /** Sends a FIN now (the queue is empty). */
-    abstract void shutdownOutputNow() throws IOException;
+    /**
+     * Sends a FIN (the queue is empty and nothing is in flight): returns {@code true} if it is
+     * sent, or {@code false} if it is on its way, and the provider calls {@link #shutdownDone}
+     * when it is.
+     */
+    abstract boolean shutdownOutputNow() throws IOException;
 
     /** Turns reading on or off. */
     abstract void readInterest(boolean on);
 
     /** Closes the socket ({@code reset}: with {@code SO_LINGER} 0), then calls {@link #socketClosed()}. */
     abstract void closeSocket(boolean reset);
+
+    // ---- the loop closing
+
+    /**
+     * How long a connection flushes once its loop is closing before it resets: half of the
+     * 10 s close timeout of loopwire's loops, so that {@code onClose} still runs before the loop
+     * gives up and releases the sockets itself.
+     */
+    static final Duration LOOP_CLOSE_FLUSH_BOUND = Duration.ofSeconds(5);
+
+    /**
+     * Adds the loop close hook, once the socket is registered (connecting or accepted); loop
+     * thread. It is cancelled when the connection ends first.
+     */
+    final void watchLoopClose() {
+        closeHook = loop.addCloseHook(this::loopClosing);
+    }
+
+    /** Removes the close hook and the flush bound, when the connection ends first; loop thread. */
+    final void unwatchLoopClose() {
+        if (closeHook != null) {
+            closeHook.cancel();
+            closeHook = null;
+        }
+        if (closeBound != null) {
+            closeBound.cancel();
+            closeBound = null;
+        }
+    }
+
+    /**
+     * The loop is closing (its close hook, on the loop thread): a graceful close, bounded by
+     * {@link #LOOP_CLOSE_FLUSH_BOUND}, after which the connection resets. A provider whose
+     * connect is still pending fails it instead (override, then call this once connected).
+     */
+    void loopClosing() {
+        closeHook = null;
+        if (socketReleased) {
+            return;
+        }
+        loopClosed = true;
+        close();
+        loop.capability(Timers.class).ifPresent(timers -> closeBound = timers.schedule(LOOP_CLOSE_FLUSH_BOUND, () -> {
+            closeBound = null;
+            abort();
+        }));
+    }
+
+    /** The failure of a connect still pending when its loop closes: a {@link java.net.ConnectException} naming the loop. */
+    final java.net.ConnectException connectAbandoned() {
+        return new java.net.ConnectException("Connect to '" + TcpChecks.format(remote) + "' was abandoned: its loop '"
+                + loop.name() + "' is closing; connect on a running loop");
+    }
 
     // ---- lifecycle, for providers
 
@@ -213,20 +276,21 @@ abstract class BaseConnection implements TcpConnection {
             return;
         }
         if (shutdownRequested.get() && !outputShut) {
-            if (slippedIn()) {
+            if (shutdownPending || slippedIn()) {
                 return;
             }
+            boolean sent;
             try {
-                shutdownOutputNow();
+                sent = shutdownOutputNow();
             } catch (IOException e) {
                 fail(e);
                 return;
             }
-            outputShut = true;
-            shutdownFuture.complete(null);
-            if (inputEnded) {
-                close();
+            if (!sent) {
+                shutdownPending = true;
+                return;
             }
+            outputShut();
         }
         if (closeRequested.get() && !socketReleased) {
             if (slippedIn()) {
@@ -235,6 +299,28 @@ abstract class BaseConnection implements TcpConnection {
             socketReleased = true;
             closeSocket(false);
         }
+    }
+
+    private void outputShut() {
+        outputShut = true;
+        shutdownFuture.complete(null);
+        if (inputEnded) {
+            close();
+        }
+    }
+
+    /** The FIN a provider had on its way ({@link #shutdownOutputNow}) is sent, or failed ({@code failure}). */
+    final void shutdownDone(IOException failure) {
+        shutdownPending = false;
+        if (socketReleased) {
+            return;
+        }
+        if (failure != null) {
+            fail(failure);
+            return;
+        }
+        outputShut();
+        drained();
     }
 
     /**
@@ -275,6 +361,7 @@ abstract class BaseConnection implements TcpConnection {
     final void socketClosed() {
         socketReleased = true;
         ended = true;
+        unwatchLoopClose();
         queue.refuseUnlessRefusing("Connection " + this + " is closed; open a new connection");
         dropQueue();
         failPendingShutdown();
@@ -477,7 +564,8 @@ abstract class BaseConnection implements TcpConnection {
         if (closeRequested.get()) {
             return closeStage;
         }
-        queue.refuse("Connection " + this + " is closed (close() was called); open a new connection");
+        queue.refuse(loopClosed ? loopClosedMessage()
+                : "Connection " + this + " is closed (close() was called); open a new connection");
         if (closeRequested.compareAndSet(false, true)) {
             later(() -> {
                 applyReadInterest();
@@ -537,15 +625,20 @@ abstract class BaseConnection implements TcpConnection {
     }
 
     /**
-     * The loop refused a task: it is closed, and closed the socket with it. Without a loop close
-     * hook nothing more can run on the loop thread, so the connection only turns closed.
+     * The loop refused a task: it has ended (its close hook closed the connection already) or is
+     * closing and the caller is on another thread (the hook closes it); the connection turns
+     * closed here at once, for the caller.
      */
     private void loopGone() {
         ended = true;
-        queue.refuse("Connection " + this + " is closed: its loop '" + loop.name()
-                + "' is closed; open a new connection on a running loop");
+        queue.refuse(loopClosedMessage());
         failPendingShutdown();
         closeFuture.complete(null);
+    }
+
+    private String loopClosedMessage() {
+        return "Connection " + this + " is closed: its loop '" + loop.name() + "' is closed; open a new connection on a"
+                + " running loop";
     }
 
     // ---- addresses and the rest

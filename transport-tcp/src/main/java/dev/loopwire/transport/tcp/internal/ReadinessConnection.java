@@ -56,6 +56,7 @@ final class ReadinessConnection extends BaseConnection {
             throw named(e);
         }
         registration = opener.readiness.register(channel, done ? 0 : SelectionKey.OP_CONNECT, (r, ops) -> ready(ops));
+        watchLoopClose();
         if (done) {
             established();
         } else if (!options.connectTimeout().isZero()) {
@@ -68,6 +69,7 @@ final class ReadinessConnection extends BaseConnection {
         local = (InetSocketAddress) channel.getLocalAddress();
         remote = (InetSocketAddress) channel.getRemoteAddress();
         registration = opener.readiness.register(channel, 0, (r, ops) -> ready(ops));
+        watchLoopClose();
         opened();
     }
 
@@ -105,13 +107,26 @@ final class ReadinessConnection extends BaseConnection {
         }
     }
 
+    @Override
+    void loopClosing() {
+        if (connecting != null) {
+            failConnect(connectAbandoned());
+        } else {
+            super.loopClosing();
+        }
+    }
+
     private void connectFailed(IOException e) {
+        failConnect(named(e));
+    }
+
+    private void failConnect(IOException failure) {
         CompletableFuture<TcpConnection> result = connecting;
         connecting = null;
+        unwatchLoopClose();
         if (connectTimeout != null) {
             connectTimeout.cancel();
         }
-        IOException failure = named(e);
         registration.cancel();
         opener.closeWhenDeregistered(channel, false, () -> result.completeExceptionally(failure));
     }
@@ -264,8 +279,9 @@ final class ReadinessConnection extends BaseConnection {
     }
 
     @Override
-    void shutdownOutputNow() throws IOException {
+    boolean shutdownOutputNow() throws IOException {
         channel.shutdownOutput();
+        return true;
     }
 
     @Override

@@ -41,6 +41,7 @@ final class ReadinessListener implements TcpListener {
     private volatile boolean acceptingWanted = true;
     private boolean backingOff;
     private FdReadiness.Registration registration;
+    private EventLoop.CloseHook closeHook;
 
     ReadinessListener(ReadinessTcpOpener opener, ServerSocketChannel channel, Supplier<? extends StreamHandler> handlers,
             TcpOptions options) throws IOException {
@@ -54,6 +55,7 @@ final class ReadinessListener implements TcpListener {
     /** Registers with the loop; loop thread. */
     void start() throws IOException {
         registration = opener.readiness.register(channel, SelectionKey.OP_ACCEPT, (r, ops) -> accept());
+        closeHook = opener.loop.addCloseHook(this::close); // the loop closing closes the listener
     }
 
     private void accept() {
@@ -154,6 +156,9 @@ final class ReadinessListener implements TcpListener {
     public CompletionStage<Void> close() {
         if (closed.compareAndSet(false, true)) {
             onLoop(() -> {
+                if (closeHook != null) {
+                    closeHook.cancel();
+                }
                 registration.cancel();
                 opener.closeWhenDeregistered(channel, false, () -> closeFuture.complete(null));
             });

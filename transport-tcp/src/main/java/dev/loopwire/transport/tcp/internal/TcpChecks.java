@@ -21,7 +21,12 @@ public final class TcpChecks {
     private TcpChecks() {
     }
 
-    /** Checks an address to bind or listen on: resolved, not multicast. */
+    /**
+     * Checks an address to bind or listen on: resolved, not multicast.
+     *
+     * @param local the address asked for
+     * @return it, as an {@code InetSocketAddress}
+     */
     public static InetSocketAddress local(SocketAddress local) {
         Objects.requireNonNull(local, "local");
         InetSocketAddress address = inet(local, "Local address");
@@ -36,7 +41,12 @@ public final class TcpChecks {
         return address;
     }
 
-    /** Checks a peer to connect to: resolved, unicast, not a wildcard, port 1 to 65535. */
+    /**
+     * Checks a peer to connect to: resolved, unicast, not a wildcard, port 1 to 65535.
+     *
+     * @param remote the peer asked for
+     * @return it, as an {@code InetSocketAddress}
+     */
     public static InetSocketAddress remote(SocketAddress remote) {
         Objects.requireNonNull(remote, "remote");
         InetSocketAddress address = inet(remote, "Remote address");
@@ -59,7 +69,12 @@ public final class TcpChecks {
         return address;
     }
 
-    /** Checks that a socket bound to {@code local} can reach {@code remote}. */
+    /**
+     * Checks that a socket bound to {@code local} can reach {@code remote}.
+     *
+     * @param local the local address, or {@code null}
+     * @param remote the peer
+     */
     public static void sameFamily(InetSocketAddress local, InetSocketAddress remote) {
         InetAddress from = local.getAddress();
         InetAddress to = remote.getAddress();
@@ -75,13 +90,24 @@ public final class TcpChecks {
         }
     }
 
-    /** The socket family for {@code local} if given, else for {@code remote}. */
+    /**
+     * The socket family for {@code local} if given, else for {@code remote}.
+     *
+     * @param local the local address, or {@code null}
+     * @param remote the peer, or {@code null}
+     * @return {@code INET6} or {@code INET}
+     */
     public static ProtocolFamily family(InetSocketAddress local, InetSocketAddress remote) {
         InetSocketAddress decides = local != null ? local : remote;
         return decides.getAddress() instanceof Inet4Address ? StandardProtocolFamily.INET : StandardProtocolFamily.INET6;
     }
 
-    /** {@code 127.0.0.1:5000}, {@code [::1]:5000} or, unresolved, {@code host:5000}. */
+    /**
+     * {@code 127.0.0.1:5000}, {@code [::1]:5000} or, unresolved, {@code host:5000}.
+     *
+     * @param address the address, or {@code null}
+     * @return its text
+     */
     public static String format(InetSocketAddress address) {
         if (address == null) {
             return "?";

@@ -34,7 +34,7 @@ class ReadinessTcpProviderTest {
                     .map(String::trim).filter(l -> !l.isEmpty() && !l.startsWith("#")).collect(Collectors.toSet());
         }
         assertThat(services, is(provides));
-        assertThat(provides, is(Set.of(ReadinessTcpProvider.class.getName())));
+        assertThat(provides, is(Set.of(ReadinessTcpProvider.class.getName(), UringTcpProvider.class.getName())));
     }
 
     @Test

@@ -1,4 +1,4 @@
-package dev.loopwire.transport.tcp;
+package dev.loopwire.tck;
 
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -8,17 +8,16 @@ import dev.loopwire.loop.EventLoop;
 import dev.loopwire.loop.EventLoops;
 
 /**
- * Opens the completion loop, or decides what a test does without it: skip with the probe's
- * reason, or fail when {@code loopwire.require} contains {@code io_uring}. The rule of
- * transport-udp's {@code RequireIoUring}; a copy, because test sources are not shared between
- * modules until the conformance kit exists.
+ * Opens the completion loop by its provider name (not by class, so that a rename of its module
+ * does not break the stream runners), or decides what a test does without it: skip with the
+ * probe's reason, or fail when {@code loopwire.require} contains {@code io_uring}.
  */
-final class RequireIoUring {
+final class StreamLoops {
 
-    private RequireIoUring() {
+    private StreamLoops() {
     }
 
-    static EventLoop open() {
+    static EventLoop completion() {
         Availability availability = EventLoops.providers().stream().filter(p -> p.name().equals("completion"))
                 .map(EventLoops::availability).findFirst()
                 .orElse(Availability.unavailable("no event loop provider named 'completion' is installed"));

@@ -1,5 +1,7 @@
-package dev.loopwire.transport.tcp;
+package dev.loopwire.tck;
 
+import dev.loopwire.transport.tcp.StreamHandler;
+import dev.loopwire.transport.tcp.TcpConnection;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -11,7 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** A handler that records what it is told, and on which thread, for tests. */
-class Recorder implements StreamHandler {
+class StreamRecorder implements StreamHandler {
 
     private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     final LinkedBlockingQueue<Throwable> errors = new LinkedBlockingQueue<>();

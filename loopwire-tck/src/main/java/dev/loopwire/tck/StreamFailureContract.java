@@ -1,10 +1,17 @@
-package dev.loopwire.transport.tcp;
+package dev.loopwire.tck;
 
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.is;
 
+import dev.loopwire.transport.tcp.BufferedStreamHandler;
+import dev.loopwire.transport.tcp.OutputClosedException;
+import dev.loopwire.transport.tcp.StreamHandler;
+import dev.loopwire.transport.tcp.Tcp;
+import dev.loopwire.transport.tcp.TcpConnection;
+import dev.loopwire.transport.tcp.TcpListener;
+import dev.loopwire.transport.tcp.TcpOptions;
 import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.util.List;
@@ -21,6 +28,10 @@ import org.junit.jupiter.params.provider.ValueSource;
  * {@code onError} and {@code onClose}, to the loop), and the connection and the loop go on.
  */
 public abstract class StreamFailureContract extends StreamFlowContract {
+
+    /** For subclasses. */
+    protected StreamFailureContract() {
+    }
 
     static Throwable thrown(String kind, String where) {
         return switch (kind) {
@@ -39,7 +50,7 @@ public abstract class StreamFailureContract extends StreamFlowContract {
     }
 
     /** Throws from every callback, records what reached onError and what it saw. */
-    static final class Thrower extends Recorder {
+    static final class Thrower extends StreamRecorder {
         final String kind;
 
         Thrower(String kind) {
@@ -85,7 +96,7 @@ public abstract class StreamFailureContract extends StreamFlowContract {
         }
     }
 
-    static List<String> messages(Recorder r) {
+    static List<String> messages(StreamRecorder r) {
         return r.errors.stream().map(Throwable::getMessage).toList();
     }
 
@@ -125,7 +136,7 @@ public abstract class StreamFailureContract extends StreamFlowContract {
     @ValueSource(strings = {"exception", "stackoverflow", "oom"})
     void aThrowingHandlerFactoryResetsThatConnectionAndTheListenerGoesOn(String kind) throws Exception {
         AtomicInteger calls = new AtomicInteger();
-        Recorder good = new Recorder();
+        StreamRecorder good = new StreamRecorder();
         Supplier<StreamHandler> factory = () -> {
             if (calls.incrementAndGet() == 1) {
                 throw sneaky(thrown(kind, "factory"));
@@ -149,7 +160,7 @@ public abstract class StreamFailureContract extends StreamFlowContract {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"exception", "stackoverflow", "oom"})
     void aThrowingReleaseCallbackGoesToOnError(String kind) throws Exception {
-        Recorder server = new Recorder() {
+        StreamRecorder server = new StreamRecorder() {
             @Override
             public void onOpen(TcpConnection c) {
                 super.onOpen(c);
@@ -158,7 +169,7 @@ public abstract class StreamFailureContract extends StreamFlowContract {
                 c.writeNoCopy(b, x -> {
                     throw sneaky(thrown(kind, "onRelease"));
                 });
-                c.write(Recorder.text("!"));
+                c.write(StreamRecorder.text("!"));
             }
         };
         TcpListener listener = listen(V4, () -> server, TcpOptions.defaults());
@@ -216,12 +227,12 @@ public abstract class StreamFailureContract extends StreamFlowContract {
     void aCloseFromInsideOnDataDoesNotRunOnCloseInsideIt() throws Exception {
         java.util.concurrent.atomic.AtomicBoolean inData = new java.util.concurrent.atomic.AtomicBoolean();
         List<String> order = new CopyOnWriteArrayList<>();
-        Recorder server = new Recorder() {
+        StreamRecorder server = new StreamRecorder() {
             @Override
             public void onData(TcpConnection c, ByteBuffer data) {
                 inData.set(true);
                 order.add("data");
-                c.write(Recorder.text("bye"));
+                c.write(StreamRecorder.text("bye"));
                 c.close();
                 c.abort(); // a second request changes nothing: the same stage, onClose once
                 inData.set(false);
@@ -245,13 +256,13 @@ public abstract class StreamFailureContract extends StreamFlowContract {
 
     @org.junit.jupiter.api.Test
     void shutdownOutputReturnsOneStageAndFailsItWhenTheConnectionEndsFirst() throws Exception {
-        TcpListener listener = listen(V4, EchoHandler::new, TcpOptions.defaults());
-        TcpConnection c = await(Tcp.connect(listener.localAddress(), new Recorder(), loop));
+        TcpListener listener = listen(V4, StreamEchoHandler::new, TcpOptions.defaults());
+        TcpConnection c = await(Tcp.connect(listener.localAddress(), new StreamRecorder(), loop));
         await(c.abort());
         java.util.concurrent.CompletionStage<Void> fin = c.shutdownOutput();
         assertThat(c.shutdownOutput(), org.hamcrest.Matchers.sameInstance(fin));
         assertThat(failure(fin), org.hamcrest.Matchers.instanceOf(OutputClosedException.class));
-        TcpConnection d = await(Tcp.connect(listener.localAddress(), new Recorder(), loop));
+        TcpConnection d = await(Tcp.connect(listener.localAddress(), new StreamRecorder(), loop));
         java.util.concurrent.CompletionStage<Void> sent = d.shutdownOutput();
         assertThat(d.shutdownOutput(), org.hamcrest.Matchers.sameInstance(sent));
         await(sent);
@@ -261,10 +272,10 @@ public abstract class StreamFailureContract extends StreamFlowContract {
 
     @org.junit.jupiter.api.Test
     void withoutALoopTheCallersLoopIsUsed() throws Exception {
-        TcpListener listener = listen(V4, EchoHandler::new, TcpOptions.defaults());
+        TcpListener listener = listen(V4, StreamEchoHandler::new, TcpOptions.defaults());
         java.util.concurrent.CompletableFuture<java.util.concurrent.CompletionStage<TcpConnection>> from =
                 new java.util.concurrent.CompletableFuture<>();
-        loop.execute(() -> from.complete(Tcp.connect(listener.localAddress(), new Recorder())));
+        loop.execute(() -> from.complete(Tcp.connect(listener.localAddress(), new StreamRecorder())));
         TcpConnection c = await(from.get(20, SECONDS));
         assertThat(c.loop(), is(loop));
         await(c.close());
@@ -273,16 +284,16 @@ public abstract class StreamFailureContract extends StreamFlowContract {
 
     @org.junit.jupiter.api.Test
     void afterItsLoopClosedAConnectionRefusesWritesNamingTheLoopAndItsCloseCompletes() throws Exception {
-        TcpListener listener = listen(V4, EchoHandler::new, TcpOptions.defaults());
-        TcpConnection c = await(Tcp.connect(listener.localAddress(), new Recorder(), loop));
+        TcpListener listener = listen(V4, StreamEchoHandler::new, TcpOptions.defaults());
+        TcpConnection c = await(Tcp.connect(listener.localAddress(), new StreamRecorder(), loop));
         loop.close();
         OutputClosedException e = org.junit.jupiter.api.Assertions.assertThrows(OutputClosedException.class,
-                () -> c.write(Recorder.text("x")));
+                () -> c.write(StreamRecorder.text("x")));
         assertThat(e.getMessage(), org.hamcrest.Matchers.containsString("its loop '" + loop.name() + "' is closed"));
         await(c.close());
         assertThat(c.isClosed(), is(true));
         assertThat(failure(c.shutdownOutput()), org.hamcrest.Matchers.instanceOf(OutputClosedException.class));
-        Throwable refused = failure(Tcp.connect(listener.localAddress(), new Recorder(), loop));
+        Throwable refused = failure(Tcp.connect(listener.localAddress(), new StreamRecorder(), loop));
         assertThat(refused, org.hamcrest.Matchers.instanceOf(java.util.concurrent.RejectedExecutionException.class));
         await(listener.close());
     }

@@ -1,4 +1,4 @@
-package dev.loopwire.transport.tcp;
+package dev.loopwire.tck;
 
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.hamcrest.MatcherAssert.assertThat;
@@ -12,6 +12,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.loopwire.loop.EventLoop;
+import dev.loopwire.transport.tcp.StreamHandler;
+import dev.loopwire.transport.tcp.Tcp;
+import dev.loopwire.transport.tcp.TcpListener;
+import dev.loopwire.transport.tcp.TcpOptions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
@@ -44,9 +48,21 @@ public abstract class StreamContractBase {
     static final InetSocketAddress V4 = new InetSocketAddress("127.0.0.1", 0);
     static final InetSocketAddress V6 = new InetSocketAddress("::1", 0);
 
+    /** The loop under test: opened by {@link #openLoop()} before each test, closed after it. */
     protected EventLoop loop;
 
-    /** Opens a fresh loop for one test; it is closed after the test. */
+    /** For subclasses. */
+    protected StreamContractBase() {
+    }
+
+    /**
+     * Opens a fresh loop for one test; the suite closes it after the test. Some tests open (and
+     * close) further loops with it, so it must return a new loop on every call. To test one
+     * provider among several that fit the loop, make the registry choose it here (with
+     * {@code Transports.deny} or {@code Transports.prefer}) and undo that after the test.
+     *
+     * @return a new, running loop
+     */
     protected abstract EventLoop openLoop();
 
     @BeforeEach

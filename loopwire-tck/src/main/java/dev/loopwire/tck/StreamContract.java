@@ -1,4 +1,4 @@
-package dev.loopwire.transport.tcp;
+package dev.loopwire.tck;
 
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.hamcrest.MatcherAssert.assertThat;
@@ -12,6 +12,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.loopwire.loop.EventLoop;
+import dev.loopwire.transport.tcp.ConnectionResetException;
+import dev.loopwire.transport.tcp.OutputClosedException;
+import dev.loopwire.transport.tcp.Tcp;
+import dev.loopwire.transport.tcp.TcpConnection;
+import dev.loopwire.transport.tcp.TcpListener;
+import dev.loopwire.transport.tcp.TcpOptions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
@@ -38,12 +44,34 @@ import org.junit.jupiter.api.Test;
  * The stream contract every TCP provider keeps, on whatever loop: extend it and say how to open
  * the loop ({@link #openLoop()}). It runs the whole suite: the tests here (echo, bulk, many
  * connections, half-close, resets, connect failures, close and abort, pausing) and those it
- * inherits from {@link StreamFailureContract} (what handlers throw) and {@link StreamFlowContract}
- * (water marks, the hard bound, no-copy writes, buffered handlers, bad input); the chain only keeps
+ * inherits from {@link StreamLoopCloseContract} (closing the loop under open connections),
+ * {@link StreamReadingContract} (pausing inside the data callback),
+ * {@link StreamFailureContract} (what handlers throw) and {@link StreamFlowContract} (water
+ * marks, the hard bound, no-copy writes, buffered handlers, bad input); the chain only keeps
  * files short. Real sockets on 127.0.0.1 and ::1 only; the peer is often a plain blocking
  * {@link Socket}, so that what is checked is what the network carried.
+ *
+ * <pre>{@code
+ * class MyLoopStreamTest extends StreamContract {
+ *     protected EventLoop openLoop() {
+ *         return MyLoop.open();
+ *     }
+ * }
+ * }</pre>
+ *
+ * <p><b>Lifecycle.</b> Each test opens its loop with {@link #openLoop()} and the suite closes it
+ * afterwards; the loop-close test opens two more. Tests that need {@code /proc/self/fd} (Linux)
+ * count descriptors there.
+ *
+ * <p><b>Concurrency.</b> Tests write from the test thread, the loop thread and several threads at
+ * once; every wait is bounded (20 s), and the checks that something did <em>not</em> happen wait
+ * 300 ms.
  */
-public abstract class StreamContract extends StreamFailureContract {
+public abstract class StreamContract extends StreamLoopCloseContract {
+
+    /** For subclasses. */
+    protected StreamContract() {
+    }
 
     // ---- echo
 
@@ -66,14 +94,14 @@ public abstract class StreamContract extends StreamFailureContract {
     }
 
     private void echo(InetSocketAddress at) throws Exception {
-        TcpListener listener = listen(at, EchoHandler::new, TcpOptions.defaults());
-        Recorder client = new Recorder();
+        TcpListener listener = listen(at, StreamEchoHandler::new, TcpOptions.defaults());
+        StreamRecorder client = new StreamRecorder();
         TcpConnection c = await(Tcp.connect(listener.localAddress(), client, loop));
         assertThat(c.remoteAddress(), is(listener.localAddress()));
         assertThat(c.localAddress().getAddress(), is(at.getAddress()));
         assertThat(c.loop(), is(loop));
         assertThat(c.getOption(java.net.StandardSocketOptions.TCP_NODELAY), is(true));
-        assertThat(c.write(Recorder.text("hello over " + at.getAddress().getHostAddress())), is(true));
+        assertThat(c.write(StreamRecorder.text("hello over " + at.getAddress().getHostAddress())), is(true));
         assertThat(client.awaitText(11 + at.getAddress().getHostAddress().length()),
                 is("hello over " + at.getAddress().getHostAddress()));
         await(c.close());
@@ -98,7 +126,7 @@ public abstract class StreamContract extends StreamFailureContract {
                     throw new java.io.UncheckedIOException(e);
                 }
             });
-            Recorder client = new Recorder() {
+            StreamRecorder client = new StreamRecorder() {
                 int offset;
 
                 private void pump(TcpConnection c) {
@@ -147,12 +175,12 @@ public abstract class StreamContract extends StreamFailureContract {
     void aThousandConcurrentConnectionsEachEchoAHundredMessages() throws Exception {
         int connections = 1000;
         int messages = 100;
-        TcpListener listener = listen(V4, EchoHandler::new, TcpOptions.builder().backlog(2048).build());
-        List<Recorder> clients = new ArrayList<>();
+        TcpListener listener = listen(V4, StreamEchoHandler::new, TcpOptions.builder().backlog(2048).build());
+        List<StreamRecorder> clients = new ArrayList<>();
         List<TcpConnection> open = new ArrayList<>();
         List<CompletionStage<TcpConnection>> connecting = new ArrayList<>();
         for (int i = 0; i < connections; i++) {
-            Recorder r = new Recorder();
+            StreamRecorder r = new StreamRecorder();
             clients.add(r);
             connecting.add(Tcp.connect(listener.localAddress(), r, loop));
         }
@@ -165,7 +193,7 @@ public abstract class StreamContract extends StreamFailureContract {
             for (int m = 0; m < messages; m++) {
                 String msg = String.format("c%04d-m%03d;", i, m);
                 all.append(msg);
-                assertThat(open.get(i).write(Recorder.text(msg)), is(true));
+                assertThat(open.get(i).write(StreamRecorder.text(msg)), is(true));
             }
             expected.add(all.toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII));
         }
@@ -191,15 +219,15 @@ public abstract class StreamContract extends StreamFailureContract {
     void afterShutdownOutputThisSideStillReadsAndWritesAreRefused() throws Exception {
         try (ServerSocket server = new ServerSocket()) {
             server.bind(V4);
-            Recorder client = new Recorder();
+            StreamRecorder client = new StreamRecorder();
             TcpConnection c = await(Tcp.connect(server.getLocalSocketAddress(), client, loop));
             try (Socket peer = server.accept()) {
                 peer.setSoTimeout(20_000);
-                c.write(Recorder.text("request"));
+                c.write(StreamRecorder.text("request"));
                 await(c.shutdownOutput());
                 assertThat(c.isOutputShutdown(), is(true));
                 OutputClosedException refused = assertThrows(OutputClosedException.class,
-                        () -> c.write(Recorder.text("late")));
+                        () -> c.write(StreamRecorder.text("late")));
                 assertThat(refused.getMessage(), containsString("after shutdownOutput()"));
                 assertThat(new String(readAll(peer.getInputStream())), is("request"));
                 peer.getOutputStream().write("reply after your FIN".getBytes());
@@ -216,11 +244,11 @@ public abstract class StreamContract extends StreamFailureContract {
 
     @Test
     void aHandlerThatStaysHalfOpenWritesAfterThePeersFin() throws Exception {
-        Recorder server = new Recorder() {
+        StreamRecorder server = new StreamRecorder() {
             @Override
             public boolean onEndOfInput(TcpConnection connection) {
                 super.onEndOfInput(connection);
-                connection.write(Recorder.text("answer:" + new String(bytes())));
+                connection.write(StreamRecorder.text("answer:" + new String(bytes())));
                 connection.shutdownOutput();
                 return true;
             }
@@ -238,7 +266,7 @@ public abstract class StreamContract extends StreamFailureContract {
 
     @Test
     void byDefaultThePeersFinClosesTheConnectionAfterFlushing() throws Exception {
-        Recorder server = new Recorder() {
+        StreamRecorder server = new StreamRecorder() {
             @Override
             public void onData(TcpConnection connection, ByteBuffer data) {
                 super.onData(connection, data);
@@ -262,7 +290,7 @@ public abstract class StreamContract extends StreamFailureContract {
 
     @Test
     void aPeerResetMidStreamIsATypedErrorThenOneClose() throws Exception {
-        Recorder server = new Recorder();
+        StreamRecorder server = new StreamRecorder();
         TcpListener listener = listen(V4, () -> server, TcpOptions.defaults());
         Socket peer = plainClient(listener);
         peer.getOutputStream().write("some bytes".getBytes());
@@ -275,7 +303,7 @@ public abstract class StreamContract extends StreamFailureContract {
         assertThat(server.closed.get(20, SECONDS), is(true));
         TcpConnection c = server.opened.get(1, SECONDS);
         assertThat(c.isClosed(), is(true));
-        assertThrows(OutputClosedException.class, () -> c.write(Recorder.text("too late")));
+        assertThrows(OutputClosedException.class, () -> c.write(StreamRecorder.text("too late")));
         await(c.close());
         assertThat(server.closes.get(), is(1));
         await(listener.close());
@@ -288,7 +316,7 @@ public abstract class StreamContract extends StreamFailureContract {
             s.bind(V4);
             nobody = (InetSocketAddress) s.getLocalSocketAddress();
         }
-        Recorder client = new Recorder();
+        StreamRecorder client = new StreamRecorder();
         Throwable error = failure(Tcp.connect(nobody, client, loop));
         assertThat(error, instanceOf(ConnectException.class));
         assertThat(error.getMessage(), containsString("'127.0.0.1:" + nobody.getPort() + "'"));
@@ -310,7 +338,7 @@ public abstract class StreamContract extends StreamFailureContract {
                     f.connect(full.getLocalAddress());
                     fillers.add(f);
                 }
-                Recorder client = new Recorder();
+                StreamRecorder client = new StreamRecorder();
                 TcpOptions quick = TcpOptions.builder().connectTimeout(Duration.ofMillis(300)).build();
                 Throwable error = failure(Tcp.connect(full.getLocalAddress(), client, quick, loop));
                 assertThat(error, instanceOf(SocketTimeoutException.class));
@@ -330,7 +358,7 @@ public abstract class StreamContract extends StreamFailureContract {
     @Test
     void closeWithWritesPendingDeliversThemAll() throws Exception {
         byte[] sent = pattern(4 << 20, 11);
-        Recorder server = new Recorder() {
+        StreamRecorder server = new StreamRecorder() {
             @Override
             public void onOpen(TcpConnection connection) {
                 assertThat(connection.write(ByteBuffer.wrap(sent)), is(true));
@@ -342,7 +370,7 @@ public abstract class StreamContract extends StreamFailureContract {
         try (Socket peer = plainClient(listener)) {
             TcpConnection c = server.opened.get(20, SECONDS);
             assertThat(c.isClosed(), is(true));
-            assertThrows(OutputClosedException.class, () -> c.write(Recorder.text("late")));
+            assertThrows(OutputClosedException.class, () -> c.write(StreamRecorder.text("late")));
             byte[] got = readAll(peer.getInputStream());
             assertThat(got.length, is(sent.length));
             assertThat(Arrays.equals(got, sent), is(true));
@@ -355,7 +383,7 @@ public abstract class StreamContract extends StreamFailureContract {
     @Test
     void aGracefulCloseWhileThePeerStillSendsDeliversEverythingWithoutAReset() throws Exception {
         byte[] sent = pattern(2 << 20, 13);
-        Recorder server = new Recorder() {
+        StreamRecorder server = new StreamRecorder() {
             @Override
             public void onData(TcpConnection connection, ByteBuffer data) {
                 if (dataCalls.incrementAndGet() == 1) {
@@ -392,7 +420,7 @@ public abstract class StreamContract extends StreamFailureContract {
     void abortDropsTheQueueAndThePeerSeesAReset() throws Exception {
         List<ByteBuffer> releasedBuffers = new java.util.concurrent.CopyOnWriteArrayList<>();
         ByteBuffer owned = ByteBuffer.allocateDirect(1 << 20);
-        Recorder server = new Recorder() {
+        StreamRecorder server = new StreamRecorder() {
             @Override
             public void onOpen(TcpConnection connection) {
                 connection.write(ByteBuffer.wrap(pattern(4 << 20, 5)));
@@ -428,7 +456,7 @@ public abstract class StreamContract extends StreamFailureContract {
     void theListenersPortCanBeBoundAgainOnceItsCloseCompletes() throws Exception {
         TcpOptions strict = TcpOptions.builder().reuseAddress(false).build();
         for (int round = 0; round < 20; round++) {
-            TcpListener first = listen(V4, EchoHandler::new, strict);
+            TcpListener first = listen(V4, StreamEchoHandler::new, strict);
             InetSocketAddress port = first.localAddress();
             // Bound in the very callback that completes the stage (on the loop thread, at once),
             // so that a port released a moment later would be caught.
@@ -443,7 +471,7 @@ public abstract class StreamContract extends StreamFailureContract {
             });
             assertThat(await(rebound), is(port.getPort()));
             assertThat(first.isClosed(), is(true));
-            TcpListener second = listen(port, EchoHandler::new, strict);
+            TcpListener second = listen(port, StreamEchoHandler::new, strict);
             assertThat(second.localAddress(), is(port));
             await(second.close());
         }
@@ -453,7 +481,7 @@ public abstract class StreamContract extends StreamFailureContract {
 
     @Test
     void pausedReadingDeliversNothingUntilResumed() throws Exception {
-        Recorder server = new Recorder() {
+        StreamRecorder server = new StreamRecorder() {
             @Override
             public void onOpen(TcpConnection connection) {
                 super.onOpen(connection);
@@ -482,9 +510,9 @@ public abstract class StreamContract extends StreamFailureContract {
 
     @Test
     void pausedAcceptingLeavesConnectionsInTheBacklogUntilResumed() throws Exception {
-        List<Recorder> accepted = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<StreamRecorder> accepted = new java.util.concurrent.CopyOnWriteArrayList<>();
         TcpListener listener = listen(V4, () -> {
-            Recorder r = new Recorder();
+            StreamRecorder r = new StreamRecorder();
             accepted.add(r);
             return r;
         }, TcpOptions.defaults());

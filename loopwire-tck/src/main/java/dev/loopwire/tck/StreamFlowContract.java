@@ -1,4 +1,4 @@
-package dev.loopwire.transport.tcp;
+package dev.loopwire.tck;
 
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.hamcrest.MatcherAssert.assertThat;
@@ -8,6 +8,14 @@ import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.lessThanOrEqualTo;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.loopwire.transport.tcp.BufferedStreamHandler;
+import dev.loopwire.transport.tcp.InvalidAddressException;
+import dev.loopwire.transport.tcp.OutputClosedException;
+import dev.loopwire.transport.tcp.StreamHandler;
+import dev.loopwire.transport.tcp.Tcp;
+import dev.loopwire.transport.tcp.TcpConnection;
+import dev.loopwire.transport.tcp.TcpListener;
+import dev.loopwire.transport.tcp.TcpOptions;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -27,6 +35,10 @@ import org.junit.jupiter.api.Test;
  */
 public abstract class StreamFlowContract extends StreamContractBase {
 
+    /** For subclasses. */
+    protected StreamFlowContract() {
+    }
+
     @Test
     void aSlowReaderStopsTheWriterAtTheWaterMarkAndTheHardBoundKeepsMemoryBounded() throws Exception {
         int chunk = 16 << 10;
@@ -36,7 +48,7 @@ public abstract class StreamFlowContract extends StreamContractBase {
         long[] accepted = {0};
         long[] queuedAtRefusal = {-1};
         CompletableFuture<Void> stopped = new CompletableFuture<>();
-        Recorder server = new Recorder() {
+        StreamRecorder server = new StreamRecorder() {
             @Override
             public void onOpen(TcpConnection c) {
                 super.onOpen(c);
@@ -80,7 +92,7 @@ public abstract class StreamFlowContract extends StreamContractBase {
         TcpOptions options = TcpOptions.builder().writeBufferWaterMarks(0, 900 << 10).writeQueueLimit(1 << 20)
                 .sendBufferSize(16 << 10).build();
         CompletableFuture<String> outcome = new CompletableFuture<>();
-        Recorder server = new Recorder() {
+        StreamRecorder server = new StreamRecorder() {
             @Override
             public void onOpen(TcpConnection c) {
                 super.onOpen(c);
@@ -116,13 +128,13 @@ public abstract class StreamFlowContract extends StreamContractBase {
         List<String> releases = new CopyOnWriteArrayList<>();
         ByteBuffer owned = ByteBuffer.allocateDirect(5);
         owned.put("owned".getBytes()).flip();
-        Recorder server = new Recorder() {
+        StreamRecorder server = new StreamRecorder() {
             @Override
             public void onOpen(TcpConnection c) {
                 super.onOpen(c);
-                c.write(Recorder.text("copied;"));
+                c.write(StreamRecorder.text("copied;"));
                 c.writeNoCopy(owned, b -> releases.add((b == owned) + " " + c.loop().inLoop() + " " + b.remaining()));
-                c.write(Recorder.text(";after"));
+                c.write(StreamRecorder.text(";after"));
                 c.close();
             }
         };
@@ -139,15 +151,15 @@ public abstract class StreamFlowContract extends StreamContractBase {
     void writesFromManyThreadsAreNeitherLostNorTorn() throws Exception {
         int threads = 4;
         int writes = 2000;
-        TcpListener listener = listen(V4, EchoHandler::new, TcpOptions.defaults());
-        Recorder client = new Recorder();
+        TcpListener listener = listen(V4, StreamEchoHandler::new, TcpOptions.defaults());
+        StreamRecorder client = new StreamRecorder();
         TcpConnection c = await(Tcp.connect(listener.localAddress(), client, loop));
         List<Thread> writers = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
             int id = t;
             writers.add(new Thread(() -> {
                 for (int i = 0; i < writes; i++) {
-                    while (!c.write(Recorder.text(String.format("[%d:%05d]", id, i)))) {
+                    while (!c.write(StreamRecorder.text(String.format("[%d:%05d]", id, i)))) {
                         Thread.onSpinWait();
                     }
                 }
@@ -236,7 +248,7 @@ public abstract class StreamFlowContract extends StreamContractBase {
         int threads = 4;
         try (java.net.ServerSocket server = new java.net.ServerSocket()) {
             server.bind(V4);
-            Recorder client = new Recorder();
+            StreamRecorder client = new StreamRecorder();
             TcpConnection c = await(Tcp.connect(server.getLocalSocketAddress(), client, loop));
             try (Socket peer = server.accept()) {
                 peer.setSoTimeout(20_000);
@@ -249,7 +261,7 @@ public abstract class StreamFlowContract extends StreamContractBase {
                         started.countDown();
                         try {
                             for (int i = 0; i < 99_999; i++) {
-                                if (c.write(Recorder.text(String.format("[%d:%05d]", id, i)))) {
+                                if (c.write(StreamRecorder.text(String.format("[%d:%05d]", id, i)))) {
                                     accepted[id]++;
                                 } else {
                                     Thread.onSpinWait();
@@ -291,8 +303,8 @@ public abstract class StreamFlowContract extends StreamContractBase {
         TcpOptions options = TcpOptions.builder().noDelay(false).keepAlive(true)
                 .keepAliveIdle(java.time.Duration.ofSeconds(77)).keepAliveInterval(java.time.Duration.ofSeconds(9))
                 .keepAliveCount(4).build();
-        TcpListener listener = listen(V4, EchoHandler::new, TcpOptions.defaults());
-        TcpConnection c = await(Tcp.connect(listener.localAddress(), new Recorder(), options, loop));
+        TcpListener listener = listen(V4, StreamEchoHandler::new, TcpOptions.defaults());
+        TcpConnection c = await(Tcp.connect(listener.localAddress(), new StreamRecorder(), options, loop));
         assertThat(c.getOption(java.net.StandardSocketOptions.TCP_NODELAY), is(false));
         assertThat(c.getOption(java.net.StandardSocketOptions.SO_KEEPALIVE), is(true));
         if (c.getOption(java.net.StandardSocketOptions.SO_KEEPALIVE)
@@ -312,8 +324,8 @@ public abstract class StreamFlowContract extends StreamContractBase {
     void theSmallestBuffersAndBoundsStillCarryEveryByte() throws Exception {
         TcpOptions tiny = TcpOptions.builder().readBufferSize(1).readsPerEvent(1).acceptsPerEvent(1)
                 .writeBufferWaterMarks(0, 1).writeQueueLimit(64).sendBufferSize(1).receiveBufferSize(1).build();
-        TcpListener listener = listen(V4, EchoHandler::new, tiny);
-        Recorder client = new Recorder();
+        TcpListener listener = listen(V4, StreamEchoHandler::new, tiny);
+        StreamRecorder client = new StreamRecorder();
         TcpConnection c = await(Tcp.connect(listener.localAddress(), client, tiny, loop));
         byte[] sent = pattern(4096, 9);
         for (int i = 0; i < sent.length; i += 64) {
@@ -330,11 +342,11 @@ public abstract class StreamFlowContract extends StreamContractBase {
 
     @Test
     void anAbsurdlyLongConnectTimeoutStillConnects() throws Exception {
-        TcpListener listener = listen(V4, EchoHandler::new, TcpOptions.defaults());
+        TcpListener listener = listen(V4, StreamEchoHandler::new, TcpOptions.defaults());
         TcpOptions forever = TcpOptions.builder().connectTimeout(java.time.Duration.ofSeconds(Long.MAX_VALUE)).build();
-        Recorder client = new Recorder();
+        StreamRecorder client = new StreamRecorder();
         TcpConnection c = await(Tcp.connect(listener.localAddress(), client, forever, loop));
-        c.write(Recorder.text("ping"));
+        c.write(StreamRecorder.text("ping"));
         assertThat(client.awaitText(4), is("ping"));
         await(c.close());
         await(listener.close());
@@ -342,13 +354,13 @@ public abstract class StreamFlowContract extends StreamContractBase {
 
     @Test
     void aConnectFromAGivenLocalAddressUsesIt() throws Exception {
-        TcpListener listener = listen(V4, EchoHandler::new, TcpOptions.defaults());
-        Recorder client = new Recorder();
+        TcpListener listener = listen(V4, StreamEchoHandler::new, TcpOptions.defaults());
+        StreamRecorder client = new StreamRecorder();
         TcpConnection c = await(Tcp.connect(new InetSocketAddress("127.0.0.1", 0), listener.localAddress(), client,
                 TcpOptions.defaults(), loop));
         assertThat(c.localAddress().getAddress().getHostAddress(), is("127.0.0.1"));
         assertThat(c.localAddress().getPort() > 0, is(true));
-        c.write(Recorder.text("from a bound port"));
+        c.write(StreamRecorder.text("from a bound port"));
         assertThat(client.awaitText(17), is("from a bound port"));
         await(c.close());
         await(listener.close());
@@ -357,7 +369,7 @@ public abstract class StreamFlowContract extends StreamContractBase {
     @Test
     void theLoopsReadBufferCannotBeKeptByANoCopyWriteNorWrittenInto() throws Exception {
         List<String> seen = new CopyOnWriteArrayList<>();
-        Recorder server = new Recorder() {
+        StreamRecorder server = new StreamRecorder() {
             @Override
             public void onData(TcpConnection c, ByteBuffer data) {
                 seen.add("readOnly=" + data.isReadOnly());
@@ -383,7 +395,7 @@ public abstract class StreamFlowContract extends StreamContractBase {
 
     @Test
     void badAddressesAreRefusedWithTheValueAndTheRemedy() {
-        StreamHandler h = new Recorder();
+        StreamHandler h = new StreamRecorder();
         InvalidAddressException e = assertThrows(InvalidAddressException.class,
                 () -> Tcp.connect(InetSocketAddress.createUnresolved("no.such.host.invalid", 80), h, loop));
         assertThat(e.getMessage(), containsString("'no.such.host.invalid:80' is unresolved"));
@@ -412,10 +424,10 @@ public abstract class StreamFlowContract extends StreamContractBase {
         e = assertThrows(InvalidAddressException.class, () -> Tcp.connect(notInet, h, loop));
         assertThat(e.getMessage(), containsString("'odd'"));
         e = assertThrows(InvalidAddressException.class,
-                () -> Tcp.listen(InetSocketAddress.createUnresolved("nowhere.invalid", 1), Recorder::new, loop));
+                () -> Tcp.listen(InetSocketAddress.createUnresolved("nowhere.invalid", 1), StreamRecorder::new, loop));
         assertThat(e.getMessage(), containsString("'nowhere.invalid:1' is unresolved"));
         e = assertThrows(InvalidAddressException.class,
-                () -> Tcp.listen(new InetSocketAddress("224.0.0.1", 1), Recorder::new, loop));
+                () -> Tcp.listen(new InetSocketAddress("224.0.0.1", 1), StreamRecorder::new, loop));
         assertThat(e.getMessage(), containsString("multicast"));
         IllegalArgumentException range = assertThrows(IllegalArgumentException.class,
                 () -> new InetSocketAddress("127.0.0.1", 65536));
@@ -427,14 +439,14 @@ public abstract class StreamFlowContract extends StreamContractBase {
         assertThat(npe.getMessage(), is("handler"));
         npe = assertThrows(NullPointerException.class, () -> Tcp.listen(V4, null, loop));
         assertThat(npe.getMessage(), is("handlers"));
-        npe = assertThrows(NullPointerException.class, () -> Tcp.listen(null, Recorder::new, loop));
+        npe = assertThrows(NullPointerException.class, () -> Tcp.listen(null, StreamRecorder::new, loop));
         assertThat(npe.getMessage(), is("local"));
     }
 
     @Test
     void badWritesAreRefusedAndTheConnectionStaysUsable() throws Exception {
-        TcpListener listener = listen(V4, EchoHandler::new, TcpOptions.defaults());
-        Recorder client = new Recorder();
+        TcpListener listener = listen(V4, StreamEchoHandler::new, TcpOptions.defaults());
+        StreamRecorder client = new StreamRecorder();
         TcpConnection c = await(Tcp.connect(listener.localAddress(), client,
                 TcpOptions.builder().writeQueueLimit(1 << 20).build(), loop));
         NullPointerException npe = assertThrows(NullPointerException.class, () -> c.write(null));
@@ -457,11 +469,11 @@ public abstract class StreamFlowContract extends StreamContractBase {
         // Exactly at the limit is fine.
         assertThat(c.write(ByteBuffer.allocate(1 << 20)), is(true));
         assertThat(client.awaitBytes(1 << 20).length, is(1 << 20));
-        assertThat(c.write(Recorder.text("still usable")), is(true));
+        assertThat(c.write(StreamRecorder.text("still usable")), is(true));
         assertThat(client.awaitText((1 << 20) + 12).endsWith("still usable"), is(true));
         assertThat(client.errors, is(empty()));
         c.close();
-        OutputClosedException closed = assertThrows(OutputClosedException.class, () -> c.write(Recorder.text("x")));
+        OutputClosedException closed = assertThrows(OutputClosedException.class, () -> c.write(StreamRecorder.text("x")));
         assertThat(closed.getMessage(), containsString("is closed (close() was called)"));
         assertThrows(OutputClosedException.class, () -> c.writeNoCopy(ByteBuffer.allocateDirect(1), b -> { }));
         await(c.close());
@@ -471,8 +483,8 @@ public abstract class StreamFlowContract extends StreamContractBase {
 
     @Test
     void aBusyPortFailsTheListenStage() throws Exception {
-        TcpListener first = listen(V4, EchoHandler::new, TcpOptions.defaults());
-        Throwable error = failure(Tcp.listen(first.localAddress(), EchoHandler::new, loop));
+        TcpListener first = listen(V4, StreamEchoHandler::new, TcpOptions.defaults());
+        Throwable error = failure(Tcp.listen(first.localAddress(), StreamEchoHandler::new, loop));
         assertThat(error, org.hamcrest.Matchers.instanceOf(java.net.BindException.class));
         await(first.close());
     }
