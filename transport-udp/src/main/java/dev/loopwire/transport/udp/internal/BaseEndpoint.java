@@ -51,6 +51,9 @@ abstract class BaseEndpoint implements DatagramEndpoint {
     private final SendQueue queue;
     private final AtomicBoolean flushScheduled = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
+    // onClose runs once, on whichever path closes the endpoint last (the loop thread, or the
+    // caller of close() once the loop has ended).
+    private final AtomicBoolean closeNotified = new AtomicBoolean();
     private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
     // One stage for every close() call, as DatagramEndpoint#close promises.
     private final CompletionStage<Void> closeStage = closeFuture.minimalCompletionStage();
@@ -177,7 +180,9 @@ abstract class BaseEndpoint implements DatagramEndpoint {
             return;
         }
         try {
-            handler.onClose(this);
+            if (closeNotified.compareAndSet(false, true)) {
+                handler.onClose(this);
+            }
         } catch (Throwable t) {
             // onClose is the last word: what it throws goes to the loop's exception handler.
             toLoop("onClose", t);
@@ -499,8 +504,10 @@ abstract class BaseEndpoint implements DatagramEndpoint {
      * caller's thread: what is still queued goes to {@code onError}, then {@code onClose}.
      */
     private void closedWithoutLoop() {
-        if (closeHook != null) {
-            closeHook.cancel();
+        if (closeHook != null && !closeHook.cancel()) {
+            // The loop's close hook has run or is running on the loop thread: it flushes, closes
+            // the socket and calls onClose there. Touching the queue from here would race it.
+            return;
         }
         released = true;
         int dropped = queue.clear();
@@ -509,7 +516,9 @@ abstract class BaseEndpoint implements DatagramEndpoint {
                     + " were not sent: loop '" + loop.name() + "' had ended before they were handed to it"));
         }
         try {
-            handler.onClose(this);
+            if (closeNotified.compareAndSet(false, true)) {
+                handler.onClose(this);
+            }
         } catch (Throwable t) {
             LOG.log(System.Logger.Level.WARNING, "DatagramHandler.onClose threw on " + this, t);
         } finally {
