@@ -15,6 +15,10 @@ import dev.loopwire.transport.ProviderInfo;
 import dev.loopwire.transport.Transports;
 import dev.loopwire.transport.udp.DatagramEndpoint;
 import dev.loopwire.transport.udp.DatagramHandler;
+import dev.loopwire.transport.tcp.StreamHandler;
+import dev.loopwire.transport.tcp.Tcp;
+import dev.loopwire.transport.tcp.TcpConnection;
+import dev.loopwire.transport.tcp.TcpListener;
 import dev.loopwire.transport.udp.Udp;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -35,7 +39,7 @@ import java.util.stream.Collectors;
  */
 public final class Demo {
 
-    private static final List<TransportKey<?>> KEYS = List.of(Udp.BIND, Heartbeat.OPEN);
+    private static final List<TransportKey<?>> KEYS = List.of(Udp.BIND, Tcp.OPEN, Heartbeat.OPEN);
     private static final Duration INTERVAL = Duration.ofMillis(50);
 
     private Demo() {
@@ -66,6 +70,7 @@ public final class Demo {
                 }
             }
             System.out.println(udpEcho());
+            System.out.println(tcpEcho());
             System.out.println("Heartbeats over UDP (com.example.heartbeat) on every available loop:");
             for (EventLoop loop : loops) {
                 System.out.println("  " + heartbeat(loop));
@@ -81,6 +86,36 @@ public final class Demo {
                     + Transports.explain(any, Udp.BIND).chosen().map(Explanation.Candidate::name).orElse("nothing"));
         } finally {
             loops.forEach(EventLoop::close);
+        }
+    }
+
+    /** A plain Tcp echo on the default loop: the proposal's create_connection, and why it resolved so. */
+    private static String tcpEcho() throws Exception {
+        TcpListener server = Tcp.listen(new InetSocketAddress("127.0.0.1", 0), () -> new StreamHandler() {
+            @Override
+            public void onData(TcpConnection connection, ByteBuffer data) {
+                connection.write(data);
+            }
+        }).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        StringBuilder echoed = new StringBuilder();
+        CompletableFuture<String> done = new CompletableFuture<>();
+        String sent = "hello over TCP";
+        TcpConnection client = Tcp.connect(server.localAddress(), (connection, data) -> {
+            echoed.append(StandardCharsets.UTF_8.decode(data));
+            if (echoed.length() >= sent.length()) {
+                done.complete(echoed.toString());
+            }
+        }).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        try {
+            client.write(ByteBuffer.wrap(sent.getBytes(StandardCharsets.UTF_8)));
+            String reply = done.get(10, TimeUnit.SECONDS);
+            EventLoop loop = client.loop();
+            Explanation.Candidate chosen = Transports.explain(loop, Tcp.OPEN).chosen().orElseThrow();
+            return "Tcp echo on the default loop " + loop.name() + ": sent '" + sent + "'; echoed '" + reply + "'"
+                    + "\n  chosen: " + chosen.name() + " (" + chosen.source().label() + ": " + chosen.reason() + ")";
+        } finally {
+            client.close().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            server.close().toCompletableFuture().get(10, TimeUnit.SECONDS);
         }
     }
 
