@@ -93,6 +93,14 @@ abstract class DatagramAttacks extends DatagramSuite {
                 + " (onError saw " + handler.errors + ", the loop " + handled + ")");
     }
 
+    /**
+     * Eight threads send through an 8-datagram queue while the endpoint is closed under them,
+     * five times over: every datagram whose {@code send} returned {@code true} arrives, and
+     * none is reported to {@code onError}.
+     *
+     * @throws Exception if the loop or an endpoint fails in a way the test does not expect;
+     *     the test fails with it
+     */
     @Test
     public void closeSendsEveryAcceptedDatagramWhileManyThreadsSend() throws Exception {
         EventLoop loop = loop();
@@ -156,6 +164,15 @@ abstract class DatagramAttacks extends DatagramSuite {
         }
     }
 
+    /**
+     * Once its loop is closed, an endpoint reports {@code isClosed()}, refuses every send with
+     * {@link EndpointClosedException} leaving the buffer untouched, and its {@code close()}
+     * stage still completes (normally or not); a bind on the closed loop fails its stage with
+     * {@link java.util.concurrent.RejectedExecutionException}.
+     *
+     * @throws Exception if the loop or an endpoint fails in a way the test does not expect;
+     *     the test fails with it
+     */
     @Test
     public void everySendAfterTheLoopClosedIsRefusedAndTheEndpointReportsClosed() throws Exception {
         EventLoop loop = loop();
@@ -180,6 +197,9 @@ abstract class DatagramAttacks extends DatagramSuite {
      * A handler whose {@code onOpen} throws could not take the endpoint: the open stage fails
      * with that throwable, the socket is released (its port can be bound again), {@code onClose}
      * is not called (the endpoint was never handed out), and the loop goes on.
+     *
+     * @throws Exception if the loop or an endpoint fails in a way the test does not expect;
+     *     the test fails with it
      */
     @Test
     public void anExceptionOrErrorFromOnOpenFailsTheBindAndReleasesTheSocket() throws Exception {
@@ -234,6 +254,15 @@ abstract class DatagramAttacks extends DatagramSuite {
         return false;
     }
 
+    /**
+     * An {@link IllegalStateException}, an {@link OutOfMemoryError}, an {@link AssertionError}
+     * and a real {@link StackOverflowError} thrown by {@code onDatagram} are each reported (to
+     * {@code onError}, or an error to the loop's exception handler), and the next datagram is
+     * still delivered.
+     *
+     * @throws Exception if the loop or an endpoint fails in a way the test does not expect;
+     *     the test fails with it
+     */
     @Test
     public void anExceptionOrErrorFromOnDatagramIsReportedAndReceivingGoesOn() throws Exception {
         EventLoop loop = loop();
@@ -268,6 +297,13 @@ abstract class DatagramAttacks extends DatagramSuite {
         await(sender.close());
     }
 
+    /**
+     * An {@link OutOfMemoryError} thrown by {@code onWritabilityChanged} is reported, the full
+     * send queue still drains in order, and the endpoint turns writable and sends again.
+     *
+     * @throws Exception if the loop or an endpoint fails in a way the test does not expect;
+     *     the test fails with it
+     */
     @Test
     public void anErrorFromOnWritabilityChangedIsReportedAndTheQueueDrains() throws Exception {
         EventLoop loop = loop();
@@ -302,6 +338,14 @@ abstract class DatagramAttacks extends DatagramSuite {
         await(sender.close());
     }
 
+    /**
+     * What {@code onError} throws (here an {@link OutOfMemoryError}, while it reports what
+     * {@code onDatagram} threw) goes to the loop's exception handler; the endpoint keeps
+     * receiving and the loop keeps running.
+     *
+     * @throws Exception if the loop or an endpoint fails in a way the test does not expect;
+     *     the test fails with it
+     */
     @Test
     public void anExceptionOrErrorFromOnErrorGoesToTheLoopAndTheEndpointGoesOn() throws Exception {
         EventLoop loop = loop();
@@ -335,6 +379,14 @@ abstract class DatagramAttacks extends DatagramSuite {
         await(sender.close());
     }
 
+    /**
+     * What {@code onClose} throws goes to the loop's exception handler and the close stage
+     * still completes, whether {@code close()} was called from another thread or from the loop
+     * thread (where nothing may escape from {@code close()} itself); the loop goes on.
+     *
+     * @throws Exception if the loop or an endpoint fails in a way the test does not expect;
+     *     the test fails with it
+     */
     @Test
     public void anExceptionOrErrorFromOnCloseGoesToTheLoopAndCloseCompletes() throws Exception {
         EventLoop loop = loop();
@@ -365,6 +417,16 @@ abstract class DatagramAttacks extends DatagramSuite {
         assertThat(onLoop(loop, () -> "the loop goes on"), is("the loop goes on"));
     }
 
+    /**
+     * A send with a {@code null} buffer or target, an unresolved target, port 0, a {@link
+     * java.net.SocketAddress} that is not an {@link InetSocketAddress}, or an IPv6 target from
+     * an IPv4 socket is refused with {@link NullPointerException} or {@link
+     * InvalidAddressException} naming the value in quotes; the buffer is untouched and the
+     * endpoint still sends from any thread.
+     *
+     * @throws Exception if the loop or an endpoint fails in a way the test does not expect;
+     *     the test fails with it
+     */
     @Test
     public void everyBadSendIsRefusedWithItsTypeNamingTheValueAndTheEndpointStaysUsable() throws Exception {
         EventLoop loop = loop();
@@ -400,6 +462,15 @@ abstract class DatagramAttacks extends DatagramSuite {
         await(target.close());
     }
 
+    /**
+     * A bind with a {@code null} handler throws {@link NullPointerException}, one with an
+     * unresolved address {@link InvalidAddressException} naming it, and one on a port in use
+     * fails its stage with the system's {@link IOException}; the loop and the endpoint holding
+     * the port are untouched.
+     *
+     * @throws Exception if the loop or an endpoint fails in a way the test does not expect;
+     *     the test fails with it
+     */
     @Test
     public void everyBadBindIsRefusedWithItsType() throws Exception {
         EventLoop loop = loop();
@@ -419,6 +490,11 @@ abstract class DatagramAttacks extends DatagramSuite {
         assertThat(receiver.next(), is("still fine"));
     }
 
+    /**
+     * Out-of-range {@link UdpOptions} values (sizes of 0 or 65,528, negative buffers, a TTL of
+     * 256, zero reads per event, a send queue smaller than a datagram) are refused with {@link
+     * IllegalArgumentException} naming the value in quotes.
+     */
     @Test
     public void absurdOptionValuesAreRefusedNamingTheValue() {
         record Bad(String value, Runnable call) {
@@ -441,6 +517,9 @@ abstract class DatagramAttacks extends DatagramSuite {
      * Keeps the buffers {@code onDatagram} lent, against the javadoc, and reads and sends them
      * after the endpoint and then the loop closed. The bytes may be stale and the calls may
      * throw; the process must survive. Runs last in case it does not.
+     *
+     * @throws Exception if the loop or an endpoint fails in a way the test does not expect;
+     *     the test fails with it
      */
     @Test
     @Order(Integer.MAX_VALUE)

@@ -65,11 +65,25 @@ import org.junit.jupiter.api.Test;
  */
 public abstract class DatagramContract extends DatagramAttacks {
 
+    /**
+     * A datagram sent over 127.0.0.1 to an echo endpoint comes back whole with the echo's
+     * address as sender; {@code onOpen} ran before the bind completed, the send advanced the
+     * buffer's position, and every callback ran on the loop thread for its own endpoint.
+     *
+     * @throws Exception if the loop or an endpoint fails in a way the test does not expect;
+     *     the test fails with it
+     */
     @Test
     public void echoRoundTripOverIpv4() throws Exception {
         echoRoundTrip(V4);
     }
 
+    /**
+     * The IPv4 round trip again over {@code ::1}; skipped where IPv6 is disabled.
+     *
+     * @throws Exception if the loop or an endpoint fails in a way the test does not expect;
+     *     the test fails with it
+     */
     @Test
     public void echoRoundTripOverIpv6() throws Exception {
         assumeIpv6();
@@ -101,11 +115,27 @@ public abstract class DatagramContract extends DatagramAttacks {
         assertThat("callbacks off the loop thread or for another endpoint", client.misdirected.get(), is(0));
     }
 
+    /**
+     * Payloads of 0, 1, 1,472, 1,473 and 65,507 bytes (around the Ethernet MTU and at the IPv4
+     * limit), sent from the test thread and from the loop thread, each arrive whole; one byte
+     * over the limit is refused with {@link
+     * dev.loopwire.transport.udp.DatagramTooLargeException} and the endpoint goes on.
+     *
+     * @throws Exception if the loop or an endpoint fails in a way the test does not expect;
+     *     the test fails with it
+     */
     @Test
     public void echoAtEverySizeBoundaryOverIpv4() throws Exception {
         echoSizes(V4, UdpOptions.defaults(), new int[] {0, 1, 1472, 1473, UdpOptions.MAX_IPV4_PAYLOAD});
     }
 
+    /**
+     * The size boundaries over {@code ::1}, up to the IPv6 limit of 65,527 bytes (with {@code
+     * maxDatagramSize} raised to it); skipped where IPv6 is disabled.
+     *
+     * @throws Exception if the loop or an endpoint fails in a way the test does not expect;
+     *     the test fails with it
+     */
     @Test
     public void echoAtEverySizeBoundaryOverIpv6() throws Exception {
         assumeIpv6();
@@ -148,6 +178,13 @@ public abstract class DatagramContract extends DatagramAttacks {
         await(target.close());
     }
 
+    /**
+     * An endpoint bound to the IPv6 wildcard {@code ::} sends to an IPv4 endpoint and receives
+     * its reply; skipped where {@code ::} cannot be bound.
+     *
+     * @throws Exception if the loop or an endpoint fails in a way the test does not expect;
+     *     the test fails with it
+     */
     @Test
     public void aDualStackSocketOnTheIpv6WildcardReachesAnIpv4Peer() throws Exception {
         boolean dualStack;
@@ -174,6 +211,15 @@ public abstract class DatagramContract extends DatagramAttacks {
         await(v4Endpoint.close());
     }
 
+    /**
+     * An endpoint opened with {@code Udp.connect} reports its peer, exchanges datagrams with
+     * it, never receives a stranger's datagram, and refuses a send to another address with
+     * {@link dev.loopwire.transport.udp.InvalidAddressException} naming that address's port,
+     * then stays usable.
+     *
+     * @throws Exception if the loop or an endpoint fails in a way the test does not expect;
+     *     the test fails with it
+     */
     @Test
     public void aConnectedEndpointSendsToAndReceivesFromItsPeerOnly() throws Exception {
         EventLoop loop = loop();
@@ -209,6 +255,14 @@ public abstract class DatagramContract extends DatagramAttacks {
         await(serverEndpoint.close());
     }
 
+    /**
+     * Sends from a connected endpoint to a peer that has closed report a {@link
+     * java.net.PortUnreachableException} with a message to {@code onError} (a few tries are
+     * allowed, the kernel may rate-limit ICMP), and the endpoint stays open.
+     *
+     * @throws Exception if the loop or an endpoint fails in a way the test does not expect;
+     *     the test fails with it
+     */
     @Test
     public void aConnectedEndpointReportsAnUnreachablePeerAndGoesOn() throws Exception {
         EventLoop loop = loop();
@@ -228,6 +282,13 @@ public abstract class DatagramContract extends DatagramAttacks {
         await(connected.close());
     }
 
+    /**
+     * {@code send(data)} on an endpoint opened with {@code Udp.bind} throws {@link
+     * IllegalStateException} whose message points to {@code send(data, target)}.
+     *
+     * @throws Exception if the loop or an endpoint fails in a way the test does not expect;
+     *     the test fails with it
+     */
     @Test
     public void anUnconnectedSendWithoutTargetIsRefused() throws Exception {
         EventLoop loop = loop();
@@ -237,6 +298,15 @@ public abstract class DatagramContract extends DatagramAttacks {
         await(endpoint.close());
     }
 
+    /**
+     * An endpoint that joined 239.255.77.77 on the loopback interface receives a datagram sent
+     * to the group; a second join and leave are no-ops; after leaving nothing more arrives;
+     * joining a unicast address is refused naming it. Skipped where the loopback interface
+     * cannot carry multicast.
+     *
+     * @throws Exception if the loop or an endpoint fails in a way the test does not expect;
+     *     the test fails with it
+     */
     @Test
     public void multicastJoinAndLeaveOnLoopback() throws Exception {
         NetworkInterface lo = NetworkInterface.getByInetAddress(InetAddress.getByName("127.0.0.1"));
@@ -277,6 +347,15 @@ public abstract class DatagramContract extends DatagramAttacks {
         await(member.close());
     }
 
+    /**
+     * Datagrams queued while the loop is busy are all sent, in order, by {@code close()}; from
+     * the call on, the endpoint is closed, a second {@code close()} returns the same stage,
+     * and a send is refused with {@link dev.loopwire.transport.udp.EndpointClosedException}
+     * leaving its buffer untouched.
+     *
+     * @throws Exception if the loop or an endpoint fails in a way the test does not expect;
+     *     the test fails with it
+     */
     @Test
     public void closeFlushesQueuedSendsThenClosesAndRejectsLaterSends() throws Exception {
         EventLoop loop = loop();
@@ -313,6 +392,14 @@ public abstract class DatagramContract extends DatagramAttacks {
         await(serverEndpoint.close());
     }
 
+    /**
+     * Fifty sends and a {@code close()} in one task on the loop thread: every datagram
+     * arrives, in order, before the close completes, and nothing is reported to {@code
+     * onError}.
+     *
+     * @throws Exception if the loop or an endpoint fails in a way the test does not expect;
+     *     the test fails with it
+     */
     @Test
     public void closeRightAfterABurstOfSendsInTheSameLoopTurnSendsThemAllInOrder() throws Exception {
         int count = 50;
@@ -344,6 +431,15 @@ public abstract class DatagramContract extends DatagramAttacks {
         assertThat(client.errors.isEmpty(), is(true));
     }
 
+    /**
+     * With a send queue of 8 datagrams filled while the loop is busy, the endpoint turns
+     * unwritable and a ninth send returns {@code false} with its buffer untouched; once the
+     * queue drains, {@code onWritabilityChanged} has reported {@code false} then {@code true}
+     * and the refused datagram can be sent.
+     *
+     * @throws Exception if the loop or an endpoint fails in a way the test does not expect;
+     *     the test fails with it
+     */
     @Test
     public void aFullSendQueueRefusesWithoutTouchingTheBufferAndReportsWritability() throws Exception {
         EventLoop loop = loop();
@@ -376,6 +472,14 @@ public abstract class DatagramContract extends DatagramAttacks {
         await(serverEndpoint.close());
     }
 
+    /**
+     * Over ten rounds of filling a 4-datagram send queue and draining it, every accepted
+     * datagram arrives and {@code onWritabilityChanged} reports exactly {@code false}, {@code
+     * true} per round.
+     *
+     * @throws Exception if the loop or an endpoint fails in a way the test does not expect;
+     *     the test fails with it
+     */
     @Test
     public void writabilityEventsAlternateOverManyFillAndDrainRounds() throws Exception {
         EventLoop loop = loop();
@@ -413,6 +517,15 @@ public abstract class DatagramContract extends DatagramAttacks {
         await(endpoint.close());
     }
 
+    /**
+     * Datagrams of 101 and 5,000 bytes reaching an endpoint whose {@code maxDatagramSize} is
+     * 100 are not delivered but reported to {@code onError} as {@link
+     * dev.loopwire.transport.udp.DatagramTooLargeException} naming the sender's port and the
+     * limit; a 100-byte datagram still arrives whole.
+     *
+     * @throws Exception if the loop or an endpoint fails in a way the test does not expect;
+     *     the test fails with it
+     */
     @Test
     public void anIncomingDatagramOverTheMaximumIsReportedAndReceivingGoesOn() throws Exception {
         EventLoop loop = loop();

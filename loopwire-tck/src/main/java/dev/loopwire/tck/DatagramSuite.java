@@ -40,10 +40,20 @@ abstract class DatagramSuite {
      * <p>To test a transport provider rather than a loop, open a loop it fits and make the
      * registry choose it here (with {@code Transports.prefer} or {@code Transports.deny}), and
      * undo that in an {@code @AfterEach} of your own.
+     *
+     * @param exceptionHandler receives every {@link Throwable} the loop's tasks, timers and
+     *     handlers throw
+     * @return the running loop under test; never {@code null}; the suite closes it after the test
      */
     protected abstract EventLoop openLoop(Consumer<Throwable> exceptionHandler);
 
-    /** Whether {@link #openLoop} installs the given exception handler; see {@link EventLoopContract}. */
+    /**
+     * Whether {@link #openLoop} installs the given exception handler; see {@link EventLoopContract}.
+     *
+     * @return {@code true} if the handler passed to {@link #openLoop} receives what the loop's
+     *     callbacks throw, {@code false} if the loop only logs it
+     * @implSpec The default is {@code true}.
+     */
     protected boolean hasExceptionHandler() {
         return true;
     }

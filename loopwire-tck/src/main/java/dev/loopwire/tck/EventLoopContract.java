@@ -64,6 +64,13 @@ public abstract class EventLoopContract extends LoopCloseTests {
             () -> new AssertionError("thrown by the test"),
             () -> new LinkageError("thrown by the test"));
 
+    /**
+     * A thousand tasks submitted from one thread all run, in the order they were submitted, on
+     * one thread where {@code inLoop()} is {@code true}.
+     *
+     * @throws Exception if the loop fails in a way the test does not expect; the test fails
+     *     with it
+     */
     @Test
     public void tasksRunOnTheLoopThreadInTheOrderTheyWereSubmitted() throws Exception {
         EventLoop loop = loop();
@@ -89,6 +96,13 @@ public abstract class EventLoopContract extends LoopCloseTests {
         assertThat("tasks that ran off the loop thread or where inLoop() was false", offThread.get(), is(0));
     }
 
+    /**
+     * {@code inLoop()} is {@code true} on the loop's thread and {@code false} on the test
+     * thread and on another loop's thread.
+     *
+     * @throws Exception if the loop fails in a way the test does not expect; the test fails
+     *     with it
+     */
     @Test
     public void inLoopIsTrueOnTheLoopThreadOnly() throws Exception {
         EventLoop loop = loop();
@@ -98,6 +112,13 @@ public abstract class EventLoopContract extends LoopCloseTests {
         assertThat("another loop's thread is not this loop's", onLoop(other, loop::inLoop), is(false));
     }
 
+    /**
+     * Tasks submitted by eight threads at once, 2,000 each, all run, and each thread's tasks
+     * run in the order that thread submitted them.
+     *
+     * @throws Exception if the loop fails in a way the test does not expect; the test fails
+     *     with it
+     */
     @Test
     public void tasksHandedOverFromManyThreadsAllRunEachThreadsInItsOrder() throws Exception {
         EventLoop loop = loop();
@@ -139,6 +160,14 @@ public abstract class EventLoopContract extends LoopCloseTests {
         }
     }
 
+    /**
+     * {@code close()} called while the loop is busy returns only after the 100 tasks submitted
+     * before it have run; then the loop is closed, a second {@code close()} is a no-op, and
+     * {@code execute} throws {@link RejectedExecutionException}.
+     *
+     * @throws Exception if the loop fails in a way the test does not expect; the test fails
+     *     with it
+     */
     @Test
     public void closeRunsWhatWasSubmittedThenRejectsAndIsIdempotent() throws Exception {
         EventLoop loop = loop();
@@ -162,6 +191,13 @@ public abstract class EventLoopContract extends LoopCloseTests {
         assertThat(ran.get(), is(100));
     }
 
+    /**
+     * {@code execute(null)} throws {@link NullPointerException} and the loop goes on running
+     * tasks.
+     *
+     * @throws Exception if the loop fails in a way the test does not expect; the test fails
+     *     with it
+     */
     @Test
     public void executeRefusesNullWithoutHarm() throws Exception {
         EventLoop loop = loop();
@@ -169,6 +205,14 @@ public abstract class EventLoopContract extends LoopCloseTests {
         assertThat(onLoop(loop, () -> "still running"), is("still running"));
     }
 
+    /**
+     * While four threads submit as fast as they can, {@code close()} ends the loop: every
+     * submitter stops on {@link RejectedExecutionException}, and every task {@code execute}
+     * accepted has run; none is lost silently.
+     *
+     * @throws Exception if the loop fails in a way the test does not expect; the test fails
+     *     with it
+     */
     @Test
     public void everyAcceptedTaskRunsWhenCloseRacesWithSubmitters() throws Exception {
         EventLoop loop = loop();
@@ -201,6 +245,14 @@ public abstract class EventLoopContract extends LoopCloseTests {
         assertThat("tasks accepted by execute that never ran (lost silently)", accepted.get() - ran.get(), is(0));
     }
 
+    /**
+     * {@code close()} called from a task returns at once on the loop thread with {@code
+     * isClosed()} already {@code true}; a task that task submits afterwards still runs, the
+     * loop then ends, and {@code execute} rejects.
+     *
+     * @throws Exception if the loop fails in a way the test does not expect; the test fails
+     *     with it
+     */
     @Test
     public void closeFromATaskCompletesAfterTheTaskReturns() throws Exception {
         EventLoop loop = loop();
@@ -219,6 +271,13 @@ public abstract class EventLoopContract extends LoopCloseTests {
         assertThrows(RejectedExecutionException.class, () -> loop.execute(() -> events.add("after the end")));
     }
 
+    /**
+     * A task that overflows its stack leaves the loop open and running the next task; the
+     * {@link StackOverflowError} goes to the exception handler.
+     *
+     * @throws Exception if the loop fails in a way the test does not expect; the test fails
+     *     with it
+     */
     @Test
     public void aStackOverflowInATaskLeavesTheLoopRunning() throws Exception {
         EventLoop loop = loop();
@@ -230,6 +289,14 @@ public abstract class EventLoopContract extends LoopCloseTests {
         }
     }
 
+    /**
+     * An {@link IllegalStateException}, an {@link OutOfMemoryError}, an {@link AssertionError}
+     * and a {@link LinkageError} thrown by tasks each go to the exception handler, the very
+     * instance thrown, and the loop stays open and runs the next task.
+     *
+     * @throws Exception if the loop fails in a way the test does not expect; the test fails
+     *     with it
+     */
     @Test
     public void exceptionsAndErrorsThrownByTasksGoToTheHandlerAndTheLoopGoesOn() throws Exception {
         EventLoop loop = loop();
@@ -248,6 +315,14 @@ public abstract class EventLoopContract extends LoopCloseTests {
         assertThat(loop.isClosed(), is(false));
     }
 
+    /**
+     * The same throwables, and a real {@link StackOverflowError}, thrown by timers go to the
+     * exception handler in order, and a timer due after them still runs. Skipped where the
+     * loop does not offer {@link Timers}.
+     *
+     * @throws Exception if the loop fails in a way the test does not expect; the test fails
+     *     with it
+     */
     @Test
     public void exceptionsAndErrorsThrownByTimersGoToTheHandlerAndTheLoopGoesOn() throws Exception {
         EventLoop loop = loop();
@@ -271,6 +346,15 @@ public abstract class EventLoopContract extends LoopCloseTests {
         }
     }
 
+    /**
+     * Timers scheduled in one loop turn run in deadline order, those with the same deadline in
+     * the order they were scheduled, a negative delay first; a cancelled timer never runs, and
+     * cancelling it again returns {@code false}. Skipped where the loop does not offer {@link
+     * Timers}.
+     *
+     * @throws Exception if the loop fails in a way the test does not expect; the test fails
+     *     with it
+     */
     @Test
     public void timersRunInDeadlineOrderThenInScheduleOrderAndCancelledOnesNever() throws Exception {
         EventLoop loop = loop();
@@ -296,6 +380,13 @@ public abstract class EventLoopContract extends LoopCloseTests {
         assertThat(ran, contains("negative", "10ms a", "10ms b", "20ms", "30ms"));
     }
 
+    /**
+     * A timer scheduled from the test thread runs on the loop thread. Skipped where the loop
+     * does not offer {@link Timers}.
+     *
+     * @throws Exception if the loop fails in a way the test does not expect; the test fails
+     *     with it
+     */
     @Test
     public void aTimerScheduledFromAnotherThreadRunsOnTheLoopThread() throws Exception {
         EventLoop loop = loop();
@@ -306,6 +397,13 @@ public abstract class EventLoopContract extends LoopCloseTests {
         assertThat(inLoop.get(SECONDS_BOUND, SECONDS), is(true));
     }
 
+    /**
+     * {@code Timers.schedule} on a closed loop throws {@link RejectedExecutionException}.
+     * Skipped where the loop does not offer {@link Timers}.
+     *
+     * @throws Exception if the loop fails in a way the test does not expect; the test fails
+     *     with it
+     */
     @Test
     public void aTimerScheduledOnAClosedLoopIsRejected() throws Exception {
         EventLoop loop = loop();

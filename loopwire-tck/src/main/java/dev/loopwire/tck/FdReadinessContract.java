@@ -62,12 +62,22 @@ public abstract class FdReadinessContract {
     /** What the loop under test passed to its exception handler. */
     protected final LinkedBlockingQueue<Throwable> handled = new LinkedBlockingQueue<>();
 
-    /** Opens a new, running loop whose exception handler is {@code exceptionHandler}. */
+    /**
+     * Opens a new, running loop whose exception handler is {@code exceptionHandler}.
+     *
+     * @param exceptionHandler receives every {@link Throwable} a task, timer or ready handler
+     *     throws; a loop without a configurable handler ignores it and overrides
+     *     {@link #hasExceptionHandler()}
+     * @return the running loop under test, offering {@link FdReadiness}; never {@code null}; the
+     *     suite closes it after the test
+     */
     protected abstract EventLoop openLoop(Consumer<Throwable> exceptionHandler);
 
     /**
      * The facet under test.
      *
+     * @param loop a loop opened by {@link #openLoop}
+     * @return the loop's {@link FdReadiness} facet; never {@code null}
      * @implSpec The default is {@code loop.capability(FdReadiness.class)}, which must be
      *     present.
      */
@@ -76,7 +86,13 @@ public abstract class FdReadinessContract {
                 "loop '" + loop.name() + "' does not offer FdReadiness"));
     }
 
-    /** Whether {@link #openLoop} installs the given exception handler; see {@link EventLoopContract}. */
+    /**
+     * Whether {@link #openLoop} installs the given exception handler; see {@link EventLoopContract}.
+     *
+     * @return {@code true} if the handler passed to {@link #openLoop} receives what ready
+     *     handlers throw, {@code false} if the loop only logs it
+     * @implSpec The default is {@code true}.
+     */
     protected boolean hasExceptionHandler() {
         return true;
     }
@@ -151,6 +167,13 @@ public abstract class FdReadinessContract {
         }
     }
 
+    /**
+     * A datagram channel registered for {@code OP_READ} reports its channel, interest and
+     * validity, and is reported readable, on the loop thread, when a datagram arrives.
+     *
+     * @throws Exception if the loop or a channel fails in a way the test does not expect; the
+     *     test fails with it
+     */
     @Test
     public void aRegisteredChannelIsReportedReadableOnTheLoopThread() throws Exception {
         EventLoop loop = loop();
@@ -169,6 +192,14 @@ public abstract class FdReadinessContract {
         assertThat(handler.offThread.get(), is(0));
     }
 
+    /**
+     * Interest 0 pauses a registration without invalidating it: a datagram that arrives
+     * meanwhile is not reported until {@code OP_READ} is set again; switching to {@code
+     * OP_WRITE} reports the socket writable at once.
+     *
+     * @throws Exception if the loop or a channel fails in a way the test does not expect; the
+     *     test fails with it
+     */
     @Test
     public void interestOpsPausesAndResumesAndSwitchesToWrite() throws Exception {
         EventLoop loop = loop();
@@ -207,6 +238,14 @@ public abstract class FdReadinessContract {
         });
     }
 
+    /**
+     * {@code register}, {@code interestOps} and {@code cancel} called off the loop thread
+     * throw {@link IllegalStateException} and change nothing: the registration still reports
+     * reads, not writes.
+     *
+     * @throws Exception if the loop or a channel fails in a way the test does not expect; the
+     *     test fails with it
+     */
     @Test
     public void callsFromAnotherThreadAreRefusedWithIllegalStateException() throws Exception {
         EventLoop loop = loop();
@@ -226,6 +265,15 @@ public abstract class FdReadinessContract {
         assertThat(ready & SelectionKey.OP_WRITE, is(0));
     }
 
+    /**
+     * Registering a blocking channel, a closed channel ({@link IOException}), an interest the
+     * channel does not support ({@link IllegalArgumentException}) or a {@code null} handler
+     * ({@link NullPointerException}) is refused; the channel refused last can then be
+     * registered and works.
+     *
+     * @throws Exception if the loop or a channel fails in a way the test does not expect; the
+     *     test fails with it
+     */
     @Test
     public void badRegistrationsAreRefusedAndTheLoopGoesOn() throws Exception {
         EventLoop loop = loop();
@@ -253,6 +301,14 @@ public abstract class FdReadinessContract {
         assertThat(registration.isValid(), is(true));
     }
 
+    /**
+     * After {@code cancel()} (twice, the second a no-op) a registration is invalid, its
+     * channel is still open and back in the caller's hands, and once the caller closes it its
+     * port can be bound again at once, without {@code SO_REUSEADDR}; nothing more is reported.
+     *
+     * @throws Exception if the loop or a channel fails in a way the test does not expect; the
+     *     test fails with it
+     */
     @Test
     public void aCancelledChannelIsNotReportedStaysOpenAndCanBeClosedAndItsPortReboundAtOnce() throws Exception {
         EventLoop loop = loop();
@@ -284,6 +340,14 @@ public abstract class FdReadinessContract {
         assertThat(handler.ready.poll(200, MILLISECONDS), is(nullValue()));
     }
 
+    /**
+     * A server socket channel registered for {@code OP_ACCEPT}, cancelled and closed on the
+     * loop thread frees its port at once: a new listener binds it without {@code
+     * SO_REUSEADDR}.
+     *
+     * @throws Exception if the loop or a channel fails in a way the test does not expect; the
+     *     test fails with it
+     */
     @Test
     public void aCancelledListenerCanBeClosedAndItsPortReboundAtOnce() throws Exception {
         EventLoop loop = loop();
@@ -309,6 +373,15 @@ public abstract class FdReadinessContract {
         assertThat(rebound, is("rebound"));
     }
 
+    /**
+     * An {@link IllegalStateException}, an {@link OutOfMemoryError}, a {@link
+     * StackOverflowError} and a real stack overflow thrown by a ready handler each go to the
+     * exception handler, in order; the loop keeps running and the registration stays valid and
+     * reports the next datagram.
+     *
+     * @throws Exception if the loop or a channel fails in a way the test does not expect; the
+     *     test fails with it
+     */
     @Test
     public void exceptionsAndErrorsThrownByAHandlerLeaveTheLoopAndTheRegistrationRunning() throws Exception {
         EventLoop loop = loop();
@@ -348,6 +421,13 @@ public abstract class FdReadinessContract {
         assertThat(survived.poll(SECONDS_BOUND, SECONDS), is(thrown.size() + 1));
     }
 
+    /**
+     * A close hook sees the registered channel still open and its registration valid; once
+     * {@code close()} has returned, the channel is closed.
+     *
+     * @throws Exception if the loop or a channel fails in a way the test does not expect; the
+     *     test fails with it
+     */
     @Test
     public void aCloseHookRunsWhileTheRegisteredChannelsAreStillOpen() throws Exception {
         EventLoop loop = loop();
@@ -362,6 +442,13 @@ public abstract class FdReadinessContract {
         assertThat(channel.isOpen(), is(false));
     }
 
+    /**
+     * Closing the loop closes every channel still registered and invalidates its registration;
+     * the channel's port is free once {@code close()} has returned.
+     *
+     * @throws Exception if the loop or a channel fails in a way the test does not expect; the
+     *     test fails with it
+     */
     @Test
     public void closingTheLoopClosesTheChannelsStillRegistered() throws Exception {
         EventLoop loop = loop();

@@ -37,6 +37,15 @@ import org.junit.jupiter.api.Test;
  */
 abstract class LoopCloseTests extends LoopSuite {
 
+    /**
+     * A loop bounded to 100 waiting tasks accepts exactly 100 while it is busy, then refuses
+     * with {@link RejectedExecutionException} naming the bound; it stays open, runs every
+     * accepted task, and accepts tasks again once the queue has drained. Skipped where {@link
+     * #openBoundedLoop} returns {@code null}.
+     *
+     * @throws Exception if the loop fails in a way the test does not expect; the test fails
+     *     with it
+     */
     @Test
     public void theTaskBoundRefusesWithRejectedExecutionExceptionAndTheLoopStaysUsable() throws Exception {
         int bound = 100;
@@ -76,6 +85,15 @@ abstract class LoopCloseTests extends LoopSuite {
         assertThat(ran.get(), is(accepted + bound / 2));
     }
 
+    /**
+     * Close hooks added from another thread and from the loop thread run once each, on the
+     * loop thread, in the order they were added, only after {@code close()} (called twice) and
+     * with {@code isClosed()} already {@code true}; a hook added after the loop ended is
+     * refused with {@link RejectedExecutionException}.
+     *
+     * @throws Exception if the loop fails in a way the test does not expect; the test fails
+     *     with it
+     */
     @Test
     public void closeHooksRunOnceOnTheLoopThreadInOrderAfterClose() throws Exception {
         EventLoop loop = loop();
@@ -99,6 +117,14 @@ abstract class LoopCloseTests extends LoopSuite {
         assertThrows(RejectedExecutionException.class, () -> loop.addCloseHook(() -> ran.add("too late")));
     }
 
+    /**
+     * Hooks that throw an {@link IllegalStateException}, an {@link OutOfMemoryError} and a
+     * real {@link StackOverflowError} each go to the exception handler, in order; {@code
+     * close()} throws none of them and the last hook still runs.
+     *
+     * @throws Exception if the loop fails in a way the test does not expect; the test fails
+     *     with it
+     */
     @Test
     public void aCloseHookThatThrowsGoesToTheHandlerAndTheNextHookRuns() throws Exception {
         EventLoop loop = loop();
@@ -119,6 +145,13 @@ abstract class LoopCloseTests extends LoopSuite {
         }
     }
 
+    /**
+     * A hook cancelled before {@code close()} never runs (a second cancel returns {@code
+     * false}); the other hooks run, and cancelling a hook after it ran returns {@code false}.
+     *
+     * @throws Exception if the loop fails in a way the test does not expect; the test fails
+     *     with it
+     */
     @Test
     public void aCancelledCloseHookNeverRuns() throws Exception {
         EventLoop loop = loop();
@@ -133,6 +166,15 @@ abstract class LoopCloseTests extends LoopSuite {
         assertThat("cancel after the hook ran", ranAlready.cancel(), is(false));
     }
 
+    /**
+     * While the loop closes, a task submitted before {@code close()}, and a task and a zero-
+     * delay timer a hook starts on the loop thread, all run before the loop ends; a task from
+     * another thread is refused with {@link RejectedExecutionException} as soon as the loop is
+     * closed.
+     *
+     * @throws Exception if the loop fails in a way the test does not expect; the test fails
+     *     with it
+     */
     @Test
     public void workACloseHookStartsRunsBeforeTheLoopEnds() throws Exception {
         EventLoop loop = loop();
@@ -160,6 +202,13 @@ abstract class LoopCloseTests extends LoopSuite {
         }
     }
 
+    /**
+     * {@code close()} called from a task runs no hook inside that task's frame: the task goes
+     * on after {@code close()} returns, and the hook runs after it.
+     *
+     * @throws Exception if the loop fails in a way the test does not expect; the test fails
+     *     with it
+     */
     @Test
     public void closeFromATaskRunsTheHooksAfterTheTaskReturns() throws Exception {
         EventLoop loop = loop();

@@ -49,12 +49,15 @@ abstract class LoopSuite {
      * @param exceptionHandler receives every {@link Throwable} a task or timer throws; a loop
      *     without a configurable handler ignores it and overrides
      *     {@link #hasExceptionHandler()}
+     * @return the running loop under test; never {@code null}; the suite closes it after the test
      */
     protected abstract EventLoop openLoop(Consumer<Throwable> exceptionHandler);
 
     /**
      * Whether {@link #openLoop} installs the given exception handler.
      *
+     * @return {@code true} if the handler passed to {@link #openLoop} receives what tasks and
+     *     timers throw, {@code false} if the loop only logs it
      * @implSpec The default is {@code true}; a loop that only logs returns {@code false}, and the
      *     suite then checks that the loop goes on, not what it reported.
      */
@@ -67,6 +70,10 @@ abstract class LoopSuite {
      *
      * @implSpec The default does nothing: a loop on the wall clock gets there by itself, and the
      *     suite waits (bounded) for what is due. A loop with virtual time advances it here.
+     *
+     * @param loop a loop opened by {@link #openLoop} or {@link #openBoundedLoop}
+     * @param delay how much time should pass on the loop's clock
+     * @throws Exception if the loop's clock cannot be advanced; it fails the test
      */
     protected void letTimePass(EventLoop loop, Duration delay) throws Exception {
     }
@@ -75,6 +82,10 @@ abstract class LoopSuite {
      * Opens a new, running loop that refuses tasks from other threads once
      * {@code maxPendingTasks} wait to run.
      *
+     * @param maxPendingTasks the bound on tasks waiting to run, at least 1
+     * @param exceptionHandler receives every {@link Throwable} a task or timer throws
+     * @return the running loop, or {@code null} if the loop has no configurable bound
+     *
      * @implSpec The default returns {@code null}: the loop has no configurable bound, and the
      *     suite skips the test of the bound.
      */
@@ -82,7 +93,12 @@ abstract class LoopSuite {
         return null;
     }
 
-    /** Opens a loop through {@link #openLoop} that the suite closes after the test. */
+    /**
+     * Opens a loop through {@link #openLoop} that the suite closes after the test.
+     *
+     * @return the running loop, whose exception handler adds to {@link #handled}; never
+     *     {@code null}
+     */
     protected final EventLoop loop() {
         EventLoop loop = openLoop(handled::add);
         assertThat("openLoop returned null", loop, is(notNullValue()));

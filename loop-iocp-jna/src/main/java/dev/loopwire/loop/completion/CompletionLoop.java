@@ -112,7 +112,13 @@ public final class CompletionLoop implements EventLoop, Timers {
         this.iocpPort = backend.iocpPort();
     }
 
-    /** Opens a loop on this platform's completion queue, on a non-daemon thread. */
+    /**
+     * Opens a loop on this platform's completion queue, on a non-daemon thread.
+     *
+     * @return the running loop; close it when done; never {@code null}
+     * @throws IllegalStateException if no completion queue is available here (the message says
+     *     why), or if the system refuses to set one up
+     */
     public static CompletionLoop open() {
         return builder().open();
     }
@@ -121,6 +127,7 @@ public final class CompletionLoop implements EventLoop, Timers {
      * Opens a loop on this platform's completion queue.
      *
      * @param threads makes the loop's thread (the loop names it after itself)
+     * @return the running loop; close it when done; never {@code null}
      * @throws IllegalStateException if no completion queue is available here (the message says
      *     why), or if the system refuses to set one up
      */
@@ -128,7 +135,11 @@ public final class CompletionLoop implements EventLoop, Timers {
         return builder().threadFactory(threads).open();
     }
 
-    /** A builder for a loop with a custom name, exception handler, thread factory or task bound. */
+    /**
+     * A builder for a loop with a custom name, exception handler, thread factory or task bound.
+     *
+     * @return a new builder with every setting at its default; never {@code null}
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -260,7 +271,10 @@ public final class CompletionLoop implements EventLoop, Timers {
     /**
      * Waits for the loop thread to end after {@link #close()}.
      *
-     * @return whether it ended within the timeout
+     * @param timeout how long to wait at most, in {@code unit}s
+     * @param unit the unit of {@code timeout}; never {@code null}
+     * @return {@code true} if the thread has ended, {@code false} if the timeout passed first
+     * @throws InterruptedException if the calling thread is interrupted while it waits
      */
     public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
         return terminated.await(timeout, unit);
@@ -465,6 +479,11 @@ public final class CompletionLoop implements EventLoop, Timers {
          * The loop's name, also its thread's name. By default {@code completion-N}, numbered
          * per JVM ({@link CompletionLoop#toString()} shows the backend). A custom name should be unique in the JVM; the loop
          * does not check.
+         *
+         * @param name the name; never {@code null} nor blank
+         * @return this builder, for chaining
+         * @throws IllegalArgumentException if {@code name} is blank (the message says so; the
+         *     builder is unchanged)
          */
         public Builder name(String name) {
             Objects.requireNonNull(name, "name");
@@ -478,13 +497,23 @@ public final class CompletionLoop implements EventLoop, Timers {
         /**
          * Receives what tasks, timers, close hooks and listeners throw, on the loop thread. By
          * default a {@link System.Logger} warning. If the handler itself throws, the loop closes.
+         *
+         * @param handler the handler; never {@code null}; if it throws, the loop closes itself (see
+         *     {@link dev.loopwire.loop.EventLoop})
+         * @return this builder, for chaining
          */
         public Builder exceptionHandler(Consumer<? super Throwable> handler) {
             this.exceptionHandler = Objects.requireNonNull(handler, "handler");
             return this;
         }
 
-        /** Makes the loop's thread; the loop renames it after itself. Default: a non-daemon thread. */
+        /**
+         * Makes the loop's thread; the loop renames it after itself. Default: a non-daemon thread.
+         *
+         * @param threadFactory makes the one thread the loop runs on; never {@code null}, and must
+         *     not return {@code null}
+         * @return this builder, for chaining
+         */
         public Builder threadFactory(ThreadFactory threadFactory) {
             this.threadFactory = Objects.requireNonNull(threadFactory, "threadFactory");
             return this;
@@ -495,6 +524,8 @@ public final class CompletionLoop implements EventLoop, Timers {
          * {@link RejectedExecutionException} until the loop has caught up. By default
          * {@code -Dloopwire.maxPendingTasks}, else {@value TaskQueue#DEFAULT_MAX}.
          *
+         * @param max the bound, 1 to {@link Integer#MAX_VALUE}
+         * @return this builder, for chaining
          * @throws IllegalArgumentException if {@code max} is less than 1
          */
         public Builder maxPendingTasks(int max) {
@@ -505,6 +536,7 @@ public final class CompletionLoop implements EventLoop, Timers {
         /**
          * Opens the loop on this platform's completion queue and starts its thread.
          *
+         * @return the running loop; close it when done; never {@code null}
          * @throws IllegalStateException if no completion queue is available here (the message
          *     says why), or if the system refuses to set one up
          * @throws IllegalArgumentException if {@code -Dloopwire.maxPendingTasks} is not a whole

@@ -63,6 +63,10 @@ public interface DatagramEndpoint {
     /**
      * Sends a datagram to the connected peer; see {@link #send(ByteBuffer, SocketAddress)}.
      *
+     * @param data the payload, from position to limit; any kind of buffer
+     * @return {@code true} if the datagram was sent or queued (position advanced to limit);
+     *     {@code false} if the send queue is full (buffer untouched; retry after
+     *     {@link DatagramHandler#onWritabilityChanged} reports {@code true})
      * @throws IllegalStateException if the endpoint is not connected
      */
     boolean send(ByteBuffer data);
@@ -71,39 +75,72 @@ public interface DatagramEndpoint {
      * Whether the send queue has room for a datagram of the maximum size. It turns
      * {@code false} when that room runs out and {@code true} again once the queue has drained
      * to half of both bounds.
+     *
+     * @return {@code true} if a send of the maximum size would be accepted now; a hint only, as
+     *     other threads may fill the queue before the next send
      */
     boolean isWritable();
 
-    /** The bound address; never {@code null}. */
+    /**
+     * The address the socket is bound to, with the port the system chose if port 0 was asked.
+     *
+     * @return the bound address; never {@code null}, also after close
+     */
     InetSocketAddress localAddress();
 
-    /** The connected peer, or {@code null} if not connected. */
+    /**
+     * The peer given to {@link Udp#connect}.
+     *
+     * @return the connected peer, or {@code null} if the endpoint was opened with
+     *     {@link Udp#bind}
+     */
     InetSocketAddress remoteAddress();
 
     /**
      * Joins a multicast group on an interface; joining a group already joined there is a
      * no-op.
      *
+     * @param group the multicast group address, of the socket's family
+     * @param networkInterface the interface to receive the group's datagrams on
+     * @throws NullPointerException if an argument is {@code null}
+     * @throws EndpointClosedException if {@link #close()} has been called
      * @throws InvalidAddressException if {@code group} is not a multicast address or is of
      *     another family than the socket
      * @throws IOException if the operating system refuses
      */
     void join(InetAddress group, NetworkInterface networkInterface) throws IOException;
 
-    /** Leaves a group joined with {@link #join}; leaving a group not joined is a no-op. */
+    /**
+     * Leaves a group joined with {@link #join}; leaving a group not joined is a no-op.
+     *
+     * @param group the multicast group address given to {@code join}
+     * @param networkInterface the interface given to {@code join}
+     * @throws NullPointerException if an argument is {@code null}
+     * @throws InvalidAddressException if {@code group} is not a multicast address or is of
+     *     another family than the socket
+     */
     void leave(InetAddress group, NetworkInterface networkInterface);
 
-    /** The loop that drives this endpoint; never {@code null}. */
+    /**
+     * The loop that drives this endpoint and runs its handler's callbacks.
+     *
+     * @return the loop, fixed for the endpoint's life; never {@code null}
+     */
     EventLoop loop();
 
-    /** Whether {@link #close()} has been called, or the socket or the loop has closed. */
+    /**
+     * Whether {@link #close()} has been called, or the socket or the loop has closed.
+     *
+     * @return {@code true} once the endpoint refuses sends; it never becomes {@code false} again
+     */
     boolean isClosed();
 
     /**
      * Closes the endpoint gracefully (see the class description); a second call returns the same
      * stage.
      *
-     * @return completes once the socket is closed and {@link DatagramHandler#onClose(DatagramEndpoint)} has run
+     * @return completes once the socket is closed and
+     *     {@link DatagramHandler#onClose(DatagramEndpoint)} has run; never {@code null}
      */
     CompletionStage<Void> close();
 }

@@ -9,7 +9,11 @@ public class DatagramTooLargeException extends IllegalArgumentException {
 
     private static final long serialVersionUID = 1L;
 
-    /** Creates the exception with a message naming the size, the limit and the remedy. */
+    /**
+     * Creates the exception with a message naming the size, the limit and the remedy.
+     *
+     * @param message the message: the size, the limit and the remedy
+     */
     public DatagramTooLargeException(String message) {
         super(message);
     }

@@ -8,7 +8,11 @@ public class EndpointClosedException extends IllegalStateException {
 
     private static final long serialVersionUID = 1L;
 
-    /** Creates the exception with a message naming the endpoint. */
+    /**
+     * Creates the exception with a message naming the endpoint.
+     *
+     * @param message the message: the endpoint and the remedy
+     */
     public EndpointClosedException(String message) {
         super(message);
     }

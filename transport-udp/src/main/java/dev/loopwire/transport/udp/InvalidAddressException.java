@@ -9,7 +9,11 @@ public class InvalidAddressException extends IllegalArgumentException {
 
     private static final long serialVersionUID = 1L;
 
-    /** Creates the exception with a message naming the address and the remedy. */
+    /**
+     * Creates the exception with a message naming the address and the remedy.
+     *
+     * @param message the message: the address in quotes and the remedy
+     */
     public InvalidAddressException(String message) {
         super(message);
     }

@@ -37,18 +37,56 @@ public final class Udp {
     private Udp() {
     }
 
-    /** Binds an endpoint on the current or default loop with default options. */
+    /**
+     * Binds an endpoint on the current or default loop with default options.
+     *
+     * @param local the address to bind; port 0 picks an ephemeral port
+     * @param handler receives the endpoint's events on the loop thread
+     * @return completes with the open endpoint, or exceptionally with the operating system's
+     *     {@link java.io.IOException} (or a
+     *     {@link java.util.concurrent.RejectedExecutionException} if the loop is closed); never
+     *     {@code null}
+     * @throws InvalidAddressException if {@code local} is unresolved or not an
+     *     {@link InetSocketAddress}
+     * @see #bind(SocketAddress, DatagramHandler, UdpOptions, EventLoop)
+     */
     public static CompletionStage<DatagramEndpoint> bind(SocketAddress local, DatagramHandler handler) {
         return bind(local, handler, UdpOptions.defaults(), null);
     }
 
-    /** Binds an endpoint on the current or default loop. */
+    /**
+     * Binds an endpoint on the current or default loop.
+     *
+     * @param local the address to bind; port 0 picks an ephemeral port
+     * @param handler receives the endpoint's events on the loop thread
+     * @param options socket and queue options
+     * @return completes with the open endpoint, or exceptionally with the operating system's
+     *     {@link java.io.IOException} (or a
+     *     {@link java.util.concurrent.RejectedExecutionException} if the loop is closed); never
+     *     {@code null}
+     * @throws InvalidAddressException if {@code local} is unresolved or not an
+     *     {@link InetSocketAddress}
+     * @see #bind(SocketAddress, DatagramHandler, UdpOptions, EventLoop)
+     */
     public static CompletionStage<DatagramEndpoint> bind(SocketAddress local, DatagramHandler handler,
             UdpOptions options) {
         return bind(local, handler, options, null);
     }
 
-    /** Binds an endpoint on {@code loop} with default options. */
+    /**
+     * Binds an endpoint on {@code loop} with default options.
+     *
+     * @param local the address to bind; port 0 picks an ephemeral port
+     * @param handler receives the endpoint's events on the loop thread
+     * @param loop the loop that drives the endpoint; never {@code null}
+     * @return completes with the open endpoint, or exceptionally with the operating system's
+     *     {@link java.io.IOException} (or a
+     *     {@link java.util.concurrent.RejectedExecutionException} if the loop is closed); never
+     *     {@code null}
+     * @throws InvalidAddressException if {@code local} is unresolved or not an
+     *     {@link InetSocketAddress}
+     * @see #bind(SocketAddress, DatagramHandler, UdpOptions, EventLoop)
+     */
     public static CompletionStage<DatagramEndpoint> bind(SocketAddress local, DatagramHandler handler,
             EventLoop loop) {
         return bind(local, handler, UdpOptions.defaults(), Objects.requireNonNull(loop, "loop"));
@@ -64,11 +102,15 @@ public final class Udp {
      * @param options socket and queue options
      * @param loop the loop, or {@code null} for {@link EventLoops#currentOrDefault()}
      * @return completes with the open endpoint, or exceptionally with the operating system's
-     *     {@link java.io.IOException}
+     *     {@link java.io.IOException} (or a
+     *     {@link java.util.concurrent.RejectedExecutionException} if the loop is closed); never
+     *     {@code null}
      * @throws InvalidAddressException if {@code local} is unresolved or not an
      *     {@link InetSocketAddress}
      * @throws dev.loopwire.transport.UnsupportedTransportException if no UDP implementation fits
      *     the loop
+     * @throws NullPointerException if {@code local}, {@code handler} or {@code options} is
+     *     {@code null}
      */
     public static CompletionStage<DatagramEndpoint> bind(SocketAddress local, DatagramHandler handler,
             UdpOptions options, EventLoop loop) {
@@ -76,18 +118,57 @@ public final class Udp {
         return open(address, null, handler, options, loop);
     }
 
-    /** Connects an endpoint to {@code remote} on the current or default loop, default options. */
+    /**
+     * Connects an endpoint to {@code remote} on the current or default loop, default options.
+     *
+     * @param remote the peer; resolved, port 1 to 65535
+     * @param handler receives the endpoint's events on the loop thread
+     * @return completes with the open endpoint, or exceptionally with the operating system's
+     *     {@link java.io.IOException} (or a
+     *     {@link java.util.concurrent.RejectedExecutionException} if the loop is closed); never
+     *     {@code null}
+     * @throws InvalidAddressException if {@code remote} is unresolved, not an
+     *     {@link InetSocketAddress}, or has port 0
+     * @see #connect(SocketAddress, SocketAddress, DatagramHandler, UdpOptions, EventLoop)
+     */
     public static CompletionStage<DatagramEndpoint> connect(SocketAddress remote, DatagramHandler handler) {
         return connect(null, remote, handler, UdpOptions.defaults(), null);
     }
 
-    /** Connects an endpoint to {@code remote} on {@code loop}, default options. */
+    /**
+     * Connects an endpoint to {@code remote} on {@code loop}, default options.
+     *
+     * @param remote the peer; resolved, port 1 to 65535
+     * @param handler receives the endpoint's events on the loop thread
+     * @param loop the loop that drives the endpoint; never {@code null}
+     * @return completes with the open endpoint, or exceptionally with the operating system's
+     *     {@link java.io.IOException} (or a
+     *     {@link java.util.concurrent.RejectedExecutionException} if the loop is closed); never
+     *     {@code null}
+     * @throws InvalidAddressException if {@code remote} is unresolved, not an
+     *     {@link InetSocketAddress}, or has port 0
+     * @see #connect(SocketAddress, SocketAddress, DatagramHandler, UdpOptions, EventLoop)
+     */
     public static CompletionStage<DatagramEndpoint> connect(SocketAddress remote, DatagramHandler handler,
             EventLoop loop) {
         return connect(null, remote, handler, UdpOptions.defaults(), Objects.requireNonNull(loop, "loop"));
     }
 
-    /** Connects an endpoint to {@code remote} on {@code loop}. */
+    /**
+     * Connects an endpoint to {@code remote} on {@code loop}, from an ephemeral port.
+     *
+     * @param remote the peer; resolved, port 1 to 65535
+     * @param handler receives the endpoint's events on the loop thread
+     * @param options socket and queue options
+     * @param loop the loop, or {@code null} for {@link EventLoops#currentOrDefault()}
+     * @return completes with the open endpoint, or exceptionally with the operating system's
+     *     {@link java.io.IOException} (or a
+     *     {@link java.util.concurrent.RejectedExecutionException} if the loop is closed); never
+     *     {@code null}
+     * @throws InvalidAddressException if {@code remote} is unresolved, not an
+     *     {@link InetSocketAddress}, or has port 0
+     * @see #connect(SocketAddress, SocketAddress, DatagramHandler, UdpOptions, EventLoop)
+     */
     public static CompletionStage<DatagramEndpoint> connect(SocketAddress remote, DatagramHandler handler,
             UdpOptions options, EventLoop loop) {
         return connect(null, remote, handler, options, loop);
@@ -100,7 +181,18 @@ public final class Udp {
      * @param local the address to bind, or {@code null} for an ephemeral port on the wildcard
      *     address of {@code remote}'s family
      * @param remote the peer; resolved, port 1 to 65535
+     * @param handler receives the endpoint's events on the loop thread
+     * @param options socket and queue options
      * @param loop the loop, or {@code null} for {@link EventLoops#currentOrDefault()}
+     * @return completes with the open endpoint, or exceptionally with the operating system's
+     *     {@link java.io.IOException} (or a
+     *     {@link java.util.concurrent.RejectedExecutionException} if the loop is closed); never
+     *     {@code null}
+     * @throws InvalidAddressException if {@code local} or {@code remote} is unresolved or not
+     *     an {@link InetSocketAddress}, {@code remote} has port 0, or {@code local} cannot reach
+     *     {@code remote}'s address family
+     * @throws dev.loopwire.transport.UnsupportedTransportException if no UDP implementation fits
+     *     the loop
      * @see #bind(SocketAddress, DatagramHandler, UdpOptions, EventLoop)
      */
     public static CompletionStage<DatagramEndpoint> connect(SocketAddress local, SocketAddress remote,

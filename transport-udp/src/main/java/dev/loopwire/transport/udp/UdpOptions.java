@@ -48,17 +48,30 @@ public final class UdpOptions {
         readsPerEvent = b.readsPerEvent;
     }
 
-    /** The defaults described above. */
+    /**
+     * The defaults described above.
+     *
+     * @return the shared default options; never {@code null}
+     */
     public static UdpOptions defaults() {
         return DEFAULTS;
     }
 
-    /** A builder starting from the defaults. */
+    /**
+     * A builder starting from the defaults.
+     *
+     * @return a new builder; never {@code null}
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** A builder starting from these options. */
+    /**
+     * A builder starting from these options.
+     *
+     * @return a new builder holding these options' values; building it unchanged gives options
+     *     equal to these; never {@code null}
+     */
     public Builder toBuilder() {
         Builder b = new Builder();
         b.reuseAddress = reuseAddress;
@@ -76,42 +89,75 @@ public final class UdpOptions {
         return b;
     }
 
-    /** {@code SO_REUSEADDR}; default {@code false}. */
+    /**
+     * {@code SO_REUSEADDR}; default {@code false}.
+     *
+     * @return whether the socket is bound with {@code SO_REUSEADDR}
+     */
     public boolean reuseAddress() {
         return reuseAddress;
     }
 
-    /** {@code SO_REUSEPORT}; default {@code false}. Opening fails where the system lacks it. */
+    /**
+     * {@code SO_REUSEPORT}; default {@code false}. Opening fails where the system lacks it.
+     *
+     * @return whether the socket is bound with {@code SO_REUSEPORT}
+     */
     public boolean reusePort() {
         return reusePort;
     }
 
-    /** {@code SO_RCVBUF} in bytes, or 0 for the system default. */
+    /**
+     * {@code SO_RCVBUF} in bytes, or 0 for the system default.
+     *
+     * @return the receive buffer size asked for, in bytes; 0 leaves the system's default
+     */
     public int receiveBufferSize() {
         return receiveBufferSize;
     }
 
-    /** {@code SO_SNDBUF} in bytes, or 0 for the system default. */
+    /**
+     * {@code SO_SNDBUF} in bytes, or 0 for the system default.
+     *
+     * @return the send buffer size asked for, in bytes; 0 leaves the system's default
+     */
     public int sendBufferSize() {
         return sendBufferSize;
     }
 
-    /** {@code SO_BROADCAST}; default {@code false}. */
+    /**
+     * {@code SO_BROADCAST}; default {@code false}.
+     *
+     * @return whether the socket may send to broadcast addresses
+     */
     public boolean broadcast() {
         return broadcast;
     }
 
-    /** {@code IP_MULTICAST_IF}, or {@code null} for the system's choice. */
+    /**
+     * {@code IP_MULTICAST_IF}, or {@code null} for the system's choice.
+     *
+     * @return the interface multicast datagrams are sent from, or {@code null} to let the
+     *     system choose
+     */
     public NetworkInterface multicastInterface() {
         return multicastInterface;
     }
 
-    /** {@code IP_MULTICAST_TTL}; default 1 (the local network). */
+    /**
+     * {@code IP_MULTICAST_TTL}; default 1 (the local network).
+     *
+     * @return the time-to-live of multicast datagrams sent, 0 to 255
+     */
     public int multicastTtl() {
         return multicastTtl;
     }
 
-    /** {@code IP_MULTICAST_LOOP}; default {@code true}. */
+    /**
+     * {@code IP_MULTICAST_LOOP}; default {@code true}.
+     *
+     * @return whether multicast datagrams sent are looped back to this host's members
+     */
     public boolean multicastLoopback() {
         return multicastLoopback;
     }
@@ -120,17 +166,27 @@ public final class UdpOptions {
      * The largest datagram payload sent or received; default 65,507. Larger sends are refused
      * with {@link DatagramTooLargeException}; larger incoming datagrams are dropped and reported
      * to {@link DatagramHandler#onError}.
+     *
+     * @return the size limit in bytes, 1 to 65,527
      */
     public int maxDatagramSize() {
         return maxDatagramSize;
     }
 
-    /** The most payload bytes the send queue holds; default 1 MiB; at least the max datagram size. */
+    /**
+     * The most payload bytes the send queue holds; default 1 MiB; at least the max datagram size.
+     *
+     * @return the send queue's bound in payload bytes, never below {@link #maxDatagramSize()}
+     */
     public int sendQueueBytes() {
         return sendQueueBytes;
     }
 
-    /** The most datagrams the send queue holds; default 1,024. */
+    /**
+     * The most datagrams the send queue holds; default 1,024.
+     *
+     * @return the send queue's bound in datagrams, at least 1
+     */
     public int sendQueueDatagrams() {
         return sendQueueDatagrams;
     }
@@ -139,6 +195,8 @@ public final class UdpOptions {
      * The most datagrams read per readiness event before other channels get their turn;
      * default 16. Readiness loops only: on a completion loop the port keeps receives submitted
      * and hands over each datagram as it completes.
+     *
+     * @return the number of reads per readiness event, at least 1
      */
     public int readsPerEvent() {
         return readsPerEvent;
@@ -195,43 +253,81 @@ public final class UdpOptions {
         private Builder() {
         }
 
-        /** See {@link UdpOptions#reuseAddress()}. */
+        /**
+         * See {@link UdpOptions#reuseAddress()}.
+         *
+         * @param on {@code true} to bind with {@code SO_REUSEADDR}
+         * @return this builder
+         */
         public Builder reuseAddress(boolean on) {
             reuseAddress = on;
             return this;
         }
 
-        /** See {@link UdpOptions#reusePort()}. */
+        /**
+         * See {@link UdpOptions#reusePort()}.
+         *
+         * @param on {@code true} to bind with {@code SO_REUSEPORT}
+         * @return this builder
+         */
         public Builder reusePort(boolean on) {
             reusePort = on;
             return this;
         }
 
-        /** See {@link UdpOptions#receiveBufferSize()}; 0 for the system default. */
+        /**
+         * See {@link UdpOptions#receiveBufferSize()}; 0 for the system default.
+         *
+         * @param bytes the receive buffer size, or 0 for the system default
+         * @return this builder
+         * @throws IllegalArgumentException if {@code bytes} is negative
+         */
         public Builder receiveBufferSize(int bytes) {
             receiveBufferSize = atLeast("receiveBufferSize", bytes, 0, "0 for the system default");
             return this;
         }
 
-        /** See {@link UdpOptions#sendBufferSize()}; 0 for the system default. */
+        /**
+         * See {@link UdpOptions#sendBufferSize()}; 0 for the system default.
+         *
+         * @param bytes the send buffer size, or 0 for the system default
+         * @return this builder
+         * @throws IllegalArgumentException if {@code bytes} is negative
+         */
         public Builder sendBufferSize(int bytes) {
             sendBufferSize = atLeast("sendBufferSize", bytes, 0, "0 for the system default");
             return this;
         }
 
-        /** See {@link UdpOptions#broadcast()}. */
+        /**
+         * See {@link UdpOptions#broadcast()}.
+         *
+         * @param on {@code true} to allow sending to broadcast addresses
+         * @return this builder
+         */
         public Builder broadcast(boolean on) {
             broadcast = on;
             return this;
         }
 
-        /** See {@link UdpOptions#multicastInterface()}; {@code null} for the system's choice. */
+        /**
+         * See {@link UdpOptions#multicastInterface()}; {@code null} for the system's choice.
+         *
+         * @param networkInterface the interface to send multicast datagrams from, or {@code null}
+         * @return this builder
+         */
         public Builder multicastInterface(NetworkInterface networkInterface) {
             multicastInterface = networkInterface;
             return this;
         }
 
-        /** See {@link UdpOptions#multicastTtl()}; 0 to 255. */
+        /**
+         * See {@link UdpOptions#multicastTtl()}; 0 to 255.
+         *
+         * @param ttl the time-to-live of multicast datagrams, 0 (this host only) to 255
+         * @return this builder
+         * @throws IllegalArgumentException if {@code ttl} is outside 0 to 255
+         */
         public Builder multicastTtl(int ttl) {
             if (ttl < 0 || ttl > 255) {
                 throw new IllegalArgumentException("multicastTtl '" + ttl + "' is out of range; use 0 to 255");
@@ -240,13 +336,24 @@ public final class UdpOptions {
             return this;
         }
 
-        /** See {@link UdpOptions#multicastLoopback()}. */
+        /**
+         * See {@link UdpOptions#multicastLoopback()}.
+         *
+         * @param on {@code true} to loop multicast datagrams sent back to this host's members
+         * @return this builder
+         */
         public Builder multicastLoopback(boolean on) {
             multicastLoopback = on;
             return this;
         }
 
-        /** See {@link UdpOptions#maxDatagramSize()}; 1 to 65,527. */
+        /**
+         * See {@link UdpOptions#maxDatagramSize()}; 1 to 65,527.
+         *
+         * @param bytes the largest payload sent or received, 1 to 65,527
+         * @return this builder
+         * @throws IllegalArgumentException if {@code bytes} is outside 1 to 65,527
+         */
         public Builder maxDatagramSize(int bytes) {
             if (bytes < 1 || bytes > MAX_IPV6_PAYLOAD) {
                 throw new IllegalArgumentException("maxDatagramSize '" + bytes + "' is out of range; use 1 to "
@@ -256,19 +363,38 @@ public final class UdpOptions {
             return this;
         }
 
-        /** See {@link UdpOptions#sendQueueBytes()}; at least 1. */
+        /**
+         * See {@link UdpOptions#sendQueueBytes()}; at least 1.
+         *
+         * @param bytes the send queue's bound in payload bytes; {@link #build()} checks that it
+         *     holds one datagram of the maximum size
+         * @return this builder
+         * @throws IllegalArgumentException if {@code bytes} is below 1
+         */
         public Builder sendQueueBytes(int bytes) {
             sendQueueBytes = atLeast("sendQueueBytes", bytes, 1, "a bound of at least one datagram");
             return this;
         }
 
-        /** See {@link UdpOptions#sendQueueDatagrams()}; at least 1. */
+        /**
+         * See {@link UdpOptions#sendQueueDatagrams()}; at least 1.
+         *
+         * @param datagrams the send queue's bound in datagrams
+         * @return this builder
+         * @throws IllegalArgumentException if {@code datagrams} is below 1
+         */
         public Builder sendQueueDatagrams(int datagrams) {
             sendQueueDatagrams = atLeast("sendQueueDatagrams", datagrams, 1, "a bound of at least one datagram");
             return this;
         }
 
-        /** See {@link UdpOptions#readsPerEvent()}; at least 1. */
+        /**
+         * See {@link UdpOptions#readsPerEvent()}; at least 1.
+         *
+         * @param datagrams the most datagrams read per readiness event
+         * @return this builder
+         * @throws IllegalArgumentException if {@code datagrams} is below 1
+         */
         public Builder readsPerEvent(int datagrams) {
             readsPerEvent = atLeast("readsPerEvent", datagrams, 1, "at least 1");
             return this;
@@ -277,6 +403,7 @@ public final class UdpOptions {
         /**
          * The options.
          *
+         * @return new immutable options holding this builder's values; never {@code null}
          * @throws IllegalArgumentException if the send queue cannot hold one datagram of the
          *     maximum size
          */
