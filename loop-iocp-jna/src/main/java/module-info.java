@@ -21,5 +21,5 @@ module dev.loopwire.loop.completion {
     opens dev.loopwire.loop.completion.internal.uring to com.sun.jna;
     opens dev.loopwire.loop.completion.internal.windows to com.sun.jna;
 
-    provides dev.loopwire.loop.spi.EventLoopProvider with dev.loopwire.loop.completion.CompletionLoopProvider;
+    provides dev.loopwire.loop.spi.EventLoopProvider with dev.loopwire.loop.completion.internal.CompletionLoopProvider;
 }

@@ -1,5 +1,6 @@
 package dev.loopwire.loop.completion;
 
+import dev.loopwire.loop.completion.internal.CompletionLoopProvider;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.hasItem;

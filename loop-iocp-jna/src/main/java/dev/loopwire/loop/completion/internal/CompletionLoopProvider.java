@@ -1,4 +1,4 @@
-package dev.loopwire.loop.completion;
+package dev.loopwire.loop.completion.internal;
 
 import com.google.auto.service.AutoService;
 import dev.loopwire.loop.Availability;
@@ -7,7 +7,7 @@ import dev.loopwire.loop.EventLoop;
 import dev.loopwire.loop.Timers;
 import dev.loopwire.loop.IocpPort;
 import dev.loopwire.loop.UringPort;
-import dev.loopwire.loop.completion.internal.Backends;
+import dev.loopwire.loop.completion.CompletionLoop;
 import dev.loopwire.loop.spi.EventLoopProvider;
 import java.util.Set;
 import java.util.concurrent.ThreadFactory;
@@ -31,10 +31,6 @@ import java.util.concurrent.ThreadFactory;
  * <p>Thread-safe.
  */
 @AutoService(EventLoopProvider.class)
-// "exports": @AutoService (requires static, source-retained) annotates this exported class; users
-// never see it at run time, so it need not be exported transitively. Issue #11 moves this class
-// out of the exported package, which removes the warning.
-@SuppressWarnings("exports")
 public final class CompletionLoopProvider implements EventLoopProvider {
 
     /** The provider's name, for {@code EventLoops.open("completion")}. */
