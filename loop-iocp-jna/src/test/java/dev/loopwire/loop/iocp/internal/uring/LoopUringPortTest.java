@@ -120,6 +120,25 @@ class LoopUringPortTest {
     }
 
     @Test
+    void aClosedBlockIsRefusedAsAPutAddressTargetAndTheBlockStaysUsable() throws Exception {
+        UringRegistration registration = port.register(-1, handler);
+        NativeBlock iovec = registration.allocate(16);
+        NativeBlock data = registration.allocate(8);
+        data.close();
+        IllegalStateException refused = assertThrows(IllegalStateException.class, () -> iovec.putAddress(0, data, 0));
+        assertThat(refused.getMessage(), containsString("NativeBlock of 8 bytes"));
+        assertThat(refused.getMessage(), containsString("is closed: putAddress target needs an open block"));
+        assertThat("nothing written", iovec.buffer().getLong(0), is(0L));
+        assertThat("the closed target was released, not pinned", port.allocatedBytes(), is(16L));
+        NativeBlock open = registration.allocate(8);
+        iovec.putAddress(0, open, 0); // the refusal left the block usable
+        assertThat(iovec.buffer().getLong(0) != 0, is(true));
+        registration.close();
+        turns(2);
+        assertThat(port.allocatedBytes(), is(0L));
+    }
+
+    @Test
     void aProvidedBufferNamedByAnOperationGoesBackOnlyAtThatOperationsFinalCompletion() throws Exception {
         int[] pipe = port.posix().pipe(0);
         ProvidedGroup group = (ProvidedGroup) port.bufferGroup(64);
