@@ -58,6 +58,7 @@ final class LoopUringPort implements UringPort {
     LoopUringPort(UringBackend backend) {
         this.backend = backend;
         backend.register(cancels);
+        LiveLoops.joined(this);
     }
 
     // ---- the capability
@@ -174,13 +175,18 @@ final class LoopUringPort implements UringPort {
         return Pointer.nativeValue(Native.getDirectBufferPointer(direct));
     }
 
-    /** The loop's ring and eventfd are never a caller's to register, target or close. */
+    /** No loop's ring or eventfd (this loop's or another's) is a caller's to register, target or close. */
     void checkNotLoopFd(int fd, String field, int opcode) {
-        if (backend.ownsFd(fd)) {
-            throw new IllegalArgumentException("fd '" + fd + "' is loop '" + context().name()
+        LoopUringPort owner = LiveLoops.owningLoopFd(fd);
+        if (owner != null) {
+            throw new IllegalArgumentException("fd '" + fd + "' is loop '" + owner.context().name()
                     + "''s own (its io_uring or its wake-up eventfd) and cannot be " + Checks.use(field, opcode)
                     + "; use an fd you opened");
         }
+    }
+
+    boolean ownsLoopFd(int fd) {
+        return backend.ownsFd(fd);
     }
 
     boolean isRegistered(int fd) {
