@@ -37,6 +37,7 @@ final class LoopUringPort implements UringPort {
     private final Map<Integer, Registration> byFd = new ConcurrentHashMap<>();
     private final List<Registration> live = new ArrayList<>();
     private final List<Registration> toFinish = new ArrayList<>();
+    private final List<Registration> toTellClosing = new ArrayList<>();
     private final List<ProvidedGroup> groups = new ArrayList<>();
     private final ProvidedGroup[] groupByClass = new ProvidedGroup[32];
     private final SqeWriter writer = new SqeWriter(this);
@@ -49,6 +50,7 @@ final class LoopUringPort implements UringPort {
     private int pooled;
     private int inflight;
     private boolean closing;
+    private boolean ending;
     private ByteBuffer delivered;
     private ProvidedGroup deliveredGroup;
     private int deliveredBuffer = -1;
@@ -70,8 +72,9 @@ final class LoopUringPort implements UringPort {
         if (fd < -1) {
             throw new IllegalArgumentException("fd '" + fd + "' is not a file descriptor; pass an open fd, or -1 for none");
         }
-        if (closing) {
-            throw new IllegalStateException("Event loop '" + context().name() + "' is closing; register on an open loop");
+        if (ending) { // the loop no longer turns for registrations: one now would never be served
+            throw new IllegalStateException("Event loop '" + context().name() + "' has stopped turning and is "
+                    + "releasing its registrations; register on an open loop");
         }
         checkNotLoopFd(fd, "registered", -1);
         Registration registration = new Registration(this, fd, handler);
@@ -81,6 +84,9 @@ final class LoopUringPort implements UringPort {
         }
         live.add(registration);
         liveCount = live.size();
+        if (closing) { // after the others were told: this one hears it too, once the caller has it
+            toTellClosing.add(registration);
+        }
         return registration;
     }
 
@@ -324,6 +330,7 @@ final class LoopUringPort implements UringPort {
 
     /** Tells the handlers of fully closed registrations; run before and after each wait. */
     void finishClosed() {
+        tellLateRegistrationsClosing();
         while (!toFinish.isEmpty()) {
             Registration registration = toFinish.remove(toFinish.size() - 1);
             registration.state = Registration.State.UNREGISTERED;
@@ -364,20 +371,36 @@ final class LoopUringPort implements UringPort {
         }
         closing = true;
         for (Registration registration : new ArrayList<>(live)) {
-            if (registration.state != Registration.State.OPEN) {
-                continue;
-            }
-            try {
-                registration.handler.loopClosing(registration);
-            } catch (Throwable t) {
-                context().handle(t);
-                registration.closeOnLoop(); // a handler that failed here cannot be trusted to close
-            }
+            tellClosing(registration);
         }
     }
 
-    /** Called when the close timeout passed: cancel what handlers left open. */
+    private void tellClosing(Registration registration) {
+        if (registration.state != Registration.State.OPEN) {
+            return;
+        }
+        try {
+            registration.handler.loopClosing(registration);
+        } catch (Throwable t) {
+            context().handle(t);
+            registration.closeOnLoop(); // a handler that failed here cannot be trusted to close
+        }
+    }
+
+    /** Registrations made on the loop thread while the loop closes hear it like the others. */
+    private void tellLateRegistrationsClosing() {
+        while (!toTellClosing.isEmpty()) {
+            tellClosing(toTellClosing.remove(0));
+        }
+    }
+
+    /**
+     * Called when the loop stops turning (its close timeout passed, or it is releasing the queue):
+     * from now on registering is refused; cancel what handlers left open.
+     */
     void forceClose() {
+        ending = true;
+        tellLateRegistrationsClosing();
         for (Registration registration : new ArrayList<>(live)) {
             registration.closeOnLoop();
         }
