@@ -97,7 +97,7 @@ class PosixCallsAcrossLoopsTest {
             });
             IllegalStateException refused = assertThrows(IllegalStateException.class, () -> posix.close(pipe[0]));
             assertThat(refused.getMessage(), is("fd '" + pipe[0] + "' is still registered with loop '" + a.name()
-                    + "'; close its registration on that loop and close the fd in UringHandler.unregistered"));
+                    + "'; close its registration and close the fd in UringHandler.unregistered"));
             OnLoop.run(a, registration::close);
             handler.gone.get(10, TimeUnit.SECONDS);
             posix.close(pipe[0]); // now it is the caller's again

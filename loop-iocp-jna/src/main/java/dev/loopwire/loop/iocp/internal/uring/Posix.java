@@ -167,7 +167,7 @@ final class Posix implements PosixCalls {
         LoopUringPort holder = LiveLoops.registering(fd); // on any loop, not only this one
         if (holder != null) {
             throw new IllegalStateException("fd '" + fd + "' is still registered with loop '" + holder.context().name()
-                    + "'; close its registration on that loop and close the fd in UringHandler.unregistered");
+                    + "'; close its registration and close the fd in UringHandler.unregistered");
         }
         if (PosixLibC.close(fd) < 0) {
             throw failed("close(fd " + fd + ")");
