@@ -48,7 +48,8 @@ import java.util.stream.Collectors;
  * at {@code DEBUG} every loop opened and why that kind; at {@code INFO}, once per kind and JVM,
  * why a kind that {@link #open()} would have preferred is unavailable (io_uring blocked by
  * seccomp, JNA missing, ...); at {@code WARNING} a provider that failed to load, a provider
- * refused by the trust rule, and a foreign kind {@link #open()} does not choose.
+ * refused by the trust rule, a foreign kind {@link #open()} does not choose, and kinds that
+ * answer to the same name.
  *
  * <p><b>Concurrency.</b> All methods are thread-safe. Discovery runs once, lazily.
  */
@@ -369,6 +370,13 @@ public final class EventLoops {
                 .comparing((EventLoopProvider p) -> verdicts.refused().containsKey(p) || !probe(p).isAvailable())
                 .thenComparing(EventLoopProvider::priority, Comparator.reverseOrder())
                 .thenComparing(EventLoops::safeName));
+        List<EventLoopProvider> usable = new ArrayList<>(found);
+        usable.removeIf(verdicts.refused()::containsKey);
+        for (String shared : LoopTrust.sharedNames(usable)) {
+            if (REPORTED_UNTRUSTED.add(shared)) {
+                LOG.log(System.Logger.Level.WARNING, shared);
+            }
+        }
         return new Discovered(List.copyOf(found), List.copyOf(failures), version, verdicts);
     }
 

@@ -84,6 +84,42 @@ public final class LoopTrust {
     }
 
     /**
+     * Names (or aliases) that more than one kind not refused answers to, each as a sentence for
+     * the log: which kinds, and which one {@code EventLoops.open(name)} uses.
+     *
+     * @param ranked the kinds not refused, best first (the order {@code open(name)} searches)
+     * @return one message per shared name, in name order; empty when every name is unique
+     */
+    public static List<String> sharedNames(List<EventLoopProvider> ranked) {
+        Map<String, List<String>> byName = new java.util.TreeMap<>();
+        for (EventLoopProvider provider : ranked) {
+            Set<String> names = new java.util.LinkedHashSet<>();
+            try {
+                names.add(provider.name());
+                Set<String> aliases = provider.aliases();
+                if (aliases != null) {
+                    names.addAll(aliases);
+                }
+            } catch (RuntimeException | LinkageError e) {
+                continue;
+            }
+            for (String name : names) {
+                byName.computeIfAbsent(name, n -> new ArrayList<>()).add(provider.getClass().getName() + " from "
+                        + CodeOwners.describe(provider.getClass()));
+            }
+        }
+        List<String> messages = new ArrayList<>();
+        byName.forEach((name, kinds) -> {
+            if (kinds.size() > 1) {
+                messages.add("Event loop kinds " + kinds + " all answer to '" + name + "'; EventLoops.open(\""
+                        + name + "\") uses the one it finds first by name, then by alias, best ranked first; "
+                        + "rename the others or remove their jars");
+            }
+        });
+        return messages;
+    }
+
+    /**
      * Whether a provider class is one of loopwire's own loop providers.
      *
      * @param type the provider's class

@@ -88,6 +88,20 @@ class LoopTrustTest {
     }
 
     @Test
+    void kindsAnsweringToTheSameNameAreReported() {
+        Foreign first = new Foreign("rogue", Set.of("fast"));
+        Foreign second = new Foreign("other", Set.of("fast", "rogue"));
+        List<String> shared = LoopTrust.sharedNames(List.of(first, second));
+        String kind = Foreign.class.getName() + " from " + CodeOwners.describe(Foreign.class);
+        assertThat(shared, is(List.of(
+                "Event loop kinds [" + kind + ", " + kind + "] all answer to 'fast'; EventLoops.open(\"fast\") uses the "
+                        + "one it finds first by name, then by alias, best ranked first; rename the others or remove their jars",
+                "Event loop kinds [" + kind + ", " + kind + "] all answer to 'rogue'; EventLoops.open(\"rogue\") uses the "
+                        + "one it finds first by name, then by alias, best ranked first; rename the others or remove their jars")));
+        assertThat(LoopTrust.sharedNames(List.of(first, new Foreign("third", Set.of()))), is(List.of()));
+    }
+
+    @Test
     void onlyLoopwiresLoopProviderClassesInTheirOwnModulesAreOwn() {
         assertThat(LoopTrust.isOwn(Foreign.class), is(false));
         assertThat(LoopTrust.isOwn(String.class), is(false));
