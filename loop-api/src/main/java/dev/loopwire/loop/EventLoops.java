@@ -101,8 +101,7 @@ public final class EventLoops {
      */
     public static Availability availability(EventLoopProvider provider) {
         Objects.requireNonNull(provider, "provider");
-        Discovered d = discovered;
-        String refusal = d == null ? null : d.verdicts.refused().get(provider);
+        String refusal = discover().verdicts.refused().get(provider);
         if (refusal != null) {
             return Availability.unavailable(refusal);
         }
