@@ -1,5 +1,7 @@
 package dev.loopwire.loop;
 
+import dev.loopwire.loop.internal.CodeOwners;
+import dev.loopwire.loop.internal.LoopTrust;
 import dev.loopwire.loop.spi.CurrentLoop;
 import dev.loopwire.loop.spi.EventLoopProvider;
 import java.util.ArrayList;
@@ -30,10 +32,24 @@ import java.util.stream.Collectors;
  * {@code dev.loopwire.loop.completion} is {@code completion}, and also {@code io_uring} on Linux or
  * {@code iocp} on Windows. A name wins over another kind's alias.
  *
+ * <p><b>Trust.</b> A loop sees every socket a transport opens on it, so a kind of loop that a
+ * stray jar brought along must never become a loop the user did not ask for. {@link #open()} and
+ * the {@linkplain #defaultLoop() default loop} choose only among loopwire's own kinds and the
+ * kinds whose provider class the user allowed with {@code -Dloopwire.allow=<class>[,<class>...]};
+ * any other kind opens only when named, by {@link #open(String)} or {@code -Dloopwire.loop}. The
+ * names and aliases loopwire's own kinds define ({@code selector}, {@code completion},
+ * {@code io_uring}, {@code iocp}) are owned like transport keys: a foreign provider that claims
+ * one is refused unless allowed. A refused kind stays in {@link #providers()}, unavailable, its
+ * {@link #availability} reason saying why and how to allow it, and is logged once at
+ * {@code WARNING}; so is, once, a foreign kind that {@link #open()} passes over. See
+ * {@code docs/security.md}, "Loop providers".
+ *
  * <p><b>Logging.</b> Through {@link System.Logger}, logger {@code dev.loopwire.loop.EventLoops}:
  * at {@code DEBUG} every loop opened and why that kind; at {@code INFO}, once per kind and JVM,
  * why a kind that {@link #open()} would have preferred is unavailable (io_uring blocked by
- * seccomp, JNA missing, ...); at {@code WARNING} a provider that failed to load.
+ * seccomp, JNA missing, ...); at {@code WARNING} a provider that failed to load, a provider
+ * refused by the trust rule, a foreign kind {@link #open()} does not choose, and kinds that
+ * answer to the same name.
  *
  * <p><b>Concurrency.</b> All methods are thread-safe. Discovery runs once, lazily.
  */
@@ -46,6 +62,8 @@ public final class EventLoops {
     private static final Object LOCK = new Object();
     /** The kinds whose unavailability has been logged at INFO: once per kind and JVM is enough. */
     private static final Set<String> REPORTED_UNAVAILABLE = ConcurrentHashMap.newKeySet();
+    /** The providers whose refusal or exclusion from open() has been logged: once per class and JVM. */
+    private static final Set<String> REPORTED_UNTRUSTED = ConcurrentHashMap.newKeySet();
     private static volatile Discovered discovered;
     private static EventLoop defaultLoop;
 
@@ -73,15 +91,24 @@ public final class EventLoops {
 
     /**
      * The availability of a kind of loop; a probe that throws counts as unavailable, with the
-     * exception as the reason.
+     * exception as the reason. A provider refused by the trust rule (see the class comment) is
+     * unavailable with the refusal as the reason, and its probe is not run.
      *
      * @param provider the kind of loop to ask
-     * @return the provider's answer, or "unavailable" with the reason its probe failed; never
-     *     {@code null}
+     * @return the provider's answer, or "unavailable" with the reason its probe failed or it was
+     *     refused; never {@code null}
      * @throws NullPointerException if {@code provider} is {@code null}
      */
     public static Availability availability(EventLoopProvider provider) {
         Objects.requireNonNull(provider, "provider");
+        String refusal = discover().verdicts.refused().get(provider);
+        if (refusal != null) {
+            return Availability.unavailable(refusal);
+        }
+        return probe(provider);
+    }
+
+    private static Availability probe(EventLoopProvider provider) {
         try {
             Availability availability = provider.availability();
             return availability != null ? availability
@@ -92,8 +119,8 @@ public final class EventLoops {
     }
 
     /**
-     * Opens a new loop of the best available kind, or of the kind named by the system property
-     * {@value #LOOP_PROPERTY}.
+     * Opens a new loop of the best available kind among loopwire's own and those the user
+     * allowed, or of the kind named by the system property {@value #LOOP_PROPERTY}.
      *
      * @return the running loop; never {@code null}
      * @throws IllegalStateException if no kind of loop is available (the message lists why)
@@ -113,7 +140,8 @@ public final class EventLoops {
      *     or one of its {@linkplain EventLoopProvider#aliases() aliases}, such as {@code io_uring}
      * @return the running loop; never {@code null}
      * @throws IllegalArgumentException if no kind has that name or alias
-     * @throws IllegalStateException if that kind is unavailable here (the message says why)
+     * @throws IllegalStateException if that kind is unavailable here, or was refused by the trust
+     *     rule (the message says why)
      */
     public static EventLoop open(String name) {
         Objects.requireNonNull(name, "name");
@@ -121,8 +149,9 @@ public final class EventLoops {
     }
 
     /**
-     * The shared default loop, opened on first use (see {@link #open()}) on a daemon thread. If
-     * it has been closed, the next call opens a new one.
+     * The shared default loop, opened on first use (see {@link #open()}: loopwire's own kinds and
+     * allowed ones only, unless {@value #LOOP_PROPERTY} names one) on a daemon thread. If it has
+     * been closed, the next call opens a new one.
      *
      * @return the shared loop; never {@code null}
      */
@@ -156,8 +185,13 @@ public final class EventLoops {
     }
 
     private static EventLoop openBest(boolean daemon) {
-        List<EventLoopProvider> all = providers();
+        Discovered d = discover();
+        List<EventLoopProvider> all = d.providers;
         for (EventLoopProvider provider : all) {
+            if (!d.verdicts.defaults().contains(provider)) {
+                reportPassedOver(provider);
+                continue;
+            }
             if (availability(provider).isAvailable()) {
                 reportBetterUnavailable(all, provider);
                 EventLoop loop = provider.open(threads(daemon));
@@ -171,11 +205,34 @@ public final class EventLoops {
                 + "; put a loop module such as dev.loopwire.loop.selector on the module path");
     }
 
+    /** Says once per kind that open() never chooses a foreign kind the user did not allow. */
+    private static void reportPassedOver(EventLoopProvider provider) {
+        if (discover().verdicts.refused().containsKey(provider)
+                || !REPORTED_UNTRUSTED.add(provider.getClass().getName())) {
+            return; // a refused kind was logged when it was refused
+        }
+        Class<?> type = provider.getClass();
+        LOG.log(System.Logger.Level.WARNING, "Event loop kind '" + safeName(provider) + "' (" + type.getName()
+                + " from " + CodeOwners.describe(type) + ") is not loopwire's and was not allowed, so "
+                + "EventLoops.open() and the default loop pass it over; to use it, name it with -D" + LOOP_PROPERTY
+                + "=" + safeName(provider) + " or EventLoops.open(name), or allow it with -D"
+                + LoopTrust.ALLOW_PROPERTY + "=" + type.getName());
+    }
+
+    private static String safeName(EventLoopProvider provider) {
+        try {
+            return provider.name();
+        } catch (RuntimeException | LinkageError e) {
+            return "?";
+        }
+    }
+
     /** Says once per kind why a kind ranked above the chosen one could not be used. */
     private static void reportBetterUnavailable(List<EventLoopProvider> all, EventLoopProvider chosen) {
+        Set<EventLoopProvider> defaults = discover().verdicts.defaults();
         for (EventLoopProvider better : all) {
-            if (better.priority() <= chosen.priority()) {
-                continue;
+            if (better.priority() <= chosen.priority() || !defaults.contains(better)) {
+                continue; // a kind open() never chooses was reported as such
             }
             Availability availability = availability(better);
             if (!availability.isAvailable() && REPORTED_UNAVAILABLE.add(better.getClass().getName())) {
@@ -204,17 +261,23 @@ public final class EventLoops {
         return loop;
     }
 
-    /** The kind with that name, else the first (best-ranked) kind with that alias, else null. */
+    /**
+     * The kind with that name, else the first (best-ranked) kind with that alias, else null;
+     * kinds not refused first (so loopwire's own kind wins its names), then a refused one, whose
+     * availability says why it cannot open.
+     */
     private static EventLoopProvider byName(String name) {
-        List<EventLoopProvider> all = providers();
-        for (EventLoopProvider provider : all) {
-            if (provider.name().equals(name)) {
-                return provider;
+        Discovered d = discover();
+        for (boolean refused : new boolean[] {false, true}) {
+            for (EventLoopProvider provider : d.providers) {
+                if (d.verdicts.refused().containsKey(provider) == refused && safeName(provider).equals(name)) {
+                    return provider;
+                }
             }
-        }
-        for (EventLoopProvider provider : all) {
-            if (aliases(provider).contains(name)) {
-                return provider;
+            for (EventLoopProvider provider : d.providers) {
+                if (d.verdicts.refused().containsKey(provider) == refused && aliases(provider).contains(name)) {
+                    return provider;
+                }
             }
         }
         return null;
@@ -231,7 +294,8 @@ public final class EventLoops {
     }
 
     private static String describe() {
-        List<EventLoopProvider> all = providers();
+        Discovered d = discover();
+        List<EventLoopProvider> all = d.providers;
         if (all.isEmpty()) {
             return "none";
         }
@@ -239,7 +303,10 @@ public final class EventLoops {
             Set<String> aliases = aliases(p);
             String also = aliases.isEmpty() ? "" : "; also named " + aliases.stream().sorted()
                     .collect(Collectors.joining(", "));
-            return p.name() + " (" + availability(p) + also + ")";
+            String trust = d.verdicts.defaults().contains(p) || d.verdicts.refused().containsKey(p) ? ""
+                    : "; not chosen by open(), not loopwire's: name it, or allow it with -D"
+                    + LoopTrust.ALLOW_PROPERTY + "=" + p.getClass().getName();
+            return p.name() + " (" + availability(p) + also + trust + ")";
         }).collect(Collectors.joining(", "));
     }
 
@@ -292,14 +359,27 @@ public final class EventLoops {
                 }
             }
         }
+        LoopTrust.Verdicts verdicts = LoopTrust.judge(found, LoopTrust.allowed());
+        verdicts.refused().forEach((provider, reason) -> {
+            if (REPORTED_UNTRUSTED.add(provider.getClass().getName())) {
+                LOG.log(System.Logger.Level.WARNING, "Event loop provider " + reason);
+            }
+        });
         found.sort(Comparator
-                .comparing((EventLoopProvider p) -> !availability(p).isAvailable())
+                .comparing((EventLoopProvider p) -> verdicts.refused().containsKey(p) || !probe(p).isAvailable())
                 .thenComparing(EventLoopProvider::priority, Comparator.reverseOrder())
-                .thenComparing(EventLoopProvider::name));
-        return new Discovered(List.copyOf(found), List.copyOf(failures), version);
+                .thenComparing(EventLoops::safeName));
+        List<EventLoopProvider> usable = new ArrayList<>(found);
+        usable.removeIf(verdicts.refused()::containsKey);
+        for (String shared : LoopTrust.sharedNames(usable)) {
+            if (REPORTED_UNTRUSTED.add(shared)) {
+                LOG.log(System.Logger.Level.WARNING, shared);
+            }
+        }
+        return new Discovered(List.copyOf(found), List.copyOf(failures), version, verdicts);
     }
 
     private record Discovered(List<EventLoopProvider> providers, List<ServiceConfigurationError> failures,
-            int pluginVersion) {
+            int pluginVersion, LoopTrust.Verdicts verdicts) {
     }
 }

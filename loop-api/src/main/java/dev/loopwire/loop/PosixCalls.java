@@ -225,11 +225,18 @@ public interface PosixCalls {
     /**
      * {@code close(2)}.
      *
+     * <p>The refusals hold JVM-wide: the {@code PosixCalls} of every loop refuse the fds of every
+     * loop, not only of their own, so no loop can close another loop's ring or an fd that another
+     * loop's operations still use.
+     *
      * @param fd the file descriptor to close; the caller must not use the number again, since the
      *     kernel may hand it out to the next fd created
      * @throws IOException if the kernel reports an error on close (the fd is released anyway)
-     * @throws IllegalStateException if {@code fd} is still registered with the loop (close the
-     *     registration, then close the fd in {@link UringHandler#unregistered})
+     * @throws IllegalStateException if {@code fd} is still registered with any loop (the message
+     *     names the fd and that loop; close the registration on that loop, then close the fd in
+     *     {@link UringHandler#unregistered})
+     * @throws IllegalArgumentException if {@code fd} is a loop's own (its io_uring or its wake-up
+     *     eventfd; the message names the fd and the loop): close only fds you opened
      */
     void close(int fd) throws IOException;
 

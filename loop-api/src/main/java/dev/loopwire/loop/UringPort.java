@@ -153,12 +153,19 @@ public interface UringPort extends Capability {
      * names no fd (timeouts, NOPs, sockets created by {@link #OP_SOCKET}); any number of those may
      * exist.
      *
+     * <p>While the loop closes it still accepts registrations on its thread as long as it turns:
+     * from a close hook, or from a task or timer run while closing. A registration made after the
+     * open ones heard {@link UringHandler#loopClosing} hears it too, on the loop thread, once the
+     * call that registered it has returned. Only when the loop stops turning (it cancels what is
+     * left and releases its queue) is registering refused.
+     *
      * @param fd an open file descriptor, or {@code -1}
      * @param handler receives the registration's completions; never {@code null}
      * @return the registration; never {@code null}
      * @throws IllegalArgumentException if {@code fd} is already registered on this loop (its
      *     message names the fd; close that registration first), or is below {@code -1}
-     * @throws IllegalStateException if not on the loop thread, or the loop is closing
+     * @throws IllegalStateException if not on the loop thread, or the loop has stopped turning at
+     *     the end of its close
      */
     UringRegistration register(int fd, UringHandler handler);
 

@@ -138,7 +138,11 @@ class UringBadInputTest {
                 try {
                     onLoop(loop, () -> port.register(fd, new RecordingHandler()));
                 } catch (IllegalArgumentException e) {
-                    assertThat(e.getMessage(), startsWith("fd '" + fd + "' is loop '" + loop.name() + "''s own"));
+                    if (!e.getMessage().startsWith("fd '" + fd + "' is loop '" + loop.name() + "''s own")) {
+                        // another loop open in this JVM: its fds are refused too (JVM-wide, finding 1)
+                        assertThat(e.getMessage(), startsWith("fd '" + fd + "' is loop '"));
+                        continue;
+                    }
                     IllegalArgumentException close = assertThrows(IllegalArgumentException.class,
                             () -> port.posix().close(fd));
                     assertThat(close.getMessage(), is(e.getMessage().replace("registered", "closed")));

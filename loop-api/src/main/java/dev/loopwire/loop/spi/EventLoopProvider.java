@@ -14,6 +14,15 @@ import java.util.concurrent.ThreadFactory;
  * with ...} in {@code module-info.java} (module path) and a {@code META-INF/services} entry, for
  * example through {@code @AutoService} (class path).
  *
+ * <p><b>Trust.</b> A loop sees every socket opened on it, so
+ * {@link dev.loopwire.loop.EventLoops#open()} and the default loop choose only among loopwire's
+ * own kinds and the kinds whose class the user allowed with {@code -Dloopwire.allow=<class>};
+ * any other kind opens only when the user names it ({@code EventLoops.open(name)},
+ * {@code -Dloopwire.loop}). The names and aliases loopwire's own kinds define
+ * ({@code selector}, {@code completion}, {@code io_uring}, {@code iocp}) are theirs: a provider
+ * from another module or jar that uses one is refused (listed, unavailable with the reason,
+ * logged at {@code WARNING}) unless allowed. Give your kind a name of its own.
+ *
  * <p><b>Lifecycle.</b> The constructor must do no work: discovery instantiates every provider.
  * {@link #availability()} runs the probe (it may be expensive once and should cache), and
  * {@link #open} starts a loop.
@@ -23,7 +32,8 @@ import java.util.concurrent.ThreadFactory;
 public interface EventLoopProvider {
 
     /**
-     * The short name of this kind of loop, such as {@code selector}; never {@code null}.
+     * The short name of this kind of loop, such as {@code selector}; never {@code null}. The
+     * names of loopwire's own kinds are reserved to them (see the class comment).
      *
      * @return the name, as {@link dev.loopwire.loop.EventLoops#open(String)} accepts it
      */
@@ -53,7 +63,8 @@ public interface EventLoopProvider {
 
     /**
      * The rank of this kind of loop when {@link dev.loopwire.loop.EventLoops#open()} picks one:
-     * the highest available wins.
+     * the highest available wins, among loopwire's own kinds and the kinds the user allowed
+     * (a foreign kind's priority alone never makes it the default).
      *
      * @return the rank; higher wins
      * @implSpec The default is 0.

@@ -57,6 +57,7 @@ final class Block implements NativeBlock {
         port.checkThread("NativeBlock.putAddress");
         Block block = port.checkBlock(target, "putAddress", -1);
         checkOpen("putAddress", -1);
+        block.checkOpen("putAddress target", -1); // a closed block's memory is its owner's no more
         checkSlot(at);
         if (offset < 0 || offset > block.size) {
             throw new IndexOutOfBoundsException("offset '" + offset + "' is outside the target block of "

@@ -37,6 +37,7 @@ final class LoopUringPort implements UringPort {
     private final Map<Integer, Registration> byFd = new ConcurrentHashMap<>();
     private final List<Registration> live = new ArrayList<>();
     private final List<Registration> toFinish = new ArrayList<>();
+    private final List<Registration> toTellClosing = new ArrayList<>();
     private final List<ProvidedGroup> groups = new ArrayList<>();
     private final ProvidedGroup[] groupByClass = new ProvidedGroup[32];
     private final SqeWriter writer = new SqeWriter(this);
@@ -49,6 +50,7 @@ final class LoopUringPort implements UringPort {
     private int pooled;
     private int inflight;
     private boolean closing;
+    private boolean ending;
     private ByteBuffer delivered;
     private ProvidedGroup deliveredGroup;
     private int deliveredBuffer = -1;
@@ -58,6 +60,7 @@ final class LoopUringPort implements UringPort {
     LoopUringPort(UringBackend backend) {
         this.backend = backend;
         backend.register(cancels);
+        LiveLoops.joined(this);
     }
 
     // ---- the capability
@@ -69,8 +72,9 @@ final class LoopUringPort implements UringPort {
         if (fd < -1) {
             throw new IllegalArgumentException("fd '" + fd + "' is not a file descriptor; pass an open fd, or -1 for none");
         }
-        if (closing) {
-            throw new IllegalStateException("Event loop '" + context().name() + "' is closing; register on an open loop");
+        if (ending) { // the loop no longer turns for registrations: one now would never be served
+            throw new IllegalStateException("Event loop '" + context().name() + "' has stopped turning and is "
+                    + "releasing its registrations; register on an open loop");
         }
         checkNotLoopFd(fd, "registered", -1);
         Registration registration = new Registration(this, fd, handler);
@@ -80,6 +84,9 @@ final class LoopUringPort implements UringPort {
         }
         live.add(registration);
         liveCount = live.size();
+        if (closing) { // after the others were told: this one hears it too, once the caller has it
+            toTellClosing.add(registration);
+        }
         return registration;
     }
 
@@ -174,13 +181,18 @@ final class LoopUringPort implements UringPort {
         return Pointer.nativeValue(Native.getDirectBufferPointer(direct));
     }
 
-    /** The loop's ring and eventfd are never a caller's to register, target or close. */
+    /** No loop's ring or eventfd (this loop's or another's) is a caller's to register, target or close. */
     void checkNotLoopFd(int fd, String field, int opcode) {
-        if (backend.ownsFd(fd)) {
-            throw new IllegalArgumentException("fd '" + fd + "' is loop '" + context().name()
+        LoopUringPort owner = LiveLoops.owningLoopFd(fd);
+        if (owner != null) {
+            throw new IllegalArgumentException("fd '" + fd + "' is loop '" + owner.context().name()
                     + "''s own (its io_uring or its wake-up eventfd) and cannot be " + Checks.use(field, opcode)
                     + "; use an fd you opened");
         }
+    }
+
+    boolean ownsLoopFd(int fd) {
+        return backend.ownsFd(fd);
     }
 
     boolean isRegistered(int fd) {
@@ -318,6 +330,7 @@ final class LoopUringPort implements UringPort {
 
     /** Tells the handlers of fully closed registrations; run before and after each wait. */
     void finishClosed() {
+        tellLateRegistrationsClosing();
         while (!toFinish.isEmpty()) {
             Registration registration = toFinish.remove(toFinish.size() - 1);
             registration.state = Registration.State.UNREGISTERED;
@@ -358,20 +371,36 @@ final class LoopUringPort implements UringPort {
         }
         closing = true;
         for (Registration registration : new ArrayList<>(live)) {
-            if (registration.state != Registration.State.OPEN) {
-                continue;
-            }
-            try {
-                registration.handler.loopClosing(registration);
-            } catch (Throwable t) {
-                context().handle(t);
-                registration.closeOnLoop(); // a handler that failed here cannot be trusted to close
-            }
+            tellClosing(registration);
         }
     }
 
-    /** Called when the close timeout passed: cancel what handlers left open. */
+    private void tellClosing(Registration registration) {
+        if (registration.state != Registration.State.OPEN) {
+            return;
+        }
+        try {
+            registration.handler.loopClosing(registration);
+        } catch (Throwable t) {
+            context().handle(t);
+            registration.closeOnLoop(); // a handler that failed here cannot be trusted to close
+        }
+    }
+
+    /** Registrations made on the loop thread while the loop closes hear it like the others. */
+    private void tellLateRegistrationsClosing() {
+        while (!toTellClosing.isEmpty()) {
+            tellClosing(toTellClosing.remove(0));
+        }
+    }
+
+    /**
+     * Called when the loop stops turning (its close timeout passed, or it is releasing the queue):
+     * from now on registering is refused; cancel what handlers left open.
+     */
     void forceClose() {
+        ending = true;
+        tellLateRegistrationsClosing();
         for (Registration registration : new ArrayList<>(live)) {
             registration.closeOnLoop();
         }

@@ -10,8 +10,9 @@ import java.util.Objects;
 
 /**
  * The {@link PosixCalls} facet of a {@link LoopUringPort}: one libc call per method, errors typed
- * by {@link Errno}. Closing an fd that is still registered with the loop is refused, so that no
- * operation in flight, and no later registration of the same number, can meet a reused fd.
+ * by {@link Errno}. Closing an fd that is still registered with any loop of the JVM, or that is
+ * any loop's own ring or eventfd, is refused, so that no operation in flight, and no later
+ * registration of the same number, can meet a reused fd.
  *
  * <p>Thread-safe.
  */
@@ -163,8 +164,9 @@ final class Posix implements PosixCalls {
     @Override
     public void close(int fd) throws IOException {
         port.checkNotLoopFd(fd, "closed", -1);
-        if (port.isRegistered(fd)) {
-            throw new IllegalStateException("fd '" + fd + "' is still registered with loop '" + port.context().name()
+        LoopUringPort holder = LiveLoops.registering(fd); // on any loop, not only this one
+        if (holder != null) {
+            throw new IllegalStateException("fd '" + fd + "' is still registered with loop '" + holder.context().name()
                     + "'; close its registration and close the fd in UringHandler.unregistered");
         }
         if (PosixLibC.close(fd) < 0) {

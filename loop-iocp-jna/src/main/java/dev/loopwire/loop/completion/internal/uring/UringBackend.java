@@ -307,6 +307,7 @@ public final class UringBackend implements CompletionBackend {
             LibC.close(eventFd);
         }
         ring.close();
+        LiveLoops.left(port); // only now: until its fds are closed, no other loop may touch them
         if (busy) {
             // The kernel tears a ring down asynchronously and may still write into the memory of
             // operations in flight: never let it be freed (issue #10, item 14).

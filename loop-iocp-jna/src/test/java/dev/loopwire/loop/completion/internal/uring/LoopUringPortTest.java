@@ -121,6 +121,86 @@ class LoopUringPortTest {
     }
 
     @Test
+    void aClosedBlockIsRefusedAsAPutAddressTargetAndTheBlockStaysUsable() throws Exception {
+        UringRegistration registration = port.register(-1, handler);
+        NativeBlock iovec = registration.allocate(16);
+        NativeBlock data = registration.allocate(8);
+        data.close();
+        IllegalStateException refused = assertThrows(IllegalStateException.class, () -> iovec.putAddress(0, data, 0));
+        assertThat(refused.getMessage(), containsString("NativeBlock of 8 bytes"));
+        assertThat(refused.getMessage(), containsString("is closed: putAddress target needs an open block"));
+        assertThat("nothing written", iovec.buffer().getLong(0), is(0L));
+        assertThat("the closed target was released, not pinned", port.allocatedBytes(), is(16L));
+        NativeBlock open = registration.allocate(8);
+        iovec.putAddress(0, open, 0); // the refusal left the block usable
+        assertThat(iovec.buffer().getLong(0) != 0, is(true));
+        registration.close();
+        turns(2);
+        assertThat(port.allocatedBytes(), is(0L));
+    }
+
+    /** A handler that records, under a name, what it hears; it ignores loopClosing if asked. */
+    private UringHandler named(String name, boolean closeWhenTheLoopCloses, Runnable onUnregistered) {
+        return new UringHandler() {
+            @Override
+            public void complete(UringRegistration registration, UringCompletion completion) {
+                events.add(name + " res=" + completion.result());
+            }
+
+            @Override
+            public void loopClosing(UringRegistration registration) {
+                events.add(name + " loopClosing");
+                if (closeWhenTheLoopCloses) {
+                    registration.close();
+                }
+            }
+
+            @Override
+            public void unregistered(UringRegistration registration) {
+                events.add(name + " unregistered");
+                onUnregistered.run();
+            }
+        };
+    }
+
+    @Test
+    void registeringWhileTheLoopClosesIsAcceptedUntilItStopsTurningAndEachRegistrationHearsTheClose() throws Exception {
+        port.register(-1, named("early", true, () -> { }));
+        backend.loopClosing(); // the close hooks have run; open registrations hear it now
+        assertThat(events, is(List.of("early loopClosing")));
+        // as a task or timer started by a close hook would, on the loop thread
+        UringRegistration late = port.register(-1, named("late", true, () -> { }));
+        late.prepare(UringPort.OP_NOP).tag(7).submit(); // usable until it hears the close
+        assertThat("told after the call that registered it", events, is(List.of("early loopClosing")));
+        turns(3);
+        assertThat(events.contains("late loopClosing"), is(true));
+        assertThat(events.contains("late unregistered"), is(true));
+        assertThat(events.indexOf("late loopClosing") < events.indexOf("late unregistered"), is(true));
+        // a registration that ignores the close is cancelled when the loop stops turning; from
+        // then on registering is refused, since nothing would serve the registration
+        List<Throwable> refused = new ArrayList<>();
+        int[] pipe = port.posix().pipe(0);
+        UringRegistration stubborn = port.register(pipe[0], named("stubborn", false, () -> {
+            try {
+                port.register(-1, handler);
+            } catch (IllegalStateException e) {
+                refused.add(e);
+            }
+        }));
+        stubborn.prepare(UringPort.OP_READ).addr(stubborn.allocate(8), 0).len(8).offset(-1).submit();
+        turns(1);
+        backend.close();
+        backend = null;
+        assertThat(events.contains("stubborn loopClosing"), is(true));
+        assertThat(events.get(events.size() - 1), is("stubborn unregistered"));
+        assertThat(refused.size(), is(1));
+        assertThat(refused.get(0).getMessage(), is("Event loop 'io_uring' has stopped turning and is releasing its "
+                + "registrations; register on an open loop"));
+        port.posix().close(pipe[0]);
+        port.posix().close(pipe[1]);
+    }
+
+    @Test
     void aProvidedBufferNamedByAnOperationGoesBackOnlyAtThatOperationsFinalCompletion() throws Exception {
         int[] pipe = port.posix().pipe(0);
         ProvidedGroup group = (ProvidedGroup) port.bufferGroup(64);
