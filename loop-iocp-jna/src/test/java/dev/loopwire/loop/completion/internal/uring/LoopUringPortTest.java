@@ -306,25 +306,34 @@ class LoopUringPortTest {
         });
         NativeBlock block = registration.allocate(64);
         java.nio.ByteBuffer direct = java.nio.ByteBuffer.allocateDirect(64);
-        long before = 0;
-        int measured = 0;
         allocatedByThisThread(); // looked up before anything is measured
-        for (int round = 0; round < 600; round++) {
-            if (round == 300) { // warm: pooled operations exist, the JIT has compiled the path
-                before = allocatedByThisThread();
-                measured = completed[0];
+        // Five windows after a warm-up; steady state means at least one window allocates less
+        // than a byte per operation. A one-time allocation (a pool growing, a late JIT
+        // compilation on a loaded machine) spoils one window; an allocation per operation spoils
+        // them all.
+        List<String> windows = new ArrayList<>();
+        long best = Long.MAX_VALUE;
+        int perWindow = 0;
+        for (int window = -1; window < 5; window++) {
+            long before = allocatedByThisThread();
+            int measured = completed[0];
+            for (int round = 0; round < (window < 0 ? 1000 : 300); round++) {
+                for (int i = 0; i < 4; i++) {
+                    registration.prepare(UringPort.OP_NOP).addr(block, 8).addr2(direct).tag(i).submit();
+                }
+                int target = completed[0] + 4;
+                while (completed[0] < target) {
+                    backend.await(100_000_000L);
+                }
             }
-            for (int i = 0; i < 4; i++) {
-                registration.prepare(UringPort.OP_NOP).addr(block, 8).addr2(direct).tag(i).submit();
-            }
-            int target = completed[0] + 4;
-            while (completed[0] < target) {
-                backend.await(100_000_000L);
+            long bytes = allocatedByThisThread() - before;
+            if (window >= 0) {
+                perWindow = completed[0] - measured;
+                windows.add(bytes + " B / " + perWindow + " ops");
+                best = Math.min(best, bytes);
             }
         }
-        long bytes = allocatedByThisThread() - before;
-        int operations = completed[0] - measured;
-        assertThat("bytes allocated over " + operations + " operations: " + bytes, bytes < operations, is(true));
+        assertThat("bytes allocated per window: " + windows, best < perWindow, is(true));
         registration.close();
         turns(2);
     }
