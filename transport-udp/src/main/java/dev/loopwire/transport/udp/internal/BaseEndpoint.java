@@ -130,11 +130,14 @@ abstract class BaseEndpoint implements DatagramEndpoint {
 
     /**
      * The loop is closing: close as {@link #close()} does (flush, close the socket,
-     * {@code onClose}); nothing if the endpoint is closed or closing already. Loop thread.
+     * {@code onClose}). If {@code close()} was called from another thread and the closing loop
+     * refused its hand-over, that close is finished here. Loop thread.
      */
     final void loopClosed() {
         if (!closed.get()) {
             close();
+        } else if (!released) {
+            flush(); // idempotent: the socket is closed once, when the queue has drained
         }
     }
 
@@ -504,10 +507,8 @@ abstract class BaseEndpoint implements DatagramEndpoint {
      * caller's thread: what is still queued goes to {@code onError}, then {@code onClose}.
      */
     private void closedWithoutLoop() {
-        if (closeHook != null && !closeHook.cancel()) {
-            // The loop's close hook has run or is running on the loop thread: it flushes, closes
-            // the socket and calls onClose there. Touching the queue from here would race it.
-            return;
+        if (closeHook != null) {
+            closeHook.cancel();
         }
         released = true;
         int dropped = queue.clear();
