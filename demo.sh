@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Builds loopwire and runs the demo on the module path. Usage:
 #   bash demo.sh            the demo: loops, providers, resolution, heartbeats, the rogue refused
 #   bash demo.sh --inspect  the same module path in jshell: module-info-examples/inspect-providers.jsh

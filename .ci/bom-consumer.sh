@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Checks that loopwire-bom works for a user: deploys the published modules (and their parent)
 # to a throwaway file repository, then builds and runs a tiny consumer project that imports the
 # BOM and names loopwire modules without versions.

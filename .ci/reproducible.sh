@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Builds the published artifacts twice from clean and checks that every jar (classes, sources,
 # javadoc) is byte-identical: project.build.outputTimestamp fixes the dates in the jars, and the
 # javadoc pages carry no timestamp. The published modules are the ones loopwire-bom lists.

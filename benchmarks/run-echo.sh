@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # UDP echo harness: builds the benchmarks module and the C programs, then measures every server
 # in SERVERS below against the C load client at each window, on 127.0.0.1 only.
 #

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // What loopwire finds on a module path: loops, transport providers, adapters, and how every key
 // resolves on every available loop. Run from the repository root:
 //   jshell --module-path <jars> --add-modules ALL-MODULE-PATH module-info-examples/inspect-providers.jsh

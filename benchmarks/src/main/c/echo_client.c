@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * echo-client: the load client of the loopwire UDP echo harness.
  *

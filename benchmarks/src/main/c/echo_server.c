@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * echo-server-c: the reference UDP echo server of the loopwire echo harness.
  *

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * The event loop API of loopwire: what a loop is ({@link dev.loopwire.loop.EventLoop}), what
  * it can do ({@link dev.loopwire.loop.Capability}), how transports are named

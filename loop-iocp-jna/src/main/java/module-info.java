@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * The completion loop: one thread driving one native completion queue through JNA, offering
  * {@link dev.loopwire.loop.Timers} and the raw capability of its mechanism

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * The selector loop: one thread driving one {@link java.nio.channels.Selector}, offering
  * {@link dev.loopwire.loop.FdReadiness} and {@link dev.loopwire.loop.Timers}.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * The conformance kit of loopwire: abstract JUnit 5 contract suites that a loop or a transport
  * extends with a few lines to prove it keeps the promises loopwire documents.

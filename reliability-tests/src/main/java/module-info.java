@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * Reliability and security tests of loopwire: load, soak, bad input and hijack attempts against
  * UDP on every loop. Not published; its main sources are only the fixtures that must be real,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * The transport registry of loopwire: {@link dev.loopwire.transport.Transports} resolves the
  * implementation of a transport for an event loop (the double dispatch), and the SPI

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * TCP on any loopwire event loop, the proposal's {@code create_connection}:
  * {@link dev.loopwire.transport.tcp.Tcp#connect} and {@link dev.loopwire.transport.tcp.Tcp#listen},

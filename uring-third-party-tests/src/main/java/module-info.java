@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * A third party's use of loopwire's raw io_uring capability: compiled against
  * {@code dev.loopwire.loop} alone (no JNA, no loop implementation), run on whatever loop offers

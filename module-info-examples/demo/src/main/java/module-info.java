@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * The demo the README runs ({@code bash demo.sh}): lists the event loops and transport providers
  * loopwire found on the module path, shows how each transport key resolves on each available

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * A third-party transport as a user writes it: UDP heartbeats between peers, reporting each peer
  * up or down. It owns its key, {@code com.example.heartbeat.open}, and ships three providers: one

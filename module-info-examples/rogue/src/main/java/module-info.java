@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * A rogue module: it provides an implementation of {@code dev.loopwire.transport.udp.bind}, a
  * key owned by {@code dev.loopwire.transport.udp}, with priority 1000, as a stray jar on the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * The event loop as a user sees it: {@link dev.loopwire.loop.EventLoop}, what a loop can do
  * ({@link dev.loopwire.loop.Capability}, with the standard capabilities

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package dev.loopwire.loop;
 
 import static org.hamcrest.MatcherAssert.assertThat;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package dev.loopwire.reliability;
 
 import static dev.loopwire.reliability.SoakTest.await;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * The transport registry as a user sees it: {@link dev.loopwire.transport.Transports} resolves
  * a transport's implementation for a loop (first the loop's own, then the best provider whose

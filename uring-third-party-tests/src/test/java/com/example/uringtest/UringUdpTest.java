@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package com.example.uringtest;
 
 import static com.example.uringtest.UringLoops.onLoop;

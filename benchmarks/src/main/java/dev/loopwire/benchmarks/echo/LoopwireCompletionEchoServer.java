@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package dev.loopwire.benchmarks.echo;
 
 /** loopwire's echo server on the completion loop (io_uring here), for the harness's server list. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package dev.loopwire.benchmarks.echo;
 
 /** loopwire's echo server on the selector loop, for the harness's server list. */

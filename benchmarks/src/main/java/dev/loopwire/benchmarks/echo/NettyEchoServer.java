@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package dev.loopwire.benchmarks.echo;
 
 import io.netty.bootstrap.Bootstrap;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * The service-provider interface for loop authors: {@link dev.loopwire.loop.spi.EventLoopProvider}
  * makes a kind of loop discoverable by {@link dev.loopwire.loop.EventLoops}, and

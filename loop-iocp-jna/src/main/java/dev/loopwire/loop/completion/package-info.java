@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * The completion loop, {@link dev.loopwire.loop.completion.CompletionLoop}: one thread driving one
  * native completion queue through JNA (io_uring on Linux, IOCP on Windows), offering

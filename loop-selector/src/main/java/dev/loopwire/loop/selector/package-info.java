@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * The selector loop, {@link dev.loopwire.loop.selector.SelectorLoop}: one thread driving one
  * {@link java.nio.channels.Selector}, offering {@link dev.loopwire.loop.FdReadiness} and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * A third-party transport as a user writes it: UDP heartbeats between peers, opened with
  * {@link com.example.heartbeat.Heartbeat#open}, reporting each peer up or down to a

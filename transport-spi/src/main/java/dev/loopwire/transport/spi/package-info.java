@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * The service-provider interface for transport authors:
  * {@link dev.loopwire.transport.spi.TransportProvider} offers an implementation of a transport

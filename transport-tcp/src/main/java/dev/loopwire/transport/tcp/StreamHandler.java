@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package dev.loopwire.transport.tcp;
 
 import java.nio.ByteBuffer;

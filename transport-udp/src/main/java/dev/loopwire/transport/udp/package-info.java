@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * UDP on any loopwire event loop: {@link dev.loopwire.transport.udp.Udp#bind} and
  * {@link dev.loopwire.transport.udp.Udp#connect} open a

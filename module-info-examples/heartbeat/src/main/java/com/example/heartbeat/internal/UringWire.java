@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package com.example.heartbeat.internal;
 
 import dev.loopwire.loop.NativeBlock;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package dev.loopwire.transport.tcp.internal;
 
 import dev.loopwire.transport.tcp.OutputClosedException;

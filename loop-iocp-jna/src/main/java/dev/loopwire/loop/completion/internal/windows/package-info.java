@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * The Windows IOCP backend of the completion loop: JNA mappings of kernel32 and ws2_32,
  * {@link dev.loopwire.loop.completion.internal.windows.IocpDriver}, which owns one I/O completion port
