@@ -6,7 +6,7 @@
  * close, exactly as a new transport would.
  */
 module com.example.uringtest {
-    requires dev.loopwire.loop;
+    requires transitive dev.loopwire.loop; // its exported RecordingHandler implements UringHandler
 
     exports com.example.uringtest;
 }

@@ -62,8 +62,15 @@ class AttackTcpTest {
         }
 
         @Override
-        public void close() throws Exception {
-            get(listener.close());
+        public void close() {
+            try {
+                get(listener.close());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while the listener closed", e);
+            } catch (Exception e) {
+                throw new IllegalStateException("the listener did not close", e);
+            }
         }
     }
 

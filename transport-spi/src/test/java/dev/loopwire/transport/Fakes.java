@@ -40,6 +40,7 @@ final class Fakes {
         private final Set<Class<? extends Capability>> capabilities;
 
         @SafeVarargs
+        @SuppressWarnings("varargs") // the array is only copied into an immutable set
         LoopKind(String name, Availability availability, Class<? extends Capability>... capabilities) {
             this.name = name;
             this.availability = availability;

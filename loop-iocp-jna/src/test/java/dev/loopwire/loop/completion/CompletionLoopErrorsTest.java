@@ -11,7 +11,6 @@ import dev.loopwire.loop.UringPort;
 import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
 import java.nio.ByteBuffer;
-import java.nio.channels.DatagramChannel;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -41,8 +40,7 @@ class CompletionLoopErrorsTest {
 
     @Test
     void errorsFromTasksTimersAndListenersReachTheHandlerAndTheLoopGoesOn() throws Exception {
-        try (CompletionLoop loop = CompletionLoop.builder().exceptionHandler(failures::add).open();
-                DatagramChannel client = DatagramChannel.open()) {
+        try (CompletionLoop loop = CompletionLoop.builder().exceptionHandler(failures::add).open()) {
             loop.execute(CompletionLoopErrorsTest::recurse);
             loop.execute(() -> {
                 throw new OutOfMemoryError("thrown by user code");

@@ -152,6 +152,7 @@ class CompletionLoopTest {
     }
 
     @Test
+    @SuppressWarnings("removal") // tests the deprecated per-instance setter until it is removed
     void aThrowingTaskGoesToTheHandlerAndTheLoopGoesOn() throws Exception {
         List<Throwable> handled = new CopyOnWriteArrayList<>();
         try (CompletionLoop loop = CompletionLoop.open().exceptionHandler(handled::add)) {

@@ -395,6 +395,8 @@ public final class SelectorLoop implements EventLoop {
 
     /** Carries what the exception handler threw out of the loop's turn. */
     private static final class HandlerFailed extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
         HandlerFailed(Throwable cause) {
             super(cause);
         }
