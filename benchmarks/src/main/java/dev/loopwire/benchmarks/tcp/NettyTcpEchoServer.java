@@ -2,7 +2,9 @@
 package dev.loopwire.benchmarks.tcp;
 
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -11,6 +13,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
@@ -24,8 +27,10 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Back-pressure as Netty documents it: when a channel becomes unwritable (its outbound buffer
  * above the high water mark, Netty's default 64 KiB) the handler turns auto-read off, and on again
- * once it is writable. Options: TCP_NODELAY on (Netty's default, set anyway), SO_REUSEADDR, a
- * backlog of {@value TcpEchoOptions#BACKLOG}; everything else is Netty's default.
+ * once it is writable. At the peer's FIN (half-closure allowed) it flushes what is queued and
+ * then closes, as the C and loopwire servers do; Netty's default would close at once and drop the
+ * queue. Options: TCP_NODELAY on (Netty's default, set anyway), SO_REUSEADDR, a backlog of
+ * {@value TcpEchoOptions#BACKLOG}; everything else is Netty's default.
  *
  * <p>Subclasses choose the transport (NIO, epoll, io_uring). Lifecycle and thread-safety as in
  * {@link TcpEchoServer}.
@@ -59,6 +64,7 @@ public abstract class NettyTcpEchoServer implements TcpEchoServer {
                 .option(ChannelOption.SO_BACKLOG, TcpEchoOptions.BACKLOG)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .childHandler(new Echo(errors));
         try {
             channel = bootstrap.bind(options.bind()).syncUninterruptibly().channel();
@@ -109,6 +115,15 @@ public abstract class NettyTcpEchoServer implements TcpEchoServer {
         public void channelWritabilityChanged(ChannelHandlerContext ctx) {
             ctx.channel().config().setAutoRead(ctx.channel().isWritable());
             ctx.fireChannelWritabilityChanged();
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+            if (evt instanceof ChannelInputShutdownEvent) {
+                // The peer's FIN: echo what is still queued, then close (a plain close would drop it).
+                ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+            }
+            ctx.fireUserEventTriggered(evt);
         }
 
         @Override
