@@ -373,6 +373,8 @@ public final class UringBackend implements CompletionBackend {
     private final class WakeOp extends Op {
         private final Memory counter = NativeMemory.allocate(8);
         private final CancelWake canceller = new CancelWake();
+        /** Made once: a method reference written at the call would allocate on every wake-up. */
+        private final Runnable rearm = this::arm;
         boolean armed;
         boolean cancelling;
         boolean stopping;
@@ -381,7 +383,7 @@ public final class UringBackend implements CompletionBackend {
             if (stopping) {
                 return;
             }
-            int sqe = sqeOrDefer(this::arm);
+            int sqe = sqeOrDefer(rearm);
             if (sqe < 0) {
                 return;
             }
