@@ -389,6 +389,7 @@ int main(int argc, char **argv) {
             }
         }
 
+    receive:
         for (int i = 0; i < BATCH; i++) {
             in[i].msg_hdr.msg_name = NULL;
             in[i].msg_hdr.msg_namelen = 0;
@@ -398,7 +399,7 @@ int main(int argc, char **argv) {
         if (peers == 1) {
             n = recvmmsg(fd, in, BATCH, MSG_WAITFORONE, NULL);
         } else {
-            /* Level-triggered: take one batch from one ready socket per pass, the rest on the next passes. */
+            /* Level-triggered: one batch from each socket epoll_wait found ready, all before the loss scan. */
             if (ready_next == ready_count) {
                 ready_count = epoll_wait(epfd, ready, BATCH, 5);
                 ready_next = 0;
@@ -468,6 +469,9 @@ int main(int argc, char **argv) {
             free_slots[free_count++] = (int) s;
         }
 
+        if (peers > 1 && ready_next < ready_count) {
+            goto receive; /* the other ready sockets, before expiring what they may hold */
+        }
         if (now >= next_scan) {
             for (long s = 0; s < window; s++) {
                 if (slots[s].in_flight && now - slots[s].sent_ns >= timeout_ns) {
