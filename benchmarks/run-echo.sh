@@ -3,8 +3,8 @@
 # UDP echo harness: builds the benchmarks module and the C programs, then measures every server
 # in SERVERS below against the C load client at each window, on 127.0.0.1 only.
 #
-#   bash benchmarks/run-echo.sh [--seconds N] [--warmup N] [--windows 1,16,256] [--pin]
-#                               [--pin-cpus SERVER,CLIENT] [--servers a,b] [--timeout-ms MS]
+#   bash benchmarks/run-echo.sh [--seconds N] [--warmup N] [--windows 1,16,256] [--peers 1,64,1024]
+#                               [--pin] [--pin-cpus SERVER,CLIENT] [--servers a,b] [--timeout-ms MS]
 #                               [--count N] [--skip-build] [--list]
 #
 # Output: a table on stdout, benchmarks/target/echo-results.csv, benchmarks/target/echo-chart.svg
@@ -13,12 +13,16 @@ set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/.." && pwd)"
-TARGET="$HERE/target"
+# ECHO_TARGET (the C programs and the outputs) and ECHO_CLASSPATH (instead of the jar) are for
+# the harness's own test, which runs this script with --skip-build on what the test compiled.
+TARGET="${ECHO_TARGET:-$HERE/target}"
 JAR="$TARGET/benchmarks.jar"
+CLASS_PATH="${ECHO_CLASSPATH:-$JAR}"
 
 SECONDS_PER_RUN=5
 WARMUP=1
 WINDOWS="1,16,256"
+PEERS="1"
 TIMEOUT_MS=200
 COUNT=50000000
 PIN_SERVER=""
@@ -34,6 +38,7 @@ while [ $# -gt 0 ]; do
     --seconds) SECONDS_PER_RUN="$2"; shift 2 ;;
     --warmup) WARMUP="$2"; shift 2 ;;
     --windows) WINDOWS="$2"; shift 2 ;;
+    --peers) PEERS="$2"; shift 2 ;;
     --timeout-ms) TIMEOUT_MS="$2"; shift 2 ;;
     --count) COUNT="$2"; shift 2 ;;
     --pin) PIN_SERVER=1; PIN_CLIENT=0; shift ;;
@@ -48,7 +53,7 @@ done
 
 # Server JVMs: fixed heap so GC sizing does not differ between runs; override with JAVA_OPTS.
 JAVA_OPTS="${JAVA_OPTS:--Xms256m -Xmx256m}"
-JAVA_CMD="java $JAVA_OPTS -cp $JAR"
+JAVA_CMD="java $JAVA_OPTS -cp $CLASS_PATH"
 
 # The server list: one "name|command" line each. A command must bind 127.0.0.1 on a free port,
 # print "ready <port>" on stdout once bound, and exit on SIGTERM. The first line is the reference
@@ -77,7 +82,9 @@ if [ "$BUILD" = 1 ]; then
   gcc $CFLAGS -o "$TARGET/echo-server-c" "$HERE/src/main/c/echo_server.c"
   gcc $CFLAGS -o "$TARGET/echo-client" "$HERE/src/main/c/echo_client.c" -lm
 fi
-for f in "$JAR" "$TARGET/echo-server-c" "$TARGET/echo-client"; do
+REQUIRED=("$TARGET/echo-server-c" "$TARGET/echo-client")
+[ -n "${ECHO_CLASSPATH:-}" ] || REQUIRED+=("$JAR")
+for f in "${REQUIRED[@]}"; do
   [ -e "$f" ] || { echo "run-echo.sh: '$f' is missing; run without --skip-build" >&2; exit 1; }
 done
 
@@ -93,7 +100,7 @@ mkdir -p "$LOGS"
   echo "java: $(java -version 2>&1 | head -1); JAVA_OPTS: $JAVA_OPTS"
   echo "gcc: $(gcc --version | head -1)"
   echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
-  echo "seconds: $SECONDS_PER_RUN, warm-up: $WARMUP, windows: $WINDOWS, timeout: $TIMEOUT_MS ms, size: 64 B"
+  echo "seconds: $SECONDS_PER_RUN, warm-up: $WARMUP, windows: $WINDOWS, peers: $PEERS, timeout: $TIMEOUT_MS ms, size: 64 B"
   echo "pinning: ${PIN_SERVER:+server on CPU $PIN_SERVER, client on CPU $PIN_CLIENT}${PIN_SERVER:-none}"
 } > "$TARGET/echo-machine.txt"
 cat "$TARGET/echo-machine.txt" >&2
@@ -140,26 +147,29 @@ for line in "${SERVERS[@]}"; do
     continue
   fi
   IFS=',' read -ra wins <<< "$WINDOWS"
+  IFS=',' read -ra peer_counts <<< "$PEERS"
   for w in "${wins[@]}"; do
-    if row="$($(pin "$PIN_CLIENT") "$TARGET/echo-client" --port "$port" --window "$w" \
-        --seconds "$SECONDS_PER_RUN" --warmup "$WARMUP" --timeout-ms "$TIMEOUT_MS" --count "$COUNT" \
-        --server-pid "$SERVER_PID" 2>>"$log")"; then
-      echo "$name,$row" >> "$RAW"
-      tail -1 "$log" | sed 's/^echo-client: /   /' >&2
-      if [ "$(cut -d, -f3 <<< "$row")" = 0 ]; then
-        FAILED+=("$name/$w(no echoes)")
+    for p in "${peer_counts[@]}"; do
+      if row="$($(pin "$PIN_CLIENT") "$TARGET/echo-client" --port "$port" --window "$w" --peers "$p" \
+          --seconds "$SECONDS_PER_RUN" --warmup "$WARMUP" --timeout-ms "$TIMEOUT_MS" --count "$COUNT" \
+          --server-pid "$SERVER_PID" 2>>"$log")"; then
+        echo "$name,$row" >> "$RAW"
+        tail -1 "$log" | sed 's/^echo-client: /   /' >&2
+        if [ "$(cut -d, -f3 <<< "$row")" = 0 ]; then
+          FAILED+=("$name/$w/$p(no echoes)")
+        fi
+      else
+        echo "   $name window $w, $p peers: the client failed; see $log" >&2
+        FAILED+=("$name/$w/$p")
       fi
-    else
-      echo "   $name window $w: the client failed; see $log" >&2
-      FAILED+=("$name/$w")
-    fi
+    done
   done
   stop_server
 done
 
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$TARGET/echo-machine.txt"
 echo >&2
-java -cp "$JAR" dev.loopwire.benchmarks.report.EchoReport "$RAW" "$TARGET/echo-results.csv" \
+java -cp "$CLASS_PATH" dev.loopwire.benchmarks.report.EchoReport "$RAW" "$TARGET/echo-results.csv" \
   "$TARGET/echo-chart.svg" "${SERVERS[0]%%|*}"
 echo
 echo "results: $TARGET/echo-results.csv, chart: $TARGET/echo-chart.svg, logs: $LOGS"

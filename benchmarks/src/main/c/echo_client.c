@@ -9,6 +9,14 @@
  * reopened. The run is a warm-up followed by a measured interval bounded by
  * --seconds and by --count (datagrams sent while measuring). Round trips are taken with CLOCK_MONOTONIC.
  *
+ * With --peers P > 1 the window is spread over P client sockets, each bound to its own port:
+ * the window stays the total in flight (shared, so rows at the same window put the same load on
+ * the server), and each datagram goes out from the next peer in turn (send per datagram, so the
+ * server sees a different sender on every consecutive datagram and every peer comes back once
+ * per P datagrams); echoes are read from all sockets with epoll + recvmmsg, and an echo that
+ * arrives on another socket than the one its datagram left from counts as corrupt. With
+ * --peers 1 (the default) the client is the single connected socket with sendmmsg/recvmmsg.
+ *
  * Output: one CSV row on stdout (see --header), a human summary on stderr.
  * With --server-pid, the server's utime+stime from /proc/<pid>/stat is sampled at
  * the start and end of the measured interval.
@@ -23,6 +31,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <time.h>
@@ -30,12 +40,13 @@
 
 #define BATCH 64
 #define MAX_WINDOW 4096
+#define MAX_PEERS 4096
 #define MAX_DATAGRAM 65507
 #define HEADER_BYTES 16
 #define MAGIC 0x4c6f5770u /* "LoWp" */
 
 static const char *CSV_HEADER =
-    "window,size,echoes,seconds,echoes_per_s,p50_ns,p99_ns,losses,late,corrupt,server_cpu_s,client_cpu_s";
+    "window,size,echoes,seconds,echoes_per_s,p50_ns,p99_ns,losses,late,corrupt,server_cpu_s,client_cpu_s,peers";
 
 static volatile sig_atomic_t stop_requested;
 
@@ -48,7 +59,10 @@ struct slot {
     uint64_t seq;
     uint64_t sent_ns;
     int in_flight;
+    int peer; /* the socket it left from, where its echo must come back */
 };
+
+static int fds[MAX_PEERS];
 
 static struct slot slots[MAX_WINDOW];
 static int free_slots[MAX_WINDOW];
@@ -150,11 +164,11 @@ static void usage(void) {
     fprintf(stderr,
             "usage: echo-client --port N [--host 127.0.0.1] [--window W] [--size BYTES] [--seconds S]\n"
             "                   [--warmup S] [--count N] [--timeout-ms MS] [--server-pid PID]\n"
-            "                   [--socket-buffer BYTES] | --header | --help\n");
+            "                   [--socket-buffer BYTES] [--peers P] | --header | --help\n");
 }
 
 int main(int argc, char **argv) {
-    long port = -1, window = 1, size = 64, server_pid = 0, socket_buffer = 1 << 20;
+    long port = -1, window = 1, size = 64, server_pid = 0, socket_buffer = 1 << 20, peers = 1;
     double seconds = 5, warmup = 1, timeout_ms = 200;
     uint64_t max_count = 50000000;
     const char *host = "127.0.0.1";
@@ -189,6 +203,8 @@ int main(int argc, char **argv) {
             timeout_ms = parse_number(a, v, 1, 60000);
         } else if (strcmp(a, "--server-pid") == 0) {
             server_pid = (long) parse_number(a, v, 1, 1e9);
+        } else if (strcmp(a, "--peers") == 0) {
+            peers = (long) parse_number(a, v, 1, MAX_PEERS);
         } else if (strcmp(a, "--socket-buffer") == 0) {
             socket_buffer = (long) parse_number(a, v, 4096, 1 << 30);
         } else {
@@ -219,25 +235,51 @@ int main(int argc, char **argv) {
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
 
-    int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-    if (fd < 0) {
-        perror("echo-client: socket");
-        return 1;
+    struct rlimit files;
+    if (getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < (rlim_t) peers + 16) {
+        files.rlim_cur = files.rlim_max < (rlim_t) peers + 16 ? files.rlim_max : (rlim_t) peers + 16;
+        setrlimit(RLIMIT_NOFILE, &files);
     }
-    int buf = (int) socket_buffer;
-    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &buf, sizeof buf);
-    setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &buf, sizeof buf);
-    /* Wake up regularly to expire lost datagrams and to end the phases on time. */
-    struct timeval tick = {.tv_sec = 0, .tv_usec = 5 * 1000};
-    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tick, sizeof tick);
-    struct sockaddr_in any_local = {.sin_family = AF_INET};
-    any_local.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (bind(fd, (struct sockaddr *) &any_local, sizeof any_local) != 0
-        || connect(fd, (struct sockaddr *) &server, sizeof server) != 0) {
-        fprintf(stderr, "echo-client: bind/connect to %s:%ld: %s\n", host, port, strerror(errno));
-        close(fd);
-        return 1;
+    int epfd = -1;
+    if (peers > 1) {
+        epfd = epoll_create1(EPOLL_CLOEXEC);
+        if (epfd < 0) {
+            perror("echo-client: epoll_create1");
+            return 1;
+        }
     }
+    for (long p = 0; p < peers; p++) {
+        int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC | (peers > 1 ? SOCK_NONBLOCK : 0), 0);
+        if (fd < 0) {
+            fprintf(stderr, "echo-client: socket %ld of %ld: %s (raise ulimit -n?)\n", p + 1, peers, strerror(errno));
+            return 1;
+        }
+        fds[p] = fd;
+        int buf = (int) socket_buffer;
+        setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &buf, sizeof buf);
+        setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &buf, sizeof buf);
+        /* Wake up regularly to expire lost datagrams and to end the phases on time. */
+        struct timeval tick = {.tv_sec = 0, .tv_usec = 5 * 1000};
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tick, sizeof tick);
+        struct sockaddr_in any_local = {.sin_family = AF_INET};
+        any_local.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        if (bind(fd, (struct sockaddr *) &any_local, sizeof any_local) != 0
+            || connect(fd, (struct sockaddr *) &server, sizeof server) != 0) {
+            fprintf(stderr, "echo-client: bind/connect to %s:%ld: %s\n", host, port, strerror(errno));
+            return 1;
+        }
+        if (epfd >= 0) {
+            struct epoll_event ev = {.events = EPOLLIN, .data.u32 = (uint32_t) p};
+            if (epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev) != 0) {
+                perror("echo-client: epoll_ctl");
+                return 1;
+            }
+        }
+    }
+    int fd = fds[0];
+    long next_peer = 0;
+    static struct epoll_event ready[BATCH];
+    int ready_count = 0, ready_next = 0;
 
     size_t rtt_capacity = 1 << 20, rtt_count = 0;
     uint32_t *rtts = malloc(rtt_capacity * sizeof *rtts);
@@ -263,7 +305,7 @@ int main(int argc, char **argv) {
     }
 
     uint64_t timeout_ns = (uint64_t) (timeout_ms * 1e6);
-    uint64_t next_seq = 1, echoes = 0, losses = 0, late = 0, corrupt = 0, sent_measured = 0;
+    uint64_t next_seq = 1, echoes = 0, losses = 0, late = 0, corrupt = 0, misrouted = 0, sent_measured = 0;
     uint64_t start = now_ns();
     uint64_t measure_start = 0, measure_end = start + (uint64_t) (warmup * 1e9);
     int measuring = 0, status = 0;
@@ -274,7 +316,7 @@ int main(int argc, char **argv) {
         uint64_t now = now_ns();
         if (!measuring && now >= measure_end) {
             measuring = 1;
-            echoes = losses = late = corrupt = sent_measured = 0;
+            echoes = losses = late = corrupt = misrouted = sent_measured = 0;
             rtt_count = 0;
             server_cpu_start = server_cpu_s(server_pid);
             client_cpu_start = process_cpu_s();
@@ -299,11 +341,26 @@ int main(int argc, char **argv) {
                 slots[s].seq = next_seq++;
                 slots[s].sent_ns = sent_at;
                 slots[s].in_flight = 1;
+                slots[s].peer = (int) ((next_peer + i) % peers);
                 out_slot[i] = s;
                 fill_payload(send_buf[i], (size_t) size, slots[s].seq, (uint32_t) s);
                 out_iov[i].iov_len = (size_t) size;
             }
-            int r = sendmmsg(fd, out, (unsigned int) k, 0);
+            int r;
+            if (peers == 1) {
+                r = sendmmsg(fd, out, (unsigned int) k, 0);
+            } else {
+                /* One datagram per peer in turn: a batch per socket would let the server see one sender k times. */
+                for (r = 0; r < k; r++) {
+                    if (send(fds[slots[out_slot[r]].peer], send_buf[r], (size_t) size, 0) < 0) {
+                        break;
+                    }
+                }
+                if (r == 0) {
+                    r = -1;
+                }
+                next_peer = (next_peer + r) % peers;
+            }
             int done = r < 0 ? 0 : r;
             if (measuring) {
                 sent_measured += (uint64_t) done;
@@ -332,12 +389,37 @@ int main(int argc, char **argv) {
             }
         }
 
+    receive:
         for (int i = 0; i < BATCH; i++) {
             in[i].msg_hdr.msg_name = NULL;
             in[i].msg_hdr.msg_namelen = 0;
             in[i].msg_hdr.msg_flags = 0;
         }
-        int n = recvmmsg(fd, in, BATCH, MSG_WAITFORONE, NULL);
+        int n, from = 0;
+        if (peers == 1) {
+            n = recvmmsg(fd, in, BATCH, MSG_WAITFORONE, NULL);
+        } else {
+            /* Level-triggered: one batch from each socket epoll_wait found ready, all before the loss scan. */
+            if (ready_next == ready_count) {
+                ready_count = epoll_wait(epfd, ready, BATCH, 5);
+                ready_next = 0;
+                if (ready_count < 0) {
+                    ready_count = 0;
+                    if (errno != EINTR) {
+                        perror("echo-client: epoll_wait");
+                        status = 1;
+                        goto done;
+                    }
+                }
+            }
+            if (ready_next < ready_count) {
+                from = (int) ready[ready_next++].data.u32;
+                n = recvmmsg(fds[from], in, BATCH, MSG_DONTWAIT, NULL);
+            } else {
+                n = -1;
+                errno = EAGAIN;
+            }
+        }
         now = now_ns();
         if (n < 0) {
             if (errno == ECONNREFUSED) {
@@ -363,6 +445,11 @@ int main(int argc, char **argv) {
                 late++; /* its slot already timed out and moved on */
                 continue;
             }
+            if (slots[s].peer != from) {
+                corrupt++; /* echoed to another peer than the sender */
+                misrouted++;
+                continue;
+            }
             if (measuring) {
                 if (rtt_count == rtt_capacity) {
                     rtt_capacity *= 2;
@@ -382,6 +469,9 @@ int main(int argc, char **argv) {
             free_slots[free_count++] = (int) s;
         }
 
+        if (peers > 1 && ready_next < ready_count) {
+            goto receive; /* the other ready sockets, before expiring what they may hold */
+        }
         if (now >= next_scan) {
             for (long s = 0; s < window; s++) {
                 if (slots[s].in_flight && now - slots[s].sent_ns >= timeout_ns) {
@@ -408,16 +498,22 @@ done:;
     qsort(rtts, rtt_count, sizeof *rtts, compare_u32);
     uint32_t p50 = percentile(rtts, rtt_count, 50), p99 = percentile(rtts, rtt_count, 99);
     double rate = elapsed > 0 ? (double) echoes / elapsed : 0;
-    printf("%ld,%ld,%llu,%.3f,%.0f,%u,%u,%llu,%llu,%llu,%.3f,%.3f\n", window, size, (unsigned long long) echoes,
+    printf("%ld,%ld,%llu,%.3f,%.0f,%u,%u,%llu,%llu,%llu,%.3f,%.3f,%ld\n", window, size, (unsigned long long) echoes,
            elapsed, rate, p50, p99, (unsigned long long) losses, (unsigned long long) late,
-           (unsigned long long) corrupt, server_cpu, client_cpu);
+           (unsigned long long) corrupt, server_cpu, client_cpu, peers);
     fflush(stdout);
-    fprintf(stderr, "echo-client: window %ld: %llu echoes in %.3f s = %.0f/s, p50 %u ns, p99 %u ns, "
-                    "%llu lost, %llu late, %llu corrupt%s\n",
-            window, (unsigned long long) echoes, elapsed, rate, p50, p99, (unsigned long long) losses,
-            (unsigned long long) late, (unsigned long long) corrupt, stop_requested ? " (interrupted)" : "");
+    fprintf(stderr, "echo-client: window %ld, %ld peer%s: %llu echoes in %.3f s = %.0f/s, p50 %u ns, p99 %u ns, "
+                    "%llu lost, %llu late, %llu corrupt (%llu to the wrong peer)%s\n",
+            window, peers, peers == 1 ? "" : "s", (unsigned long long) echoes, elapsed, rate, p50, p99,
+            (unsigned long long) losses, (unsigned long long) late, (unsigned long long) corrupt,
+            (unsigned long long) misrouted, stop_requested ? " (interrupted)" : "");
     free(rtts);
-    close(fd);
+    for (long p = 0; p < peers; p++) {
+        close(fds[p]);
+    }
+    if (epfd >= 0) {
+        close(epfd);
+    }
     if (status == 0 && stop_requested) {
         status = 130;
     }

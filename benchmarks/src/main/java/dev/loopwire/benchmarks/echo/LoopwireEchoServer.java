@@ -68,6 +68,11 @@ public class LoopwireEchoServer implements EchoServer {
         return endpoint.localAddress();
     }
 
+    /** The loop serving the endpoint, once {@link #start()} returned; for measurements on its thread. */
+    public EventLoop loop() {
+        return loop;
+    }
+
     @Override
     public void close() {
         if (endpoint != null) {

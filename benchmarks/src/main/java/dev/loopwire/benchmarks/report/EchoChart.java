@@ -10,13 +10,15 @@ import java.util.TreeSet;
 
 /**
  * A grouped bar chart of echoes/s as a standalone SVG document: one group per server (in run
- * order), one bar per window, a linear axis from zero.
+ * order), one bar per window (and per number of client peers, when a run measured more than
+ * one peer count), a linear axis from zero.
  *
  * <p>Written by hand so the harness needs nothing beyond the JDK to draw it.
  */
 public final class EchoChart {
 
-    private static final String[] COLORS = {"#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#b07aa1"};
+    private static final String[] COLORS = {"#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#b07aa1",
+        "#edc948", "#ff9da7", "#9c755f"};
     private static final int LEFT = 90;
     private static final int RIGHT = 20;
     private static final int TOP = 50;
@@ -35,17 +37,20 @@ public final class EchoChart {
     /** The SVG document. */
     public String svg() {
         Set<String> servers = new LinkedHashSet<>();
-        Set<Integer> windows = new TreeSet<>();
+        Set<Series> windows = new TreeSet<>();
         double max = 0;
         for (EchoResult r : results) {
             servers.add(r.server());
-            windows.add(r.window());
+            windows.add(new Series(r.window(), r.peers()));
             max = Math.max(max, r.echoesPerSecond());
         }
-        List<Integer> windowList = new ArrayList<>(windows);
+        boolean manyPeers = windows.stream().anyMatch(w -> w.peers() != 1);
+        List<Series> windowList = new ArrayList<>(windows);
         double top = niceCeiling(max);
         int groupWidth = Math.max(1, windowList.size()) * BAR + GROUP_GAP;
-        int width = Math.max(720, LEFT + Math.max(1, servers.size()) * groupWidth + RIGHT);
+        int legendStep = manyPeers ? 160 : 110;
+        int width = Math.max(Math.max(720, LEFT + windowList.size() * legendStep + RIGHT),
+                LEFT + Math.max(1, servers.size()) * groupWidth + RIGHT);
         int height = TOP + PLOT_HEIGHT + BOTTOM;
         int baseline = TOP + PLOT_HEIGHT;
 
@@ -70,15 +75,15 @@ public final class EchoChart {
         for (String server : servers) {
             int x0 = LEFT + g * groupWidth + GROUP_GAP / 2;
             for (int w = 0; w < windowList.size(); w++) {
-                int window = windowList.get(w);
+                Series window = windowList.get(w);
                 for (EchoResult r : results) {
-                    if (r.server().equals(server) && r.window() == window) {
+                    if (r.server().equals(server) && r.window() == window.window() && r.peers() == window.peers()) {
                         int h = top > 0 ? (int) Math.round(PLOT_HEIGHT * r.echoesPerSecond() / top) : 0;
                         int x = x0 + w * BAR;
                         s.append(fmt("<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"%s\">"
-                                        + "<title>%s, window %d: %.0f echoes/s</title></rect>%n",
-                                x, baseline - h, BAR - 2, h, COLORS[w % COLORS.length], escape(server), window,
-                                r.echoesPerSecond()));
+                                        + "<title>%s, %s: %.0f echoes/s</title></rect>%n",
+                                x, baseline - h, BAR - 2, h, COLORS[w % COLORS.length], escape(server),
+                                window.label(manyPeers), r.echoesPerSecond()));
                         s.append(fmt("<text x=\"%d\" y=\"%d\" font-size=\"9\" text-anchor=\"middle\">%s</text>%n",
                                 x + (BAR - 2) / 2, baseline - h - 3, human(r.echoesPerSecond())));
                     }
@@ -91,14 +96,27 @@ public final class EchoChart {
         s.append(fmt("<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"black\"/>%n",
                 LEFT, baseline, width - RIGHT, baseline));
         for (int w = 0; w < windowList.size(); w++) {
-            int x = LEFT + w * 110;
+            int x = LEFT + w * legendStep;
             int y = baseline + 44;
             s.append(fmt("<rect x=\"%d\" y=\"%d\" width=\"12\" height=\"12\" fill=\"%s\"/>%n",
                     x, y - 10, COLORS[w % COLORS.length]));
-            s.append(fmt("<text x=\"%d\" y=\"%d\">window %d</text>%n", x + 16, y, windowList.get(w)));
+            s.append(fmt("<text x=\"%d\" y=\"%d\">%s</text>%n", x + 16, y, windowList.get(w).label(manyPeers)));
         }
         s.append("</svg>\n");
         return s.toString();
+    }
+
+    /** One bar of each group: a window and a number of client peers, ordered by window, then peers. */
+    private record Series(int window, int peers) implements Comparable<Series> {
+        @Override
+        public int compareTo(Series other) {
+            int byWindow = Integer.compare(window, other.window);
+            return byWindow != 0 ? byWindow : Integer.compare(peers, other.peers);
+        }
+
+        String label(boolean withPeers) {
+            return withPeers ? fmt("window %d, %d peer%s", window, peers, peers == 1 ? "" : "s") : "window " + window;
+        }
     }
 
     /** The smallest round number (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6 or 8 times a power of ten) that is at least {@code value}; 1 for zero. */

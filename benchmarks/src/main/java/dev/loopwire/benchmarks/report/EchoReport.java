@@ -10,8 +10,9 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Turns the raw CSV of one harness run into the printed table, {@code echo-results.csv} (the raw
- * columns plus the ratio to the C server at the same window) and the SVG chart.
+ * Turns the raw CSV of one harness run into the printed table, {@code echo-results.csv} (the
+ * columns of the one-peer raw CSV, the ratio to the C server at the same window and peers, then
+ * {@code peers}: every column of earlier runs keeps its place) and the SVG chart.
  *
  * <p>Usage: {@code EchoReport RAW_CSV RESULTS_CSV CHART_SVG [REFERENCE_SERVER]}; the reference
  * defaults to {@code c-recvmmsg}.
@@ -43,23 +44,29 @@ public final class EchoReport {
         System.out.print(report.table());
     }
 
-    /** Echoes/s of {@code r} divided by the reference server's at the same window, if measured. */
+    /** Echoes/s of {@code r} divided by the reference server's at the same window and peers, if measured. */
     public Optional<Double> ratio(EchoResult r) {
         return results.stream()
-                .filter(x -> x.server().equals(reference) && x.window() == r.window() && x.echoesPerSecond() > 0)
+                .filter(x -> x.server().equals(reference) && x.window() == r.window() && x.peers() == r.peers()
+                        && x.echoesPerSecond() > 0)
                 .findFirst()
                 .map(x -> r.echoesPerSecond() / x.echoesPerSecond());
     }
 
-    /** The results CSV: the raw columns plus {@code ratio_to_reference} (empty when there is none). */
+    /**
+     * The results CSV: the one-peer raw columns, {@code ratio_to_reference} (empty when there is
+     * none), then {@code peers}.
+     */
     public String csv() {
-        StringBuilder out = new StringBuilder(EchoResult.RAW_HEADER).append(",ratio_to_").append(reference).append('\n');
+        StringBuilder out = new StringBuilder(EchoResult.SINGLE_PEER_RAW_HEADER).append(",ratio_to_").append(reference)
+                .append(",peers").append('\n');
         for (EchoResult r : results) {
             out.append(String.join(",", r.server(), Integer.toString(r.window()), Integer.toString(r.size()),
                     Long.toString(r.echoes()), fmt("%.3f", r.seconds()), fmt("%.0f", r.echoesPerSecond()),
                     Long.toString(r.p50Nanos()), Long.toString(r.p99Nanos()), Long.toString(r.losses()),
                     Long.toString(r.late()), Long.toString(r.corrupt()), fmt("%.3f", r.serverCpuSeconds()),
-                    fmt("%.3f", r.clientCpuSeconds()), ratio(r).map(x -> fmt("%.3f", x)).orElse("")));
+                    fmt("%.3f", r.clientCpuSeconds()), ratio(r).map(x -> fmt("%.3f", x)).orElse(""),
+                    Integer.toString(r.peers())));
             out.append('\n');
         }
         return out.toString();
@@ -67,13 +74,13 @@ public final class EchoReport {
 
     /** The table printed by the script: one row per measurement, in run order. */
     public String table() {
-        String format = "%-20s %6s %11s %10s %10s %6s %8s %11s  %s%n";
+        String format = "%-20s %6s %5s %11s %10s %10s %6s %8s %11s  %s%n";
         StringBuilder out = new StringBuilder();
-        out.append(fmt(format, "server", "window", "echoes/s", "p50 ns", "p99 ns", "vs C", "srv CPU",
+        out.append(fmt(format, "server", "window", "peers", "echoes/s", "p50 ns", "p99 ns", "vs C", "srv CPU",
                 "CPU ns/echo", "losses"));
         for (EchoResult r : results) {
             boolean cpuKnown = r.serverCpuSeconds() >= 0;
-            out.append(fmt(format, r.server(), r.window(), fmt("%,.0f", r.echoesPerSecond()), r.p50Nanos(),
+            out.append(fmt(format, r.server(), r.window(), r.peers(), fmt("%,.0f", r.echoesPerSecond()), r.p50Nanos(),
                     r.p99Nanos(), ratio(r).map(x -> fmt("%.2f", x)).orElse("-"),
                     cpuKnown ? fmt("%.2f s", r.serverCpuSeconds()) : "-",
                     cpuKnown && r.echoes() > 0 ? fmt("%,.0f", r.serverCpuSeconds() * 1e9 / r.echoes()) : "-",

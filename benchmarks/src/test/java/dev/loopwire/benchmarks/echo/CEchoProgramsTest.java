@@ -3,6 +3,7 @@ package dev.loopwire.benchmarks.echo;
 
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -12,6 +13,11 @@ import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -74,6 +80,78 @@ class CEchoProgramsTest {
         } finally {
             server.destroyForcibly();
         }
+    }
+
+    @Test
+    void aWindowSpreadOverAThousandPeersComesBackEachToItsSender() throws Exception {
+        Process server = new ProcessBuilder(OUT.resolve("echo-server-c").toString(), "--port", "0",
+                "--bind", "127.0.0.1").redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
+            String ready = CompletableFuture.supplyAsync(() -> readLine(out)).get(10, SECONDS);
+            assertThat(ready, startsWith("ready "));
+            EchoResult result = runClient(ready.substring("ready ".length()), "--window", "256", "--peers", "1024",
+                    "--count", "5000");
+            assertThat(result.peers(), is(1024));
+            assertThat(result.window(), is(256));
+            assertThat(result.echoes(), is(5000L));
+            assertThat(result.losses(), is(0L));
+            assertThat(result.corrupt(), is(0L));
+        } finally {
+            server.destroyForcibly();
+        }
+    }
+
+    /** A server that answers every peer to the first one it heard: the client must see it. */
+    @Test
+    void anEchoThatReachesAnotherPeerThanItsSenderCountsAsCorrupt() throws Exception {
+        try (DatagramSocket wrong = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+            wrong.setSoTimeout(100);
+            Thread echo = new Thread(() -> {
+                byte[] buffer = new byte[2048];
+                SocketAddress first = null;
+                while (!wrong.isClosed()) {
+                    DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
+                    try {
+                        wrong.receive(packet);
+                        first = first == null ? packet.getSocketAddress() : first;
+                        wrong.send(new DatagramPacket(buffer, packet.getLength(), first));
+                    } catch (SocketTimeoutException e) {
+                        // look at isClosed() again
+                    } catch (IOException e) {
+                        return;
+                    }
+                }
+            }, "misrouting-echo");
+            echo.start();
+            ProcessBuilder builder = new ProcessBuilder(OUT.resolve("echo-client").toString(), "--port",
+                    Integer.toString(wrong.getLocalPort()), "--window", "4", "--peers", "4", "--count", "40",
+                    "--warmup", "0", "--seconds", "20", "--timeout-ms", "50");
+            Process client = builder.start();
+            assertThat("client finished", client.waitFor(30, SECONDS), is(true));
+            String row = new String(client.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            String summary = new String(client.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(summary, client.exitValue(), is(0));
+            EchoResult result = EchoResult.parse(List.of(EchoResult.RAW_HEADER, "misrouting," + row)).get(0);
+            // Peer i sends datagrams i, i+4, ...: peer 0's 10 come back right, the other 30 reach peer 0.
+            assertThat(summary, result.echoes(), is(10L));
+            assertThat(summary, result.corrupt(), is(30L));
+            assertThat(summary, result.losses(), is(30L));
+            assertThat(summary, containsString("30 corrupt (30 to the wrong peer)"));
+            wrong.close();
+            echo.join(10_000);
+        }
+    }
+
+    private static EchoResult runClient(String port, String... options) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of(OUT.resolve("echo-client").toString(), "--port", port,
+                "--warmup", "0", "--seconds", "20"));
+        command.addAll(List.of(options));
+        Process client = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        assertThat("client finished", client.waitFor(30, SECONDS), is(true));
+        assertThat(client.exitValue(), is(0));
+        String row = new String(client.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        return EchoResult.parse(List.of(EchoResult.RAW_HEADER, "c-recvmmsg," + row)).get(0);
     }
 
     @Test

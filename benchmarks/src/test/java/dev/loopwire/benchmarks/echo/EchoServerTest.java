@@ -17,7 +17,9 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 import java.util.function.Function;
 import java.util.stream.Stream;
@@ -90,6 +92,48 @@ class EchoServerTest {
                             is(true));
                     seen[index] = true;
                     assertThat(Arrays.copyOf(received, echo.getLength()), is(sent[index]));
+                }
+            }
+        });
+    }
+
+    /**
+     * Many client sockets, interleaved: each burst has one datagram from every peer, and each
+     * echo must reach the socket that sent it (as the C client's {@code --peers} run needs).
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("servers")
+    void echoesEachOfManyPeersToItsOwnSocket(String name, Function<EchoOptions, EchoServer> factory) {
+        assumeNativeTransportAvailable(name);
+        assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
+            int peers = 64;
+            List<DatagramSocket> clients = new ArrayList<>();
+            try (EchoServer server = factory.apply(EchoOptions.loopback())) {
+                InetSocketAddress address = server.start();
+                for (int p = 0; p < peers; p++) {
+                    DatagramSocket client = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+                    clients.add(client);
+                    client.setSoTimeout(5_000);
+                    client.connect(address);
+                }
+                byte[] received = new byte[4096];
+                for (int round = 0; round < 5; round++) {
+                    for (int p = 0; p < peers; p++) {
+                        byte[] sent = ByteBuffer.allocate(64).putInt(p).putInt(round).array();
+                        clients.get(p).send(new DatagramPacket(sent, sent.length));
+                    }
+                    for (int p = 0; p < peers; p++) {
+                        DatagramPacket echo = new DatagramPacket(received, received.length);
+                        clients.get(p).receive(echo);
+                        ByteBuffer got = ByteBuffer.wrap(received, 0, echo.getLength());
+                        assertThat("round " + round + ": peer " + p + " got the echo of peer " + got.getInt(0),
+                                got.getInt(0), is(p));
+                        assertThat(got.getInt(4), is(round));
+                    }
+                }
+            } finally {
+                for (DatagramSocket client : clients) {
+                    client.close();
                 }
             }
         });

@@ -35,6 +35,8 @@ import java.util.concurrent.CompletableFuture;
  * slice of the payload, which goes back to the kernel when the handler returns. When the group
  * runs dry the kernel ends the multishot receive with {@code ENOBUFS}; the datagrams wait in the
  * socket and the receive is armed again at once (the buffers are back by the end of the turn).
+ * Senders and targets go through the loop's {@link PeerCache}, so a returning peer costs no
+ * allocation.
  *
  * <p><b>Lifecycle.</b> After {@link #close()} the queue drains into send slots; once every send
  * has completed, the registration is closed (closing it earlier would cancel accepted sends),
@@ -58,7 +60,7 @@ final class UringEndpoint extends BaseEndpoint implements UringHandler {
     private final boolean ipv6;
     private final PosixOptions socketOptions;
     private final UringSendSlots slots = new UringSendSlots();
-    private final SenderCache senders;
+    private final PeerCache peers;
     private final Set<Membership> memberships = new HashSet<>();
     private final ByteBuffer target = ByteBuffer.allocate(UringSendSlots.NAME).order(ByteOrder.nativeOrder());
     private final Runnable retry = this::retry;
@@ -81,7 +83,7 @@ final class UringEndpoint extends BaseEndpoint implements UringHandler {
         this.fd = fd;
         this.ipv6 = ipv6;
         this.socketOptions = socketOptions;
-        this.senders = new SenderCache(posix::decode);
+        this.peers = PeerCache.of(port);
     }
 
     /**
@@ -185,7 +187,7 @@ final class UringEndpoint extends BaseEndpoint implements UringHandler {
         int nameLength = Math.min(in.getInt(0), NAME);
         int payloadLength = in.getInt(8);
         int messageFlags = in.getInt(12);
-        InetSocketAddress sender = senders.decode(in, 16, nameLength);
+        InetSocketAddress sender = peers.decode(posix, in, 16, nameLength);
         if ((messageFlags & MSG_TRUNC) != 0 || payloadLength > options.maxDatagramSize()
                 || payloadLength > result - HEADER) {
             tooLarge(sender);
@@ -265,7 +267,7 @@ final class UringEndpoint extends BaseEndpoint implements UringHandler {
             slots.fill(slot, registration, data, target, 0);
         } else {
             if (to != lastTarget) {
-                targetLength = posix.encode(to, ipv6, target.clear());
+                targetLength = peers.encode(posix, to, ipv6, target.clear());
                 lastTarget = to;
             }
             slots.fill(slot, registration, data, target, targetLength);

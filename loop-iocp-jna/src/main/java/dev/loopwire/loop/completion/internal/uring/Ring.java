@@ -90,6 +90,9 @@ final class Ring {
     private final long waitArgumentAddress;
     private int sqTail;
     private int cqHead;
+    /** The CQ head as last stored for the kernel; {@link #cqHead} runs ahead of it within a reap. */
+    private int publishedCqHead;
+    private long cqHeadStores;
     private boolean closed;
     /** Set up with SINGLE_ISSUER | DEFER_TASKRUN: completions are posted only when we enter with GETEVENTS. */
     final boolean deferTaskrun;
@@ -159,6 +162,7 @@ final class Ring {
         }
         sqTail = (int) INT.getAcquire(sqRing, sqTailOffset);
         cqHead = (int) INT.getAcquire(cqRing, cqHeadOffset);
+        publishedCqHead = cqHead;
         waitArgument = NativeMemory.allocate(40);
         waitArgumentAddress = NativeMemory.address(waitArgument);
         waitArgument.setInt(8, 8); // sigmask_sz: _NSIG / 8, though no mask is passed
@@ -320,11 +324,19 @@ final class Ring {
 
     private int enter(int toSubmit, int minComplete, int flags, long argument, long argumentSize) {
         enable(); // the first thread to enter becomes the single issuer
+        publishCqHead(); // entered from a sink mid-batch: the kernel may reuse the entries read
         long result = LibC.syscall(LibC.SYS_IO_URING_ENTER, fd, toSubmit, minComplete, flags, argument, argumentSize);
         return result < 0 ? -LibC.errno() : (int) result;
     }
 
-    /** Hands every completion that is ready to {@code sink}; returns how many. */
+    /**
+     * Hands every completion that is ready to {@code sink}; returns how many.
+     *
+     * <p>The CQ head the kernel reads is published once per batch, not per entry (one release
+     * store instead of one per completion). Each entry is copied out before the sink runs, so a
+     * sink that enters the kernel (a full submission ring) may let the kernel reuse the slots
+     * already read: {@link #enter} publishes the head first.
+     */
     int reap(CompletionSink sink) {
         int count = 0;
         int tail = (int) INT.getAcquire(cqRing, cqTailOffset);
@@ -334,14 +346,32 @@ final class Ring {
             int result = cqRing.getInt(offset + 8);
             int flags = cqRing.getInt(offset + 12);
             cqHead++;
-            INT.setRelease(cqRing, cqHeadOffset, cqHead);
             sink.complete(userData, result, flags);
             count++;
             if (cqHead == tail) {
                 tail = (int) INT.getAcquire(cqRing, cqTailOffset);
             }
         }
+        publishCqHead();
         return count;
+    }
+
+    private void publishCqHead() {
+        if (cqHead != publishedCqHead) {
+            publishedCqHead = cqHead;
+            cqHeadStores++;
+            INT.setRelease(cqRing, cqHeadOffset, cqHead);
+        }
+    }
+
+    /** The CQ head as the kernel sees it; tests only. */
+    int kernelCqHead() {
+        return (int) INT.getAcquire(cqRing, cqHeadOffset);
+    }
+
+    /** CQ head stores so far; tests only. */
+    long cqHeadStores() {
+        return cqHeadStores;
     }
 
     /** io_uring_register; returns 0 or a negative errno. */

@@ -42,7 +42,9 @@ public final class UringBackend implements CompletionBackend {
     private final Object wakeLock = new Object();
     private final int eventFd;
     private final WakeOp wake = new WakeOp();
-    private final List<Runnable> deferred = new ArrayList<>();
+    private List<Runnable> deferred = new ArrayList<>();
+    /** The other of two lists swapped each turn, so that running the deferred work copies nothing. */
+    private List<Runnable> retrying = new ArrayList<>();
     private final BitSet bufferGroups = new BitSet();
     private Op[] ops = new Op[64];
     private int[] generations = new int[64];
@@ -234,10 +236,15 @@ public final class UringBackend implements CompletionBackend {
             timeoutNanos = 0;
         }
         if (!deferred.isEmpty()) {
-            Runnable[] again = deferred.toArray(new Runnable[0]);
-            deferred.clear();
-            for (Runnable retry : again) {
-                retry.run();
+            List<Runnable> again = deferred;
+            deferred = retrying; // what the retries defer again waits for the next turn
+            retrying = again;
+            try {
+                for (int i = 0; i < again.size(); i++) {
+                    again.get(i).run();
+                }
+            } finally {
+                again.clear(); // never run twice, as when the list was copied and cleared first
             }
         }
         int result = timeoutNanos == 0 ? ring.submit() : ring.submitAndWait(timeoutNanos);
@@ -373,6 +380,8 @@ public final class UringBackend implements CompletionBackend {
     private final class WakeOp extends Op {
         private final Memory counter = NativeMemory.allocate(8);
         private final CancelWake canceller = new CancelWake();
+        /** Made once: a method reference written at the call would allocate on every wake-up. */
+        private final Runnable rearm = this::arm;
         boolean armed;
         boolean cancelling;
         boolean stopping;
@@ -381,7 +390,7 @@ public final class UringBackend implements CompletionBackend {
             if (stopping) {
                 return;
             }
-            int sqe = sqeOrDefer(this::arm);
+            int sqe = sqeOrDefer(rearm);
             if (sqe < 0) {
                 return;
             }

@@ -94,4 +94,52 @@ class RingTest {
             ring.close();
         }
     }
+
+    @Test
+    void reapingABatchPublishesTheCompletionHeadOnce() throws Exception {
+        Ring ring = Ring.open(8, 16);
+        try {
+            for (int i = 0; i < 8; i++) {
+                ring.prepare(ring.nextSqe(), Ring.OP_NOP, -1, 0, 0, 0, i);
+            }
+            assertThat(ring.submitAndWait(1_000_000_000L), is(8));
+            int headBefore = ring.kernelCqHead();
+            long storesBefore = ring.cqHeadStores();
+            List<Long> reaped = new ArrayList<>();
+            assertThat(ring.reap((userData, result, flags) -> reaped.add(userData)), is(8));
+            assertThat(reaped, is(List.of(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L)));
+            assertThat(ring.cqHeadStores() - storesBefore, is(1L));
+            assertThat(ring.kernelCqHead() - headBefore, is(8));
+        } finally {
+            ring.close();
+        }
+    }
+
+    @Test
+    void aSinkThatEntersTheKernelMidBatchPublishesTheEntriesAlreadyRead() throws Exception {
+        Ring ring = Ring.open(8, 16);
+        try {
+            for (int i = 0; i < 8; i++) {
+                ring.prepare(ring.nextSqe(), Ring.OP_NOP, -1, 0, 0, 0, i);
+            }
+            assertThat(ring.submitAndWait(1_000_000_000L), is(8));
+            int headBefore = ring.kernelCqHead();
+            List<Integer> seenByKernel = new ArrayList<>();
+            ring.reap((userData, result, flags) -> {
+                if (userData == 2) {
+                    ring.prepare(ring.nextSqe(), Ring.OP_NOP, -1, 0, 0, 0, 100);
+                    assertThat(ring.submit(), is(1)); // enters the kernel with 3 entries read
+                    seenByKernel.add(ring.kernelCqHead() - headBefore);
+                }
+            });
+            assertThat(seenByKernel, is(List.of(3)));
+            while (ring.kernelCqHead() - headBefore < 9) { // the NOP of the sink, reaped in the batch or after
+                ring.submitAndWait(1_000_000_000L);
+                ring.reap((userData, result, flags) -> assertThat(userData, is(100L)));
+            }
+            assertThat(ring.kernelCqHead() - headBefore, is(9));
+        } finally {
+            ring.close();
+        }
+    }
 }
