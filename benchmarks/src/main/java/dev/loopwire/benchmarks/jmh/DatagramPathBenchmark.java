@@ -15,6 +15,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -29,8 +30,6 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
-import org.openjdk.jmh.infra.IterationParams;
-import org.openjdk.jmh.runner.IterationType;
 
 /**
  * The per-datagram path of a loop — receive, handler, send — measured as one UDP echo: the JMH
@@ -42,10 +41,12 @@ import org.openjdk.jmh.runner.IterationType;
  * control runs the same client against a plain JDK echo thread (a connected blocking channel
  * doing {@code read}/{@code write} on a direct buffer). What the {@code selector} and
  * {@code completion} lines allocate beyond the control is the loop's: its loop thread plus the
- * loopwire UDP endpoint's handler and send path.
+ * loopwire UDP endpoint's handler and send path. The secondary results {@code serverBytes} and
+ * {@code datagrams} ({@link ServerThreadAllocation}) give the server thread's own allocation:
+ * their quotient is its bytes per datagram, exact and free of the other threads' noise.
  *
- * <p>{@code echo} is one datagram per operation (one loop wake-up per datagram, the worst case
- * for per-turn costs); {@code echoBurst} sends {@value #BURST} datagrams, then reads the
+ * <p>{@code echo} is one datagram per operation, never more than one in flight (the worst
+ * case for per-turn costs); {@code echoBurst} sends {@value #BURST} datagrams, then reads the
  * {@value #BURST} echoes, and counts {@value #BURST} operations, so per-turn costs are shared by
  * the datagrams one wake-up finds.
  *
@@ -68,6 +69,9 @@ public class DatagramPathBenchmark {
     public static final int BURST = 16;
 
     static final long STALL_SECONDS = 10;
+
+    private static final com.sun.management.ThreadMXBean THREADS =
+            (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
 
     /**
      * The echo server: a loop kind as {@code EventLoops.open(String)} names it, or {@code jdk}
@@ -92,8 +96,6 @@ public class DatagramPathBenchmark {
     private Thread watchdog;
     // The echo server's thread (the loop thread, or the control's), for its own allocation count.
     private volatile Thread serverThread;
-    private long serverBytesAtStart;
-    private long datagramsAtStart;
 
     /** Starts the echo server named by {@link #loop} and connects the client to it. */
     @Setup(Level.Trial)
@@ -177,31 +179,57 @@ public class DatagramPathBenchmark {
         }
     }
 
-    /** Notes the server thread's allocation so far, for {@link #reportServerThread}. */
-    @Setup(Level.Iteration)
-    public void countFromHere() {
-        serverBytesAtStart = allocatedBytes(serverThread);
-        datagramsAtStart = progress.get();
-    }
-
     /**
-     * Prints what the server thread alone allocated per datagram in this iteration: the loop
-     * thread's share (loop plus UDP endpoint plus handler), which {@code -prof gc} cannot separate
-     * from the other threads. Measurement iterations only.
+     * What the echo server's thread alone allocated, and the datagrams it echoed, as JMH secondary
+     * results ({@code echo:serverBytes}, {@code echo:datagrams}; per iteration, and summed over
+     * the measurement iterations in the score): their quotient is the loop thread's share per
+     * datagram (loop, UDP endpoint and handler), exact ({@code ThreadMXBean.getThreadAllocatedBytes}),
+     * which {@code -prof gc} cannot separate from the other threads. Counters rather than a printed
+     * line: printing allocates, and {@code -prof gc} would count it.
+     *
+     * <p><b>Lifecycle.</b> One per benchmark thread; counts from the start to the end of each
+     * iteration of the {@link DatagramPathBenchmark} it is {@linkplain #watch watching}.
      */
-    @TearDown(Level.Iteration)
-    public void reportServerThread(IterationParams iteration) {
-        long bytes = allocatedBytes(serverThread) - serverBytesAtStart;
-        long datagrams = progress.get() - datagramsAtStart;
-        if (iteration.getType() == IterationType.MEASUREMENT && datagrams > 0) {
-            System.out.printf("server thread '%s': %d B in %d datagrams = %.3f B/datagram%n",
-                    serverThread.getName(), bytes, datagrams, (double) bytes / datagrams);
+    @State(Scope.Thread)
+    @AuxCounters(AuxCounters.Type.EVENTS)
+    public static class ServerThreadAllocation {
+
+        private DatagramPathBenchmark benchmark;
+        private long bytesAtStart;
+        private long datagramsAtStart;
+        /** Bytes the server thread allocated in the iteration. */
+        public long serverBytes;
+        /** Datagrams echoed in the iteration. */
+        public long datagrams;
+
+        /** Which benchmark's server thread to count; the benchmark methods call it each time. */
+        void watch(DatagramPathBenchmark watched) {
+            benchmark = watched;
+        }
+
+        /** Starts counting; the benchmark's trial set-up has run. */
+        @Setup(Level.Iteration)
+        public void start() {
+            serverBytes = 0;
+            datagrams = 0;
+            if (benchmark != null) {
+                bytesAtStart = allocatedBytes(benchmark.serverThread);
+                datagramsAtStart = benchmark.progress.get();
+            }
+        }
+
+        /** Stops counting (the first iteration only learns which benchmark it watches). */
+        @TearDown(Level.Iteration)
+        public void stop() {
+            if (benchmark != null) {
+                serverBytes = allocatedBytes(benchmark.serverThread) - bytesAtStart;
+                datagrams = benchmark.progress.get() - datagramsAtStart;
+            }
         }
     }
 
     private static long allocatedBytes(Thread thread) {
-        return ((com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean())
-                .getThreadAllocatedBytes(thread.getId());
+        return THREADS.getThreadAllocatedBytes(thread.getId());
     }
 
     /** Closes the client, then the server and its loop. */
@@ -223,7 +251,8 @@ public class DatagramPathBenchmark {
 
     /** One datagram out and its echo back; returns the echo's length. */
     @Benchmark
-    public int echo() throws IOException {
+    public int echo(ServerThreadAllocation allocation) throws IOException {
+        allocation.watch(this);
         out.clear();
         client.write(out);
         int length = receive();
@@ -234,7 +263,8 @@ public class DatagramPathBenchmark {
     /** {@value #BURST} datagrams out, then their {@value #BURST} echoes; counts {@value #BURST} operations. */
     @Benchmark
     @OperationsPerInvocation(BURST)
-    public int echoBurst() throws IOException {
+    public int echoBurst(ServerThreadAllocation allocation) throws IOException {
+        allocation.watch(this);
         for (int i = 0; i < BURST; i++) {
             out.clear();
             client.write(out);

@@ -9,7 +9,10 @@ import java.time.Duration;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** The benchmark's own plumbing, without JMH: every server kind echoes what the client sends. */
+/**
+ * The benchmark's own plumbing, without JMH: every server kind echoes what the client sends, and
+ * the server thread's counter sees every datagram.
+ */
 class DatagramPathBenchmarkTest {
 
     @ParameterizedTest(name = "{0}")
@@ -19,14 +22,20 @@ class DatagramPathBenchmarkTest {
             DatagramPathBenchmark benchmark = new DatagramPathBenchmark();
             benchmark.loop = loop;
             benchmark.size = 64;
+            DatagramPathBenchmark.ServerThreadAllocation allocation = new DatagramPathBenchmark.ServerThreadAllocation();
             benchmark.open();
             try {
+                assertThat(benchmark.echo(allocation), is(64));
+                allocation.start();
                 for (int i = 0; i < 100; i++) {
-                    assertThat(benchmark.echo(), is(64));
+                    assertThat(benchmark.echo(allocation), is(64));
                 }
                 for (int i = 0; i < 10; i++) {
-                    assertThat(benchmark.echoBurst(), is(64 * DatagramPathBenchmark.BURST));
+                    assertThat(benchmark.echoBurst(allocation), is(64 * DatagramPathBenchmark.BURST));
                 }
+                allocation.stop();
+                assertThat(allocation.datagrams, is(100L + 10L * DatagramPathBenchmark.BURST));
+                assertThat(allocation.serverBytes >= 0, is(true));
             } finally {
                 benchmark.close();
             }
