@@ -3,7 +3,7 @@
 # Flame graphs of the Java echo servers under the C load client, with async-profiler attached.
 #
 #   bash benchmarks/profile.sh [--servers loopwire-selector,loopwire-completion] [--window 256]
-#                              [--warmup 5] [--seconds 10] [--event cpu|itimer|ctimer]
+#                              [--warmup 10] [--seconds 10] [--event cpu|itimer|ctimer]
 #                              [--client-args "..."] [--out DIR] [--skip-build] [--list]
 #
 # Per server, in DIR (default benchmarks/results): DATE-flame-SERVER-cpu.html (CPU),
@@ -21,7 +21,7 @@ LIB="$TARGET/async-profiler/linux-x64/libasyncProfiler.so"
 
 SERVERS_ARG="loopwire-selector,loopwire-completion"
 WINDOW=256
-WARMUP=5
+WARMUP=10
 SECONDS_PER_PROFILE=10
 EVENT=""
 CLIENT_ARGS=""
@@ -103,8 +103,14 @@ if [ -z "$EVENT" ]; then
 fi
 echo "== CPU event: $EVENT ($EVENT_REASON)" >&2
 
-JVM_OPTS="${JAVA_OPTS:--Xms256m -Xmx256m} -XX:+StartAttachListener -XX:+UnlockDiagnosticVMOptions"
-JVM_OPTS="$JVM_OPTS -XX:+DebugNonSafepoints -XX:TLABSize=2k -XX:-ResizeTLAB"
+# Each profile runs in a JVM of its own. StartAttachListener: a background job starts with
+# SIGQUIT ignored, so jcmd's usual signal would never reach the JVM. DebugNonSafepoints: CPU
+# samples map to the right Java line. Small fixed TLABs (allocation JVM only): async-profiler
+# samples allocations once per TLAB, and a loop thread that allocates a few bytes per datagram
+# would otherwise give a handful of samples a minute.
+CPU_JVM_OPTS="${JAVA_OPTS:--Xms256m -Xmx256m} -XX:+StartAttachListener -XX:+UnlockDiagnosticVMOptions"
+CPU_JVM_OPTS="$CPU_JVM_OPTS -XX:+DebugNonSafepoints"
+ALLOC_JVM_OPTS="$CPU_JVM_OPTS -XX:TLABSize=2k -XX:-ResizeTLAB"
 DATE="$(date -u +%Y-%m-%d)"
 WORK="$TARGET/profile"
 mkdir -p "$OUT" "$WORK"
@@ -171,6 +177,22 @@ alloc_sites() {
        END { for (s in by) printf "%12d B  %5.1f%%  %s\n", by[s], 100 * by[s] / total, s }' "$1" | sort -rn | first 15
 }
 
+# Starts the server (main class $1, JVM options $2, log $3); sets SERVER_PID and PORT.
+start_server() {
+  : > "$3"
+  bash -c "exec java $2 -cp $JAR $1 --port 0 --bind 127.0.0.1" >> "$3" 2>&1 &
+  SERVER_PID=$!
+  PORT=""
+  for _ in $(seq 600); do
+    PORT="$(sed -n 's/^ready \([0-9][0-9]*\)$/\1/p' "$3" | head -1)"
+    [ -n "$PORT" ] && return 0
+    kill -0 "$SERVER_PID" 2>/dev/null || break
+    sleep 0.1
+  done
+  echo "   $1 did not print 'ready <port>' within 60 s; see $3" >&2
+  return 1
+}
+
 # Starts the load client ($1 names its files) on port $2 and returns after its warm-up ($3 s).
 start_client() {
   # shellcheck disable=SC2086 # CLIENT_ARGS is a list of options on purpose
@@ -208,41 +230,21 @@ thread_allocation() {
 FAILED=()
 for name in "${SERVERS[@]}"; do
   class="dev.loopwire.benchmarks.echo.$(server_class "$name")"
-  log="$WORK/$name.log"
+  log="$WORK/$name-cpu.log"
   cpu_html="$OUT/$DATE-flame-$name-cpu.html"
   alloc_html="$OUT/$DATE-flame-$name-alloc.html"
   top="$OUT/$DATE-flame-$name-top.txt"
   echo "== $name ($class)" >&2
-  : > "$log"
-  # StartAttachListener: a background job starts with SIGQUIT ignored, so jcmd's usual signal
-  # would never reach the JVM. DebugNonSafepoints: CPU samples map to the right Java line.
-  # Small fixed TLABs: async-profiler samples allocations once per TLAB, and a loop thread that
-  # allocates a few bytes per datagram would otherwise give a handful of samples a minute.
-  bash -c "exec java $JVM_OPTS -cp $JAR $class --port 0 --bind 127.0.0.1" \
-      >> "$log" 2>&1 &
-  SERVER_PID=$!
-  port=""
-  for _ in $(seq 600); do
-    port="$(sed -n 's/^ready \([0-9][0-9]*\)$/\1/p' "$log" | head -1)"
-    [ -n "$port" ] && break
-    kill -0 "$SERVER_PID" 2>/dev/null || break
-    sleep 0.1
-  done
-  if [ -z "$port" ]; then
-    echo "   $name did not print 'ready <port>' within 60 s; see $log" >&2
-    FAILED+=("$name"); stop_all; continue
-  fi
-  # One client run per profile: the profile starts after the client's warm-up and stops when
-  # the client is done, so it covers load only (attaching takes a moment, so does the end).
-  # Allocation first: started after a CPU profile in the same JVM, async-profiler 4.1 collected
-  # no allocation samples in some runs here; this order always worked.
-  # Allocation: a sample per TLAB (2 KiB, see JVM_OPTS), weighed in bytes (total).
-  # JFR counts every thread's allocated bytes exactly (jdk.ThreadAllocationStatistics, once a
-  # second), for a bytes-per-echo figure beside the sampled flame graph. Started before the load
-  # (JFR's own start-up allocates a lot, on the attach thread) and stopped after the profile.
+  # Allocation, in its own JVM: a sample per TLAB (2 KiB), weighed in bytes (total). JFR counts
+  # every thread's allocated bytes exactly (jdk.ThreadAllocationStatistics, once a second), for a
+  # bytes-per-echo figure beside the sampled flame graph; started before the load (JFR's own
+  # start-up allocates a lot, on the attach thread).
+  if ! start_server "$class" "$ALLOC_JVM_OPTS" "$WORK/$name-alloc.log"; then FAILED+=("$name"); stop_all; continue; fi
   jcmd "$SERVER_PID" JFR.start name=profile-sh settings="$WORK/thread-allocation.jfc" \
       filename="$WORK/$name-alloc.jfr" > /dev/null
-  start_client "$name-alloc" "$port" "$WARMUP"
+  # One client run per profile: the profile starts after the client's warm-up and stops when
+  # the client is done, so it covers load only (attaching takes a moment, so does the end).
+  start_client "$name-alloc" "$PORT" "$WARMUP"
   profiler "start,alloc=1k,threads"
   alloc_from="$(date -u +%H:%M:%S.%N)"
   finish_client "$name-alloc" || FAILED+=("$name(alloc client)")
@@ -250,10 +252,13 @@ for name in "${SERVERS[@]}"; do
   profiler "dump,collapsed,total,file=$WORK/$name-alloc.collapsed"
   profiler "stop,total,title=$name allocation (bytes) at window $WINDOW,file=$alloc_html"
   jcmd "$SERVER_PID" JFR.stop name=profile-sh > /dev/null
+  stop_all
 
+  # CPU, in a fresh JVM without the small TLABs and JFR.
+  if ! start_server "$class" "$CPU_JVM_OPTS" "$log"; then FAILED+=("$name"); stop_all; continue; fi
   event="$EVENT"
   reason="$EVENT_REASON"
-  start_client "$name-cpu" "$port" 1
+  start_client "$name-cpu" "$PORT" "$WARMUP"
   if ! profiler "start,event=$event,interval=1000000,threads"; then FAILED+=("$name"); stop_all; continue; fi
   if [ "$event" = cpu ] && grep -q 'perf_event_open.*failed\|Perf events unavailable' "$log"; then
     profiler "stop" || true
@@ -269,9 +274,10 @@ for name in "${SERVERS[@]}"; do
   {
     echo "$name ($class), profiled $(date -u '+%Y-%m-%d %H:%M UTC') by benchmarks/profile.sh"
     echo "host: $(nproc) CPUs, kernel $(uname -r), $(java -version 2>&1 | head -1), load average $(cut -d' ' -f1-3 /proc/loadavg)"
-    echo "load: echo-client --window $WINDOW $CLIENT_ARGS; allocation profile: ${WARMUP} s warm-up, ${SECONDS_PER_PROFILE} s; then CPU profile: 1 s warm-up, ${SECONDS_PER_PROFILE} s"
+    echo "load: echo-client --window $WINDOW $CLIENT_ARGS; each profile: ${WARMUP} s warm-up, then ${SECONDS_PER_PROFILE} s, in a JVM of its own"
     echo "CPU event: $event every 1 ms ($reason); allocation: one sample per TLAB"
-    echo "server JVM: $JVM_OPTS"
+    echo "CPU JVM: $CPU_JVM_OPTS"
+    echo "allocation JVM: $ALLOC_JVM_OPTS"
     echo "client during the CPU profile: $(tail -1 "$WORK/$name-cpu-client.err" | sed 's/^echo-client: //')"
     echo "client during the allocation profile: $(tail -1 "$WORK/$name-alloc-client.err" | sed 's/^echo-client: //')"
     echo
