@@ -38,8 +38,9 @@ import java.util.function.Consumer;
  * {@link Timers#schedule} called from other threads start throwing
  * {@link RejectedExecutionException}; on the loop thread, tasks already submitted run, timers
  * not yet due are cancelled, the {@linkplain #addCloseHook close hooks} run, and the loop goes on
- * turning while tasks, timers scheduled since, or registrations interested in
- * {@link SelectionKey#OP_WRITE} or {@link SelectionKey#OP_CONNECT} are left, for at most 10 s;
+ * turning while tasks, timers scheduled since, registrations interested in
+ * {@link SelectionKey#OP_WRITE} or {@link SelectionKey#OP_CONNECT}, or cancelled registrations
+ * not yet deregistered are left, for at most 10 s;
  * then every channel still registered is closed, the selector is closed, and the call returns
  * once the loop thread has ended. A second close is a no-op; a close from a callback on the loop
  * thread returns at once and the loop ends after that callback.
