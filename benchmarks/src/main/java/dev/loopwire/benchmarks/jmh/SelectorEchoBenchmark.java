@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.loopwire.benchmarks.jmh;
 
-import dev.loopwire.loop.selector.SelectorLoop;
+import dev.loopwire.loop.EventLoop;
+import dev.loopwire.loop.EventLoops;
 import dev.loopwire.transport.udp.DatagramEndpoint;
 import dev.loopwire.transport.udp.DatagramHandler;
 import dev.loopwire.transport.udp.Udp;
@@ -42,7 +43,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(1)
 public class SelectorEchoBenchmark {
 
-    private SelectorLoop loop;
+    private EventLoop loop;
     private DatagramEndpoint server;
     private DatagramChannel client;
     private final ByteBuffer out = ByteBuffer.allocateDirect(64);
@@ -51,7 +52,7 @@ public class SelectorEchoBenchmark {
     /** Opens the loop, the echo endpoint and the client channel, connected to it. */
     @Setup(Level.Trial)
     public void open() throws Exception {
-        loop = SelectorLoop.open();
+        loop = EventLoops.open("selector");
         DatagramHandler echo = new DatagramHandler() {
             @Override
             public void onDatagram(DatagramEndpoint endpoint, ByteBuffer data, InetSocketAddress sender) {
