@@ -4,6 +4,7 @@ package dev.loopwire.loop;
 import java.io.IOException;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
+import java.util.concurrent.CompletionStage;
 
 /**
  * The capability to watch a channel for readiness, the Java form of {@code add_reader} /
@@ -26,14 +27,18 @@ import java.nio.channels.SelectionKey;
  * {@link EventLoop#execute} from elsewhere); a call from another thread throws
  * {@link IllegalStateException}. Handlers run on the loop thread.
  *
- * <p><b>For loop authors.</b> Besides the lifecycle above, {@link Registration#cancel()} must
- * deregister the channel before it returns: a {@link SelectionKey#cancel()} alone is not enough,
- * because the JDK defers closing a channel that is still registered with a selector until that
- * selector's next selection, so the socket (and its port) would outlive the owner's
- * {@code close()}. A selector on the loop thread can call {@link java.nio.channels.Selector#selectNow()}
- * after cancelling; a selector on another thread must hand the cancellation over and wait until
- * that thread has selected once.
- */
+ * <p><b>For loop authors.</b> Besides the lifecycle above, the stage that
+ * {@link Registration#cancel()} returns must complete only once the channel is deregistered: a
+ * {@link SelectionKey#cancel()} alone is not enough, because the JDK defers closing a channel
+ * that is still registered with a selector until that selector's next selection, so the socket
+ * (and its port) outlives the owner's {@code channel.close()} until then. A selector on the loop
+ * thread completes the stages of the keys cancelled during a turn after its next select (which
+ * then must not block: the cancelled keys are deregistered as it starts); it cannot select
+ * inside a handler, since the JDK refuses a select inside a select. A selector on another thread
+ * hands the cancellation over and completes the stage, on the loop thread, once that thread has
+ * selected again. A loop that closes completes every stage still pending once it has closed
+ * its selector.
+  */
 public interface FdReadiness extends Capability {
 
     /**
@@ -97,10 +102,19 @@ public interface FdReadiness extends Capability {
         boolean isValid();
 
         /**
-         * Stops watching the channel. The channel itself is not closed: ownership goes back to
-         * the caller. When this method returns the channel is deregistered, so closing it right
-         * after releases its socket (and port) at once. Cancelling twice is a no-op.
+         * Stops watching the channel, and tells when the loop has let go of it. The channel
+         * itself is not closed: ownership goes back to the caller. The registration is invalid
+         * (and its handler no longer called) as soon as this method returns; the channel is
+         * deregistered shortly after, by the loop's next selection, which does not wait for
+         * readiness. The JDK keeps the socket of a channel closed while still registered until
+         * then: an owner that closes the channel right after {@code cancel()} has its socket
+         * (and port) released when the returned stage completes, not before, so it completes its
+         * own close with that stage. Cancelling again returns the same stage.
+         *
+         * @return completes normally, on the loop thread, once the channel is deregistered (or
+         *     the loop has closed); never {@code null}, never completed exceptionally
+         * @throws IllegalStateException if not called on the loop thread
          */
-        void cancel();
+        CompletionStage<Void> cancel();
     }
 }

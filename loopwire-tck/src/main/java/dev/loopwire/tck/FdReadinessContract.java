@@ -24,6 +24,8 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.ServerSocketChannel;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -303,15 +305,17 @@ public abstract class FdReadinessContract {
     }
 
     /**
-     * After {@code cancel()} (twice, the second a no-op) a registration is invalid, its
-     * channel is still open and back in the caller's hands, and once the caller closes it its
-     * port can be bound again at once, without {@code SO_REUSEADDR}; nothing more is reported.
+     * After {@code cancel()} (twice: the same stage) a registration is invalid, its channel is
+     * still open and back in the caller's hands; closed right after, its port can be bound
+     * again, without {@code SO_REUSEADDR}, as soon as the stage of {@code cancel()} has
+     * completed (on the loop thread); nothing more is reported.
      *
      * @throws Exception if the loop or a channel fails in a way the test does not expect; the
      *     test fails with it
      */
     @Test
-    public void aCancelledChannelIsNotReportedStaysOpenAndCanBeClosedAndItsPortReboundAtOnce() throws Exception {
+    public void aCancelledChannelIsNotReportedStaysOpenAndCanBeClosedAndItsPortReboundOnceCancelCompletes()
+            throws Exception {
         EventLoop loop = loop();
         FdReadiness readiness = readiness(loop);
         DatagramChannel channel = channel();
@@ -319,9 +323,12 @@ public abstract class FdReadinessContract {
         Readies handler = new Readies(loop);
         FdReadiness.Registration registration = onLoop(loop,
                 () -> readiness.register(channel, SelectionKey.OP_READ, handler));
-        String rebound = onLoop(loop, () -> {
-            registration.cancel();
-            registration.cancel(); // a second cancel is a no-op
+        CompletableFuture<String> rebound = new CompletableFuture<>();
+        String cancelled = onLoop(loop, () -> {
+            CompletionStage<Void> first = registration.cancel();
+            if (registration.cancel() != first) {
+                return "a second cancel returned another stage";
+            }
             if (registration.isValid()) {
                 return "still valid after cancel";
             }
@@ -329,28 +336,28 @@ public abstract class FdReadinessContract {
                 return "cancel closed the channel; ownership should have gone back to the caller";
             }
             channel.close();
-            // No SO_REUSEADDR: the bind works only if the cancelled channel's socket is really gone.
-            try (DatagramChannel again = DatagramChannel.open()) {
-                again.bind(address);
-                return "rebound";
-            } catch (IOException e) {
-                return "could not rebind " + address + " right after cancel and close: " + e;
-            }
+            first.whenComplete((v, e) -> rebound.complete(rebind(loop, e, () -> {
+                try (DatagramChannel again = DatagramChannel.open()) {
+                    again.bind(address);
+                }
+            }, address)));
+            return "cancelled";
         });
-        assertThat(rebound, is("rebound"));
+        assertThat(cancelled, is("cancelled"));
+        assertThat(rebound.get(SECONDS_BOUND, SECONDS), is("rebound on the loop thread"));
         assertThat(handler.ready.poll(200, MILLISECONDS), is(nullValue()));
     }
 
     /**
      * A server socket channel registered for {@code OP_ACCEPT}, cancelled and closed on the
-     * loop thread frees its port at once: a new listener binds it without {@code
-     * SO_REUSEADDR}.
+     * loop thread frees its port once the stage of {@code cancel()} completes: a new listener
+     * binds it without {@code SO_REUSEADDR}.
      *
      * @throws Exception if the loop or a channel fails in a way the test does not expect; the
      *     test fails with it
      */
     @Test
-    public void aCancelledListenerCanBeClosedAndItsPortReboundAtOnce() throws Exception {
+    public void aCancelledListenerCanBeClosedAndItsPortReboundOnceCancelCompletes() throws Exception {
         EventLoop loop = loop();
         FdReadiness readiness = readiness(loop);
         ServerSocketChannel listener = ServerSocketChannel.open();
@@ -359,19 +366,117 @@ public abstract class FdReadinessContract {
         listener.bind(V4);
         listener.configureBlocking(false);
         InetSocketAddress address = (InetSocketAddress) listener.getLocalAddress();
-        String rebound = onLoop(loop, () -> {
+        CompletableFuture<String> rebound = new CompletableFuture<>();
+        onLoop(loop, () -> {
             FdReadiness.Registration registration = readiness.register(listener, SelectionKey.OP_ACCEPT, (r, ops) -> { });
-            registration.cancel();
+            CompletionStage<Void> stage = registration.cancel();
             listener.close();
-            try (ServerSocketChannel again = ServerSocketChannel.open()) {
-                again.setOption(StandardSocketOptions.SO_REUSEADDR, false);
-                again.bind(address);
-                return "rebound";
-            } catch (IOException e) {
-                return "could not rebind " + address + " right after cancel and close: " + e;
-            }
+            stage.whenComplete((v, e) -> rebound.complete(rebind(loop, e, () -> {
+                try (ServerSocketChannel again = ServerSocketChannel.open()) {
+                    again.setOption(StandardSocketOptions.SO_REUSEADDR, false);
+                    again.bind(address);
+                }
+            }, address)));
+            return null;
         });
-        assertThat(rebound, is("rebound"));
+        assertThat(rebound.get(SECONDS_BOUND, SECONDS), is("rebound on the loop thread"));
+    }
+
+    /**
+     * A ready handler that cancels its own registration and closes its channel, and one that
+     * does so for many channels in one turn: every stage completes (the loop must not select
+     * inside its select, nor wait for more readiness before it deregisters), each port can be
+     * bound again then, and the loop goes on reporting the channels still registered.
+     *
+     * @throws Exception if the loop or a channel fails in a way the test does not expect; the
+     *     test fails with it
+     */
+    @Test
+    public void aHandlerCancellingAndClosingChannelsFreesEachPortOnceItsCancelCompletes() throws Exception {
+        EventLoop loop = loop();
+        FdReadiness readiness = readiness(loop);
+        int count = 20;
+        List<DatagramChannel> channels = new ArrayList<>();
+        List<FdReadiness.Registration> registrations = new ArrayList<>();
+        List<CompletableFuture<String>> rebound = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            channels.add(channel());
+            rebound.add(new CompletableFuture<>());
+        }
+        DatagramChannel survivor = channel();
+        Readies survivorHandler = new Readies(loop);
+        onLoop(loop, () -> {
+            for (int i = 0; i < count; i++) {
+                DatagramChannel channel = channels.get(i);
+                InetSocketAddress address = address(channel);
+                CompletableFuture<String> done = rebound.get(i);
+                // The first channel's handler cancels every channel, itself included, in one turn.
+                registrations.add(readiness.register(channel, SelectionKey.OP_READ, i > 0 ? (r, ops) -> drain(r)
+                        : (r, ops) -> {
+                            drain(r);
+                            for (int j = 0; j < count; j++) {
+                                DatagramChannel each = channels.get(j);
+                                InetSocketAddress at = addressOf(each);
+                                CompletionStage<Void> stage = registrations.get(j).cancel();
+                                closeQuietly(each);
+                                CompletableFuture<String> result = rebound.get(j);
+                                stage.whenComplete((v, e) -> result.complete(rebind(loop, e, () -> {
+                                    try (DatagramChannel again = DatagramChannel.open()) {
+                                        again.bind(at);
+                                    }
+                                }, at)));
+                            }
+                        }));
+                assertThat(done.isDone(), is(false));
+                assertThat(address.getPort() > 0, is(true));
+            }
+            readiness.register(survivor, SelectionKey.OP_READ, survivorHandler);
+            return null;
+        });
+        sendTo(channels.get(0), "cancel them all");
+        for (int i = 0; i < count; i++) {
+            assertThat("channel " + i, rebound.get(i).get(SECONDS_BOUND, SECONDS), is("rebound on the loop thread"));
+        }
+        sendTo(survivor, "still reported");
+        assertThat(survivorHandler.ready.poll(SECONDS_BOUND, SECONDS), is(notNullValue()));
+    }
+
+    /** A bind that may fail with an {@link IOException}. */
+    private interface Bind {
+        /**
+         * Binds the address again.
+         *
+         * @throws IOException if it is still taken
+         */
+        void run() throws IOException;
+    }
+
+    private static String rebind(EventLoop loop, Throwable stageFailure, Bind bind, InetSocketAddress address) {
+        if (stageFailure != null) {
+            return "the stage of cancel() failed: " + stageFailure;
+        }
+        try {
+            bind.run();
+        } catch (IOException e) {
+            return "could not rebind " + address + " once cancel() completed: " + e;
+        }
+        return loop.inLoop() ? "rebound on the loop thread" : "rebound, but the stage completed on another thread";
+    }
+
+    private static InetSocketAddress addressOf(DatagramChannel channel) {
+        try {
+            return address(channel);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static void closeQuietly(DatagramChannel channel) {
+        try {
+            channel.close();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /**

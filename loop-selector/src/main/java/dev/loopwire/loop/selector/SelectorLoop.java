@@ -17,8 +17,7 @@ import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Arrays;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -39,8 +38,9 @@ import java.util.function.Consumer;
  * {@link Timers#schedule} called from other threads start throwing
  * {@link RejectedExecutionException}; on the loop thread, tasks already submitted run, timers
  * not yet due are cancelled, the {@linkplain #addCloseHook close hooks} run, and the loop goes on
- * turning while tasks, timers scheduled since, or registrations interested in
- * {@link SelectionKey#OP_WRITE} or {@link SelectionKey#OP_CONNECT} are left, for at most 10 s;
+ * turning while tasks, timers scheduled since, registrations interested in
+ * {@link SelectionKey#OP_WRITE} or {@link SelectionKey#OP_CONNECT}, or cancelled registrations
+ * not yet deregistered are left, for at most 10 s;
  * then every channel still registered is closed, the selector is closed, and the call returns
  * once the loop thread has ended. A second close is a no-op; a close from a callback on the loop
  * thread returns at once and the loop ends after that callback.
@@ -87,7 +87,13 @@ public final class SelectorLoop implements EventLoop {
     private final AtomicBoolean wakeupPending = new AtomicBoolean(true);
     private final AtomicInteger wakeups = new AtomicInteger();
     private final AtomicBoolean closed = new AtomicBoolean();
-    private final List<SelectionKey> readyKeys = new ArrayList<>();
+    // The keys of one select, collected by select(Consumer) and handled once it has returned: a
+    // handler then runs outside the select, where it may register a channel again (which can
+    // need a selectNow). Reused, so that a turn allocates nothing (selectedKeys() would cost a
+    // set node per key and a copy per turn).
+    private SelectionKey[] readyKeys = new SelectionKey[64];
+    private int readyCount;
+    private final Consumer<SelectionKey> collect = this::collect;
     // Set once the loop takes no more tasks from any thread: its last drain, or its end.
     private volatile boolean stopped;
     private volatile boolean terminated;
@@ -268,8 +274,8 @@ public final class SelectorLoop implements EventLoop {
         }
         timerQueue.cancelAll();
         hooks.runAll(this::report);
-        while ((!tasks.isEmpty() || timerQueue.size() > 0 || readiness.outputInProgress())
-                && System.nanoTime() - deadline < 0) {
+        while ((!tasks.isEmpty() || timerQueue.size() > 0 || readiness.outputInProgress()
+                || readiness.cancelsPending()) && System.nanoTime() - deadline < 0) {
             turn();
         }
         if (System.nanoTime() - deadline >= 0) {
@@ -303,16 +309,20 @@ public final class SelectorLoop implements EventLoop {
 
     private void select() {
         wakeupPending.set(false);
+        readiness.beforeSelect();
         try {
             long wait = timerQueue.nanosUntilNext(System.nanoTime());
-            if (!tasks.isEmpty() || wait == 0 || (closed.get() && !readiness.outputInProgress())) {
-                selector.selectNow();
+            // Cancelled keys wait for this select to deregister them (and their owners for it to
+            // release their sockets): it must not block.
+            if (!tasks.isEmpty() || wait == 0 || readiness.cancelsPending()
+                    || (closed.get() && !readiness.outputInProgress())) {
+                selector.selectNow(collect);
             } else if (wait < 0) {
                 // While closing, the loop waits for output only; close() cannot wake it twice.
-                selector.select(closed.get() ? 100 : 0);
+                selector.select(collect, closed.get() ? 100 : 0);
             } else {
                 // Round up: waking a little late is fine, waking early means a wasted turn.
-                selector.select(Math.max(1, (wait + 999_999) / 1_000_000));
+                selector.select(collect, Math.max(1, (wait + 999_999) / 1_000_000));
             }
         } catch (IOException e) {
             report(e);
@@ -323,27 +333,33 @@ public final class SelectorLoop implements EventLoop {
         if (Thread.interrupted()) {
             LOG.log(System.Logger.Level.DEBUG, "Loop '" + name + "' cleared an interrupt of its thread");
         }
-        readiness.recount();
+        readiness.afterSelect(onFailure);
+    }
+
+    private void collect(SelectionKey key) {
+        if (readyCount == readyKeys.length) {
+            readyKeys = Arrays.copyOf(readyKeys, readyCount * 2);
+        }
+        readyKeys[readyCount++] = key;
     }
 
     private void processReadyKeys() {
-        Set<SelectionKey> selected = selector.selectedKeys();
-        if (selected.isEmpty()) {
+        int count = readyCount;
+        if (count == 0) {
             return;
         }
-        // Copied out so that a handler may register channels (and so select) while we iterate.
-        readyKeys.addAll(selected);
-        selected.clear();
         try {
-            for (int i = 0; i < readyKeys.size(); i++) {
+            for (int i = 0; i < count; i++) {
                 try {
-                    SelectorReadiness.dispatch(readyKeys.get(i));
+                    SelectorReadiness.dispatch(readyKeys[i]);
                 } catch (Throwable t) {
                     report(t);
                 }
             }
         } finally {
-            readyKeys.clear();
+            // No reference kept to a key whose channel may close: the array lives as long as the loop.
+            Arrays.fill(readyKeys, 0, count, null);
+            readyCount = 0;
         }
     }
 
@@ -366,7 +382,8 @@ public final class SelectorLoop implements EventLoop {
         } catch (IOException | ClosedSelectorException e) {
             reportAfterFailure(e);
         }
-        readiness.closed();
+        // Closing the selector deregistered every key: the cancellations still pending are done.
+        readiness.closed(this::reportAfterFailure);
     }
 
     /** Hands a throwable to the exception handler; if that throws, the loop thread has failed. */

@@ -15,6 +15,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
@@ -33,8 +35,10 @@ import java.util.concurrent.TimeUnit;
  *
  * <p><b>Concurrency.</b> Every method is loop-thread only, as {@link FdReadiness} requires. The
  * selector's selected-key set is touched by the helper thread until the hook has joined it, by
- * the loop thread after. {@link Registration#cancel()} waits for the helper thread to select once
- * more, so that the channel is deregistered (and closing it frees its socket) when it returns.
+ * the loop thread after. {@link Registration#cancel()} cancels the key and hands the
+ * registration to the helper thread without waiting: the helper selects once more, which
+ * deregisters the key, and hands the batch back to the loop, which completes the stages. Once the
+ * loop closes, its thread owns the selector and completes the stages itself.
  */
 final class SelectorThreadReadiness implements FdReadiness {
 
@@ -49,9 +53,11 @@ final class SelectorThreadReadiness implements FdReadiness {
     // Set by the close hook on the loop thread: from then on the loop thread owns the selector.
     private boolean closing;
     private volatile boolean stop;
-    // Deregistration handshake: cancel() asks (requested), the helper answers (acked). Guarded by lock.
-    private long requested;
-    private long acked;
+    // Cancelled on the loop thread, not yet deregistered by the helper. Guarded by lock.
+    private final List<Reg> cancelling = new ArrayList<>();
+    // Deregistered by the helper, not yet completed because the closing loop refused the
+    // hand-over; its close hook completes them. Guarded by lock.
+    private final List<Reg> deregistered = new ArrayList<>();
 
     SelectorThreadReadiness(EventLoop loop) {
         this.loop = loop;
@@ -91,41 +97,59 @@ final class SelectorThreadReadiness implements FdReadiness {
         return selector;
     }
 
-    /** The helper thread: select, hand each event to the loop, answer deregistration requests. */
+    /** The helper thread: select, hand each event to the loop, hand deregistered cancellations back. */
     private void run() {
         Selector s = selector;
         try {
             while (!stop) {
                 s.select();
-                long request;
+                List<Reg> batch = null;
                 synchronized (lock) {
-                    request = requested;
+                    if (!cancelling.isEmpty()) {
+                        batch = new ArrayList<>(cancelling);
+                        cancelling.clear();
+                    }
                 }
-                if (request != acked) {
-                    s.selectNow(); // deregisters every key cancelled before the request
+                if (batch != null) {
+                    s.selectNow(); // deregisters every key cancelled before the batch was taken
                 }
                 for (SelectionKey key : s.selectedKeys()) {
                     handOver(key);
                 }
                 s.selectedKeys().clear();
-                if (request != acked) {
-                    synchronized (lock) {
-                        acked = request;
-                        lock.notifyAll();
-                    }
+                if (batch != null) {
+                    handBack(batch);
                 }
             }
         } catch (ClosedSelectorException e) {
             // Closed by the loop thread: nothing left to watch.
         } catch (IOException | RuntimeException | Error e) {
             LOG.log(System.Logger.Level.ERROR, "Readiness thread of loop '" + loop.name() + "' failed; its channels"
-                    + " get no more readiness events", e);
-        } finally {
+                    + " get no more readiness events, and cancelled ones are released when the loop closes", e);
+        }
+    }
+
+    /** Completes, on the loop thread, the stages of registrations the helper has deregistered. */
+    private void handBack(List<Reg> batch) {
+        try {
+            loop.execute(() -> batch.forEach(Reg::released));
+        } catch (RejectedExecutionException e) {
             synchronized (lock) {
-                acked = Long.MAX_VALUE; // nobody waits for a thread that has ended
-                lock.notifyAll();
+                deregistered.addAll(batch); // the loop is closing: its hook completes them
             }
         }
+    }
+
+    /** Completes every stage still pending; loop thread, once it owns the selector. */
+    private void releasePending() {
+        List<Reg> pending;
+        synchronized (lock) {
+            pending = new ArrayList<>(deregistered);
+            pending.addAll(cancelling);
+            deregistered.clear();
+            cancelling.clear();
+        }
+        pending.forEach(Reg::released);
     }
 
     private void handOver(SelectionKey key) {
@@ -159,6 +183,12 @@ final class SelectorThreadReadiness implements FdReadiness {
             closeAll();
             return;
         }
+        try {
+            selector.selectNow(); // deregisters what was cancelled; ready keys wait for the first poll
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, "Polling the readiness selector of a closing loop", e);
+        }
+        releasePending();
         // As a task, so that it runs after every other close hook: endpoints flush first.
         submitClosingTurn(false);
     }
@@ -234,10 +264,11 @@ final class SelectorThreadReadiness implements FdReadiness {
         } catch (IOException | ClosedSelectorException e) {
             LOG.log(System.Logger.Level.DEBUG, "Closing the readiness selector", e);
         }
+        releasePending();
     }
 
-    /** Makes sure every key cancelled so far is deregistered; loop thread. */
-    private void deregisterCancelled() {
+    /** Deregisters a cancelled registration: at once once the loop owns the selector, else by the helper. */
+    private void deregister(Reg reg) {
         if (closing) {
             try {
                 if (selector.isOpen()) {
@@ -247,28 +278,13 @@ final class SelectorThreadReadiness implements FdReadiness {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
+            reg.released();
             return;
         }
-        long deadline = System.nanoTime() + HANDSHAKE_TIMEOUT_NANOS;
         synchronized (lock) {
-            long request = ++requested;
-            selector.wakeup();
-            boolean interrupted = false;
-            while (acked < request && System.nanoTime() - deadline < 0) {
-                try {
-                    lock.wait(10);
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-            if (acked < request) {
-                LOG.log(System.Logger.Level.WARNING, "Readiness thread of loop '" + loop.name() + "' did not answer"
-                        + " within 10 s; a cancelled channel may keep its socket until the loop closes");
-            }
+            cancelling.add(reg);
         }
+        selector.wakeup();
     }
 
     private void checkLoopThread() {
@@ -284,6 +300,9 @@ final class SelectorThreadReadiness implements FdReadiness {
         private int interest;
         private SelectionKey key;
         private boolean cancelled;
+        // Made by the first cancel(); completed on the loop thread once the key is deregistered.
+        private CompletableFuture<Void> released;
+        private CompletionStage<Void> releasedStage;
 
         Reg(ReadyHandler handler, int interest) {
             this.handler = handler;
@@ -348,13 +367,20 @@ final class SelectorThreadReadiness implements FdReadiness {
         }
 
         @Override
-        public void cancel() {
+        public CompletionStage<Void> cancel() {
             checkLoopThread();
             if (!cancelled) {
                 cancelled = true;
+                released = new CompletableFuture<>();
+                releasedStage = released.minimalCompletionStage();
                 key.cancel();
-                deregisterCancelled();
+                deregister(this);
             }
+            return releasedStage;
+        }
+
+        void released() {
+            released.complete(null);
         }
 
         @Override

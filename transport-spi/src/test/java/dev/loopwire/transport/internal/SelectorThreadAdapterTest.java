@@ -19,6 +19,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -198,34 +200,40 @@ class SelectorThreadAdapterTest {
     }
 
     @Test
-    void aCancelledDatagramChannelReleasesItsPortAsSoonAsItIsClosed() throws Exception {
+    void aCancelledDatagramChannelReleasesItsPortOnceCancelCompletesOnTheLoopThread() throws Exception {
         for (int round = 0; round < 50; round++) {
-            assertThat("round " + round, onLoop(() -> {
-                DatagramChannel ch = DatagramChannel.open().bind(new InetSocketAddress("127.0.0.1", 0));
-                ch.configureBlocking(false);
-                InetSocketAddress port = (InetSocketAddress) ch.getLocalAddress();
-                readiness.register(ch, SelectionKey.OP_READ, (r, o) -> { }).cancel();
+            DatagramChannel ch = DatagramChannel.open().bind(new InetSocketAddress("127.0.0.1", 0));
+            ch.configureBlocking(false);
+            InetSocketAddress port = (InetSocketAddress) ch.getLocalAddress();
+            CompletableFuture<Boolean> onLoopThread = new CompletableFuture<>();
+            onLoop(() -> {
+                readiness.register(ch, SelectionKey.OP_READ, (r, o) -> { }).cancel()
+                        .whenComplete((v, e) -> onLoopThread.complete(loop.inLoop()));
                 ch.close();
-                try (DatagramChannel again = DatagramChannel.open().bind(port)) {
-                    return again.getLocalAddress().equals(port);
-                }
-            }), is(true));
+                return null;
+            });
+            assertThat("round " + round, onLoopThread.get(10, TimeUnit.SECONDS), is(true));
+            try (DatagramChannel again = DatagramChannel.open().bind(port)) {
+                assertThat("round " + round, again.getLocalAddress(), is(port));
+            }
         }
     }
 
     @Test
-    void aCancelledServerSocketChannelReleasesItsPortAsSoonAsItIsClosed() throws Exception {
+    void aCancelledServerSocketChannelReleasesItsPortOnceCancelCompletes() throws Exception {
         for (int round = 0; round < 50; round++) {
-            assertThat("round " + round, onLoop(() -> {
-                ServerSocketChannel ch = ServerSocketChannel.open().bind(new InetSocketAddress("127.0.0.1", 0));
-                ch.configureBlocking(false);
-                InetSocketAddress port = (InetSocketAddress) ch.getLocalAddress();
-                readiness.register(ch, SelectionKey.OP_ACCEPT, (r, o) -> { }).cancel();
+            ServerSocketChannel ch = ServerSocketChannel.open().bind(new InetSocketAddress("127.0.0.1", 0));
+            ch.configureBlocking(false);
+            InetSocketAddress port = (InetSocketAddress) ch.getLocalAddress();
+            CompletionStage<Void> released = onLoop(() -> {
+                CompletionStage<Void> stage = readiness.register(ch, SelectionKey.OP_ACCEPT, (r, o) -> { }).cancel();
                 ch.close();
-                try (ServerSocketChannel again = ServerSocketChannel.open().bind(port)) {
-                    return again.getLocalAddress().equals(port);
-                }
-            }), is(true));
+                return stage;
+            });
+            released.toCompletableFuture().get(10, TimeUnit.SECONDS);
+            try (ServerSocketChannel again = ServerSocketChannel.open().bind(port)) {
+                assertThat("round " + round, again.getLocalAddress(), is(port));
+            }
         }
     }
 

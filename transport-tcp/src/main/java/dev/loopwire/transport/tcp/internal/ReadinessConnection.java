@@ -128,8 +128,7 @@ final class ReadinessConnection extends BaseConnection {
         if (connectTimeout != null) {
             connectTimeout.cancel();
         }
-        registration.cancel();
-        opener.closeWhenDeregistered(channel, false, () -> result.completeExceptionally(failure));
+        opener.cancelAndClose(registration, channel, false, () -> result.completeExceptionally(failure));
     }
 
     /** A refused connect, as a {@link ConnectException} that names the address. */
@@ -292,10 +291,7 @@ final class ReadinessConnection extends BaseConnection {
 
     @Override
     void closeSocket(boolean reset) {
-        if (registration != null) {
-            registration.cancel();
-        }
-        opener.closeWhenDeregistered(channel, reset, this::socketClosed);
+        opener.cancelAndClose(registration, channel, reset, this::socketClosed);
     }
 
     // ---- options

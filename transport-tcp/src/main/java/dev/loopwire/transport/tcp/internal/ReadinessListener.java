@@ -160,8 +160,7 @@ final class ReadinessListener implements TcpListener {
                 if (closeHook != null) {
                     closeHook.cancel();
                 }
-                registration.cancel();
-                opener.closeWhenDeregistered(channel, false, () -> closeFuture.complete(null));
+                opener.cancelAndClose(registration, channel, false, () -> closeFuture.complete(null));
             });
         }
         return closeStage;

@@ -123,11 +123,26 @@ final class ReadinessTcpOpener implements TcpOpener {
     }
 
     /**
-     * Closes a channel whose registration was just cancelled, then runs {@code then}; loop thread.
+     * Cancels {@code registration} (if any), closes the channel once the loop has deregistered
+     * it, then runs {@code then}; loop thread. The stage of {@code cancel()} completes on the loop
+     * thread once the loop's selector has deregistered the channel (also when the loop closes),
+     * so the close itself releases the socket.
+     */
+    void cancelAndClose(FdReadiness.Registration registration, SelectableChannel channel, boolean reset, Runnable then) {
+        if (registration == null) {
+            closeWhenDeregistered(channel, reset, then);
+            return;
+        }
+        registration.cancel().whenComplete((ignored, never) -> closeWhenDeregistered(channel, reset, then));
+    }
+
+    /**
+     * Closes a channel whose registration was cancelled, then runs {@code then}; loop thread.
      * The JDK closes a channel still registered with a selector only when that selector next
-     * selects: on a selector loop that happened in {@code cancel()}, but the selector-thread
-     * adapter deregisters on its own thread. Closing only once the channel is deregistered makes
-     * the close itself release the socket, so that a port is free when a close stage completes.
+     * selects. Closing only once the channel is deregistered makes the close itself release the
+     * socket, so that a port is free when a close stage completes; after the stage of
+     * {@code cancel()} (see {@link #cancelAndClose}) the channel is deregistered already, and this
+     * polls only for a channel registered elsewhere.
      */
     void closeWhenDeregistered(SelectableChannel channel, boolean reset, Runnable then) {
         if (reset) {

@@ -15,6 +15,7 @@ import java.nio.channels.DatagramChannel;
 import java.nio.channels.MembershipKey;
 import java.nio.channels.SelectionKey;
 import java.util.Map;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -143,13 +144,15 @@ final class ReadinessEndpoint extends BaseEndpoint {
 
     @Override
     void closeSocket() {
-        registration.cancel();
+        CompletionStage<Void> deregistered = registration.cancel();
         memberships.clear();
         try {
             channel.close();
         } catch (IOException e) {
             error(e);
         }
-        socketClosed();
+        // The JDK frees the socket of a channel closed while still registered only once the
+        // loop's selector has deregistered it: the close completes then, so the port is free.
+        deregistered.whenComplete((ignored, never) -> socketClosed());
     }
 }

@@ -5,6 +5,7 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The bounded queue of datagrams waiting for the socket, bounded in datagrams and in payload
@@ -15,8 +16,13 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * has hysteresis: the queue turns unwritable when it has no room left for a datagram of the
  * maximum size, and writable again when it has drained to half of both bounds (or is empty).
  *
- * <p><b>Concurrency.</b> {@code reserve}, {@code add}, {@code isWritable} and {@code size} are
- * thread-safe; {@code peek} and {@code remove} are for the one consumer, the loop thread.
+ * <p><b>Concurrency.</b> Lock-free: the counts, the writability and the "went unwritable" mark
+ * are one {@code long} changed by compare-and-set, so a reservation, its refusal and the
+ * writability it changes are seen together (as under a lock), and the loop thread never waits
+ * for a sender. The datagrams themselves travel through a {@link ConcurrentLinkedQueue}.
+ * {@code reserve}, {@code add}, {@code takeBack}, {@code isWritable}, {@code isEmpty} and
+ * {@code size} are thread-safe; {@code peek} and {@code remove} are for the one consumer, the
+ * loop thread.
  */
 final class SendQueue {
 
@@ -27,17 +33,21 @@ final class SendQueue {
     /** Outcome of {@link #reserve}. */
     enum Reservation { ACCEPTED, ACCEPTED_NOW_FULL, REFUSED }
 
+    // The state word. Bytes and datagrams are each at most Integer.MAX_VALUE (the options'
+    // bounds), so each fits in 31 bits; sums are computed in long before they are compared.
+    private static final long BYTES = (1L << 31) - 1;
+    private static final long UNWRITABLE = 1L << 31;
+    private static final int DATAGRAMS_SHIFT = 32;
+    private static final long DATAGRAMS = ((1L << 31) - 1) << DATAGRAMS_SHIFT;
+    // Set whenever the queue turns (or stays) unwritable, cleared by the loop when it reports
+    // it, so that a sender refused once always hears "writable again", however fast the drain was.
+    private static final long WENT_UNWRITABLE = 1L << 63;
+
     private final Queue<Item> items = new ConcurrentLinkedQueue<>();
-    // Bytes in long: with sendQueueBytes near Integer.MAX_VALUE, bytes + length would wrap.
+    private final AtomicLong state = new AtomicLong();
     private final long maxBytes;
     private final int maxDatagrams;
     private final int maxDatagram;
-    private long bytes;
-    private int datagrams;
-    private volatile boolean writable = true;
-    // Set whenever the queue turns (or stays) unwritable, cleared by the loop when it reports it,
-    // so that a sender refused once always hears "writable again", however fast the drain was.
-    private boolean wentUnwritable;
 
     SendQueue(int maxBytes, int maxDatagrams, int maxDatagram) {
         this.maxBytes = maxBytes;
@@ -45,27 +55,57 @@ final class SendQueue {
         this.maxDatagram = maxDatagram;
     }
 
-    synchronized Reservation reserve(int length) {
-        if (datagrams >= maxDatagrams || bytes + length > maxBytes) {
-            writable = false;
-            wentUnwritable = true;
-            return Reservation.REFUSED;
-        }
-        datagrams++;
-        bytes += length;
-        if (writable && (datagrams >= maxDatagrams || bytes + maxDatagram > maxBytes)) {
-            writable = false;
-            wentUnwritable = true;
-            return Reservation.ACCEPTED_NOW_FULL;
-        }
-        return Reservation.ACCEPTED;
+    private static long bytes(long s) {
+        return s & BYTES;
     }
 
-    /** Returns reserved room that was not used after all. */
-    synchronized void unreserve(int length) {
-        datagrams--;
-        bytes -= length;
-        updateWritable();
+    private static int datagrams(long s) {
+        return (int) ((s & DATAGRAMS) >>> DATAGRAMS_SHIFT);
+    }
+
+    private static long counts(long datagrams, long bytes) {
+        return (datagrams << DATAGRAMS_SHIFT) | bytes;
+    }
+
+    Reservation reserve(int length) {
+        while (true) {
+            long s = state.get();
+            int datagrams = datagrams(s);
+            long bytes = bytes(s);
+            if (datagrams >= maxDatagrams || bytes + length > maxBytes) {
+                long refused = s | UNWRITABLE | WENT_UNWRITABLE;
+                if (refused == s || state.compareAndSet(s, refused)) {
+                    return Reservation.REFUSED;
+                }
+                continue;
+            }
+            datagrams++;
+            bytes += length;
+            boolean wasUnwritable = (s & UNWRITABLE) != 0;
+            boolean nowFull = !wasUnwritable && (datagrams >= maxDatagrams || bytes + maxDatagram > maxBytes);
+            long next = counts(datagrams, bytes) | (s & (UNWRITABLE | WENT_UNWRITABLE))
+                    | (nowFull ? UNWRITABLE | WENT_UNWRITABLE : 0);
+            if (state.compareAndSet(s, next)) {
+                return nowFull ? Reservation.ACCEPTED_NOW_FULL : Reservation.ACCEPTED;
+            }
+        }
+    }
+
+    /** Returns reserved room that was not used after all, or that a sent datagram freed. */
+    void unreserve(int length) {
+        while (true) {
+            long s = state.get();
+            long datagrams = datagrams(s) - 1;
+            long bytes = bytes(s) - length;
+            long unwritable = s & UNWRITABLE;
+            if (unwritable != 0 && (datagrams == 0 || (datagrams <= maxDatagrams / 2 && bytes <= maxBytes / 2
+                    && bytes + maxDatagram <= maxBytes))) {
+                unwritable = 0;
+            }
+            if (state.compareAndSet(s, counts(datagrams, bytes) | unwritable | (s & WENT_UNWRITABLE))) {
+                return;
+            }
+        }
     }
 
     void add(Item item) {
@@ -92,7 +132,7 @@ final class SendQueue {
     }
 
     /** Drops every queued datagram (the socket is gone); returns how many there were. */
-    synchronized int clear() {
+    int clear() {
         int dropped = 0;
         Item item;
         while ((item = items.poll()) != null) {
@@ -103,29 +143,28 @@ final class SendQueue {
     }
 
     /** Whether nothing is reserved or queued. */
-    synchronized boolean isEmpty() {
-        return datagrams == 0;
+    boolean isEmpty() {
+        return (state.get() & DATAGRAMS) == 0;
     }
 
-    synchronized int size() {
-        return datagrams;
+    int size() {
+        return datagrams(state.get());
     }
 
     /** Whether the queue went unwritable since the last call. */
-    synchronized boolean takeWentUnwritable() {
-        boolean went = wentUnwritable;
-        wentUnwritable = false;
-        return went;
+    boolean takeWentUnwritable() {
+        while (true) {
+            long s = state.get();
+            if ((s & WENT_UNWRITABLE) == 0) {
+                return false;
+            }
+            if (state.compareAndSet(s, s & ~WENT_UNWRITABLE)) {
+                return true;
+            }
+        }
     }
 
     boolean isWritable() {
-        return writable;
-    }
-
-    private void updateWritable() {
-        if (!writable && (datagrams == 0 || (datagrams <= maxDatagrams / 2 && bytes <= maxBytes / 2
-                && bytes + maxDatagram <= maxBytes))) {
-            writable = true;
-        }
+        return (state.get() & UNWRITABLE) == 0;
     }
 }
