@@ -22,6 +22,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * What every UDP endpoint shares, whatever drives its socket: the argument checks, the bounded
@@ -50,6 +51,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 abstract class BaseEndpoint implements DatagramEndpoint {
 
     private static final System.Logger LOG = System.getLogger(BaseEndpoint.class.getName());
+    private static final long HAND_OVER_PATIENCE_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
 
     final EventLoop loop;
     final DatagramHandler handler;
@@ -300,18 +302,42 @@ abstract class BaseEndpoint implements DatagramEndpoint {
             add(data, to, length);
         }
         // One hand-over per batch: while a flush is scheduled, later senders only queue.
-        if (reservation == SendQueue.Reservation.ACCEPTED_NOW_FULL || flushScheduled.compareAndSet(false, true)) {
-            try {
-                loop.execute(flushTask);
-            } catch (RejectedExecutionException e) {
-                // The loop is closing and takes no task from this thread. The close was not
-                // requested when the datagram was added, so the loop's close hook has not begun
-                // the close yet: when it runs, it drains this datagram with the rest (or reports
-                // it). No flush is pending, so none may look scheduled.
-                flushScheduled.set(false);
-            }
+        if ((reservation == SendQueue.Reservation.ACCEPTED_NOW_FULL || flushScheduled.compareAndSet(false, true))
+                && !toLoopThread(flushTask)) {
+            // The loop is closing and takes no task from this thread. The close was not
+            // requested when the datagram was added, so the loop's close hook has not begun
+            // the close yet: when it runs, it drains this datagram with the rest (or reports
+            // it). No flush is pending, so none may look scheduled.
+            flushScheduled.set(false);
         }
         return true;
+    }
+
+    /**
+     * Hands {@code task} to the loop from another thread. A loop that refuses only because its
+     * task bound is reached is running and draining its tasks: the hand-over is retried until
+     * it is taken (back-pressure on the caller, never a dropped flush or close), for at most the
+     * loop close timeout's worth of time.
+     *
+     * @return {@code true} if the loop took the task, {@code false} if the loop is closing
+     * @throws RejectedExecutionException if a loop that is not closing kept refusing for 10 s
+     */
+    private boolean toLoopThread(Runnable task) {
+        long deadline = System.nanoTime() + HAND_OVER_PATIENCE_NANOS;
+        while (true) {
+            try {
+                loop.execute(task);
+                return true;
+            } catch (RejectedExecutionException e) {
+                if (loop.isClosed()) {
+                    return false;
+                }
+                if (System.nanoTime() - deadline >= 0) {
+                    throw e;
+                }
+                LockSupport.parkNanos(100_000L);
+            }
+        }
     }
 
     /**
@@ -546,11 +572,8 @@ abstract class BaseEndpoint implements DatagramEndpoint {
             if (loop.inLoop()) {
                 beginClose();
             } else {
-                try {
-                    loop.execute(beginCloseTask);
-                } catch (RejectedExecutionException closingLoop) {
-                    // See above: the loop's close hook begins this close when it runs.
-                }
+                // false: the loop is closing; its close hook begins this close when it runs (see above).
+                toLoopThread(beginCloseTask);
             }
         }
         return closeStage;
