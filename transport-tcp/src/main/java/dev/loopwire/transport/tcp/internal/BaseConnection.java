@@ -77,6 +77,9 @@ abstract class BaseConnection implements TcpConnection {
     private boolean open;
     private EventLoop.CloseHook closeHook;
     private volatile boolean loopClosed;
+    // Hand-overs (close, abort, shutdownOutput, pause/resume) a closing loop refused before this
+    // connection's close hook ran: the hook runs them, on the loop thread (issue #11 leftovers).
+    private final java.util.Queue<Runnable> refusedBeforeHook = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private Timers.Timeout closeBound;
 
     BaseConnection(EventLoop loop, StreamHandler handler, TcpOptions options) {
@@ -164,11 +167,21 @@ abstract class BaseConnection implements TcpConnection {
      */
     void loopClosing() {
         closeHook = null;
+        loopClosed = true;
         if (socketReleased) {
+            refusedBeforeHook.clear();
             return;
         }
-        loopClosed = true;
         close();
+        // What another thread asked while the loop was already refusing its tasks (a close()
+        // racing loop.close(), say): done now, else it would wait for the flush bound.
+        Runnable refused;
+        while ((refused = refusedBeforeHook.poll()) != null) {
+            refused.run();
+        }
+        if (socketReleased) {
+            return; // closed at once: no bound to wait for
+        }
         loop.capability(Timers.class).ifPresent(timers -> closeBound = timers.schedule(LOOP_CLOSE_FLUSH_BOUND, () -> {
             closeBound = null;
             abort();
@@ -612,7 +625,12 @@ abstract class BaseConnection implements TcpConnection {
         try {
             loop.execute(task);
         } catch (RejectedExecutionException e) {
-            loopGone();
+            // Before the close hook ran, the hook runs the task; after, the connection is gone. A
+            // task the hook did not take in time is taken back, and the connection turns closed.
+            refusedBeforeHook.add(task);
+            if (loopClosed && refusedBeforeHook.remove(task)) {
+                loopGone();
+            }
         }
     }
 
