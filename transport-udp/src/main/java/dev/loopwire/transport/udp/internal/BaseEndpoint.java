@@ -40,7 +40,8 @@ import java.util.concurrent.locks.LockSupport;
  * {@link #socketClosed()} once the socket has let go (at once, or when its loop reports it);
  * only then {@code onClose} runs and the stage completes. When a closing loop refuses the
  * hand-over of {@code close()}, the close hook has not run yet (it would have requested the
- * close itself) and begins it when it runs: nothing runs on the caller's thread, nothing waits.
+ * close itself) and begins it when it runs: nothing of the close runs on the caller's thread, and
+ * the caller waits for nothing but room in a full task queue (see {@link #toLoopThread}).
  *
  * <p><b>Concurrency.</b> Public methods may be called from any thread. A request to close and
  * the addition of a datagram from another thread exclude each other ({@link #sendLock}), so once
@@ -70,8 +71,9 @@ abstract class BaseEndpoint implements DatagramEndpoint {
     private final CompletionStage<Void> closeStage = closeFuture.minimalCompletionStage();
     private final Runnable flushTask = this::scheduledFlush;
     private final Runnable beginCloseTask = this::beginClose;
-    // Whether the loop's close hook has run (loop thread writes; read anywhere, for toString).
-    private volatile boolean hookRan;
+    // Whether the loop's close hook has run; loop thread. Names the cause when the loop, not the
+    // endpoint, ended the socket.
+    private boolean hookRan;
     private boolean notifiedWritable = true;
     // Loop thread only: the close has begun (drain, then closeSocket), the socket is let go, and
     // socketClosed() has run (it runs once, whatever reports the socket gone).
@@ -302,13 +304,23 @@ abstract class BaseEndpoint implements DatagramEndpoint {
             add(data, to, length);
         }
         // One hand-over per batch: while a flush is scheduled, later senders only queue.
-        if ((reservation == SendQueue.Reservation.ACCEPTED_NOW_FULL || flushScheduled.compareAndSet(false, true))
-                && !toLoopThread(flushTask)) {
-            // The loop is closing and takes no task from this thread. The close was not
-            // requested when the datagram was added, so the loop's close hook has not begun
-            // the close yet: when it runs, it drains this datagram with the rest (or reports
-            // it). No flush is pending, so none may look scheduled.
-            flushScheduled.set(false);
+        if (reservation == SendQueue.Reservation.ACCEPTED_NOW_FULL || flushScheduled.compareAndSet(false, true)) {
+            boolean taken;
+            try {
+                taken = toLoopThread(flushTask);
+            } catch (RejectedExecutionException stuck) {
+                // Accepted already: it goes with the next flush or the close; said loudly here.
+                LOG.log(System.Logger.Level.WARNING, "Loop '" + loop.name() + "' refused the flush of " + this
+                        + " for 10 s without closing; the datagram stays queued for the next flush", stuck);
+                taken = false;
+            }
+            if (!taken) {
+                // The loop is closing and takes no task from this thread. The close was not
+                // requested when the datagram was added, so the loop's close hook has not begun
+                // the close yet: when it runs, it drains this datagram with the rest (or reports
+                // it). No flush is pending, so none may look scheduled.
+                flushScheduled.set(false);
+            }
         }
         return true;
     }
@@ -561,7 +573,7 @@ abstract class BaseEndpoint implements DatagramEndpoint {
 
     /**
      * Requests the close and begins it on the loop thread: inline there (from a handler, a task
-     * or a close hook), else handed over. Never waits. A closing loop that refuses the hand-over
+     * or a close hook), else handed over; never waits for the close itself. A closing loop that refuses the hand-over
      * has not run this endpoint's close hook yet (the hook requests the close itself, so this
      * request would have found it made): the hook begins the close. After the loop closed, the
      * hook has run and the close was requested by it: the same, completed stage is returned.
