@@ -173,8 +173,16 @@ abstract class BaseConnection implements TcpConnection {
             return;
         }
         close();
-        // What another thread asked while the loop was already refusing its tasks (a close()
-        // racing loop.close(), say): done now, else it would wait for the flush bound.
+        // A close() or abort() on another thread whose hand-over this closing loop refused
+        // (before this hook or while it runs) is done here: both steps are idempotent. Else
+        // the connection would wait for the flush bound.
+        if (abortRequested.get()) {
+            abortOnLoop();
+        } else {
+            applyReadInterest();
+            kick();
+        }
+        // The other hand-overs refused before this hook ran (shutdownOutput, pause, resume).
         Runnable refused;
         while ((refused = refusedBeforeHook.poll()) != null) {
             refused.run();
@@ -596,15 +604,17 @@ abstract class BaseConnection implements TcpConnection {
         }
         queue.refuse("Connection " + this + " was aborted; open a new connection");
         if (abortRequested.compareAndSet(false, true)) {
-            later(() -> {
-                if (!socketReleased) {
-                    dropQueue();
-                    socketReleased = true;
-                    closeSocket(true);
-                }
-            });
+            later(this::abortOnLoop);
         }
         return closeStage;
+    }
+
+    private void abortOnLoop() {
+        if (!socketReleased) {
+            dropQueue();
+            socketReleased = true;
+            closeSocket(true);
+        }
     }
 
     /** Sends what is queued; with nothing queued, goes straight to what waited for an empty queue. */
@@ -625,11 +635,12 @@ abstract class BaseConnection implements TcpConnection {
         try {
             loop.execute(task);
         } catch (RejectedExecutionException e) {
-            // Before the close hook ran, the hook runs the task; after, the connection is gone. A
-            // task the hook did not take in time is taken back, and the connection turns closed.
+            // The loop is closing: its close hook closes this connection (or has), completing the
+            // stage once the socket is released, and runs a close or abort asked meanwhile. Other
+            // tasks refused before the hook ran, it runs too; after, they are moot.
             refusedBeforeHook.add(task);
-            if (loopClosed && refusedBeforeHook.remove(task)) {
-                loopGone();
+            if (loopClosed) {
+                refusedBeforeHook.remove(task);
             }
         }
     }
