@@ -565,8 +565,7 @@ class AttackUdpTest {
     @ParameterizedTest
     @MethodSource(AttackSupport.KINDS)
     void endpointCloseRacingLoopCloseCompletesAndCallsOnCloseAtMostOnce(String kind) throws Exception {
-        // 8 rounds: a round on the completion loop can wait out the loop's close timeout (see the
-        // reliability README), and CI time is bounded.
+        // 8 rounds, for CI time; the 60-round race is transport-udp's EndpointAndLoopCloseRaceTest.
         for (int round = 0; round < 8; round++) {
             EventLoop loop = AttackSupport.open(kind);
             AtomicInteger closes = new AtomicInteger();
