@@ -49,7 +49,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * call. Extend {@link DatagramContract}, which inherits these.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-abstract class DatagramAttacks extends DatagramSuite {
+abstract class DatagramAttacks extends DatagramCloseAttacks {
 
     /** What the suite throws from handlers; a {@link StackOverflowError} is also provoked for real. */
     private static final List<Supplier<Throwable>> THROWN = List.of(

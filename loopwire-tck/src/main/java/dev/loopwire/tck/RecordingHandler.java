@@ -32,6 +32,8 @@ class RecordingHandler implements DatagramHandler {
     final List<Boolean> writability = new CopyOnWriteArrayList<>();
     final CompletableFuture<DatagramEndpoint> opened = new CompletableFuture<>();
     final CompletableFuture<Boolean> closed = new CompletableFuture<>();
+    /** How many times {@code onClose} ran; the contract says once. */
+    final AtomicInteger closes = new AtomicInteger();
     /** Callbacks off the loop thread, or with an endpoint other than the one opened. */
     final AtomicInteger misdirected = new AtomicInteger();
 
@@ -71,6 +73,7 @@ class RecordingHandler implements DatagramHandler {
     @Override
     public void onClose(DatagramEndpoint endpoint) {
         check(endpoint);
+        closes.incrementAndGet();
         closed.complete(endpoint.loop().inLoop());
     }
 

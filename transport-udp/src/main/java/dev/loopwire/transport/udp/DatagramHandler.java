@@ -15,10 +15,9 @@ import java.nio.ByteBuffer;
  * answer ({@link DatagramEndpoint#send}) or close from any callback without capturing the
  * endpoint in {@code onOpen}; one handler may serve several endpoints.
  *
- * <p><b>Concurrency.</b> Every method runs on the endpoint's loop thread, never concurrently.
- * (One exception: {@link DatagramEndpoint#close()} called after the loop itself closed runs the
- * endpoint's last {@code onError} and {@code onClose} on the caller's thread, since the loop
- * thread runs nothing more.)
+ * <p><b>Concurrency.</b> Every method runs on the endpoint's loop thread, never concurrently;
+ * {@code onClose} too, also when the endpoint is closed while (or after) its loop closes: the
+ * loop's close hook closes it on the loop thread.
  *
  * <p><b>What a callback throws</b>, {@code Error}s such as {@code StackOverflowError} included:
  * from {@link #onOpen}, it fails the stage returned by {@link Udp#bind}/{@link Udp#connect} with

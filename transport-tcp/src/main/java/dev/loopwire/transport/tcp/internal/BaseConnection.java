@@ -77,6 +77,9 @@ abstract class BaseConnection implements TcpConnection {
     private boolean open;
     private EventLoop.CloseHook closeHook;
     private volatile boolean loopClosed;
+    // Hand-overs (close, abort, shutdownOutput, pause/resume) a closing loop refused before this
+    // connection's close hook ran: the hook runs them, on the loop thread (issue #11 leftovers).
+    private final java.util.Queue<Runnable> refusedBeforeHook = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private Timers.Timeout closeBound;
 
     BaseConnection(EventLoop loop, StreamHandler handler, TcpOptions options) {
@@ -164,11 +167,29 @@ abstract class BaseConnection implements TcpConnection {
      */
     void loopClosing() {
         closeHook = null;
+        loopClosed = true;
         if (socketReleased) {
+            refusedBeforeHook.clear();
             return;
         }
-        loopClosed = true;
         close();
+        // A close() or abort() on another thread whose hand-over this closing loop refused
+        // (before this hook or while it runs) is done here: both steps are idempotent. Else
+        // the connection would wait for the flush bound.
+        if (abortRequested.get()) {
+            abortOnLoop();
+        } else {
+            applyReadInterest();
+            kick();
+        }
+        // The other hand-overs refused before this hook ran (shutdownOutput, pause, resume).
+        Runnable refused;
+        while ((refused = refusedBeforeHook.poll()) != null) {
+            refused.run();
+        }
+        if (socketReleased) {
+            return; // closed at once: no bound to wait for
+        }
         loop.capability(Timers.class).ifPresent(timers -> closeBound = timers.schedule(LOOP_CLOSE_FLUSH_BOUND, () -> {
             closeBound = null;
             abort();
@@ -583,15 +604,17 @@ abstract class BaseConnection implements TcpConnection {
         }
         queue.refuse("Connection " + this + " was aborted; open a new connection");
         if (abortRequested.compareAndSet(false, true)) {
-            later(() -> {
-                if (!socketReleased) {
-                    dropQueue();
-                    socketReleased = true;
-                    closeSocket(true);
-                }
-            });
+            later(this::abortOnLoop);
         }
         return closeStage;
+    }
+
+    private void abortOnLoop() {
+        if (!socketReleased) {
+            dropQueue();
+            socketReleased = true;
+            closeSocket(true);
+        }
     }
 
     /** Sends what is queued; with nothing queued, goes straight to what waited for an empty queue. */
@@ -612,7 +635,13 @@ abstract class BaseConnection implements TcpConnection {
         try {
             loop.execute(task);
         } catch (RejectedExecutionException e) {
-            loopGone();
+            // The loop is closing: its close hook closes this connection (or has), completing the
+            // stage once the socket is released, and runs a close or abort asked meanwhile. Other
+            // tasks refused before the hook ran, it runs too; after, they are moot.
+            refusedBeforeHook.add(task);
+            if (loopClosed) {
+                refusedBeforeHook.remove(task);
+            }
         }
     }
 

@@ -72,7 +72,7 @@ final class UringListener implements TcpListener, UringHandler {
             opener.closeQuietly(fd, e);
             throw e;
         }
-        closeHook = opener.loop.addCloseHook(this::close); // the loop closing closes the listener
+        closeHook = opener.loop.addCloseHook(this::closeOnLoop); // the loop closing closes the listener
         update();
     }
 
@@ -179,7 +179,7 @@ final class UringListener implements TcpListener, UringHandler {
     @Override
     public void loopClosing(UringRegistration r) {
         // The close hook (run before this) has closed the listener already.
-        close();
+        closeOnLoop();
     }
 
     @Override
@@ -208,14 +208,24 @@ final class UringListener implements TcpListener, UringHandler {
     @Override
     public CompletionStage<Void> close() {
         if (closed.compareAndSet(false, true)) {
-            onLoop(() -> {
-                if (closeHook != null) {
-                    closeHook.cancel();
-                }
-                registration.close(); // cancels the accept; unregistered() closes the socket
-            });
+            onLoop(this::closeOnLoop);
         }
         return closeStage;
+    }
+
+    /**
+     * The one close, on the loop thread, from close() or the loop's close hook: also when a
+     * closing loop refused close()'s hand-over (the hook, not yet run then, closes here).
+     */
+    private void closeOnLoop() {
+        closed.set(true);
+        if (closeHook != null) {
+            closeHook.cancel();
+            closeHook = null;
+        }
+        if (registration.isOpen()) {
+            registration.close(); // cancels the accept; unregistered() closes the socket
+        }
     }
 
     private void onLoop(Runnable task) {
@@ -227,10 +237,8 @@ final class UringListener implements TcpListener, UringHandler {
         try {
             loop.execute(task);
         } catch (RejectedExecutionException e) {
-            // The loop has ended, and its close closed the listener.
-            if (closed.get()) {
-                closeFuture.complete(null);
-            }
+            // The loop is closing: its close hook closes the listener (and completes the stage once
+            // the socket is released), whether it has run already or not.
         }
     }
 

@@ -22,6 +22,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * What every UDP endpoint shares, whatever drives its socket: the argument checks, the bounded
@@ -31,18 +32,27 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * socket can take more, and how to close the socket.
  *
  * <p><b>Lifecycle.</b> The subclass opens the socket, then calls {@link #opened()}, then, once
- * the endpoint is handed out, {@link #watchLoop()}. After {@link #close()} the queue drains
- * through {@link #sendNow}, then {@link #closeSocket()} runs; the subclass calls
- * {@link #socketClosed()} once the socket has let go (at once, or when its loop reports it).
- * When the loop closes first, the endpoint's close hook closes it the same way: what it accepted
- * is flushed (bounded by the loop's close timeout), the socket closed, {@code onClose} called.
+ * the endpoint is handed out, {@link #watchLoop()}. Closing has one path, run on the loop thread
+ * only: a close is <em>requested</em> (by {@link #close()} on any thread, or by the loop's close
+ * hook), then <em>begun</em> on the loop thread ({@code close()} hands over with
+ * {@code loop.execute}, or runs inline there; the hook runs there anyway); the queue drains
+ * through {@link #sendNow}, then {@link #closeSocket()} runs, and the subclass calls
+ * {@link #socketClosed()} once the socket has let go (at once, or when its loop reports it);
+ * only then {@code onClose} runs and the stage completes. When a closing loop refuses the
+ * hand-over of {@code close()}, the close hook has not run yet (it would have requested the
+ * close itself) and begins it when it runs: nothing of the close runs on the caller's thread, and
+ * the caller waits for nothing but room in a full task queue (see {@link #toLoopThread}).
  *
- * <p><b>Concurrency.</b> Public methods may be called from any thread. The queue, the flags and
- * the close stage are thread-safe; everything else is touched on the loop thread only.
+ * <p><b>Concurrency.</b> Public methods may be called from any thread. A request to close and
+ * the addition of a datagram from another thread exclude each other ({@link #sendLock}), so once
+ * a close is requested the queue holds every datagram {@code send} accepted, and the loop's
+ * drain sees them all. The queue, the flags and the close stage are thread-safe; everything else
+ * is touched on the loop thread only.
  */
 abstract class BaseEndpoint implements DatagramEndpoint {
 
     private static final System.Logger LOG = System.getLogger(BaseEndpoint.class.getName());
+    private static final long HAND_OVER_PATIENCE_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
 
     final EventLoop loop;
     final DatagramHandler handler;
@@ -51,16 +61,25 @@ abstract class BaseEndpoint implements DatagramEndpoint {
     final InetSocketAddress remote;
     private final SendQueue queue;
     private final AtomicBoolean flushScheduled = new AtomicBoolean();
+    // Requested: set once, by close() or the close hook, under sendLock; refuses later sends.
     private final AtomicBoolean closed = new AtomicBoolean();
-    // onClose runs once, on whichever path closes the endpoint last (the loop thread, or the
-    // caller of close() once the loop has ended).
-    private final AtomicBoolean closeNotified = new AtomicBoolean();
+    // Taken to request the close and to add a datagram from another thread: no sender adds after
+    // the request, so the drain that closes the socket cannot miss one (nor race a take-back).
+    private final Object sendLock = new Object();
     private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
     // One stage for every close() call, as DatagramEndpoint#close promises.
     private final CompletionStage<Void> closeStage = closeFuture.minimalCompletionStage();
     private final Runnable flushTask = this::scheduledFlush;
+    private final Runnable beginCloseTask = this::beginClose;
+    // Whether the loop's close hook has run; loop thread. Names the cause when the loop, not the
+    // endpoint, ended the socket.
+    private boolean hookRan;
     private boolean notifiedWritable = true;
+    // Loop thread only: the close has begun (drain, then closeSocket), the socket is let go, and
+    // socketClosed() has run (it runs once, whatever reports the socket gone).
+    private boolean closing;
     private boolean released;
+    private boolean finished;
     private Throwable openFailure;
     private CompletableFuture<?> failedOpen;
     private EventLoop.CloseHook closeHook;
@@ -126,19 +145,40 @@ abstract class BaseEndpoint implements DatagramEndpoint {
      * its user had called {@link #close()}; loop thread, once the endpoint is handed out.
      */
     final void watchLoop() {
-        closeHook = loop.addCloseHook(this::loopClosed);
+        try {
+            closeHook = loop.addCloseHook(this::loopClosed);
+        } catch (RejectedExecutionException stopped) {
+            // The loop has run its hooks and stopped taking work: it closes now, as its hook would.
+            loopClosed();
+        }
     }
 
     /**
-     * The loop is closing: close as {@link #close()} does (flush, close the socket,
-     * {@code onClose}). If {@code close()} was called from another thread and the closing loop
-     * refused its hand-over, that close is finished here. Loop thread.
+     * The loop is closing (its close hook, or the loop telling the registration): the same close
+     * as {@link #close()}, begun here if no one began it. A {@code close()} whose hand-over the
+     * closing loop refused is begun here too. Loop thread; idempotent.
      */
     final void loopClosed() {
-        if (!closed.get()) {
-            close();
-        } else if (!released) {
-            flush(); // idempotent: the socket is closed once, when the queue has drained
+        hookRan = true;
+        requestClose();
+        beginClose();
+    }
+
+    /** Marks the endpoint closed, once, excluding senders that add from other threads; any thread. */
+    private boolean requestClose() {
+        synchronized (sendLock) {
+            return closed.compareAndSet(false, true);
+        }
+    }
+
+    /** The one close path, on the loop thread: drain what was accepted, then close the socket. */
+    private void beginClose() {
+        if (closing) {
+            return;
+        }
+        closing = true;
+        if (!released) {
+            flush();
         }
     }
 
@@ -149,7 +189,8 @@ abstract class BaseEndpoint implements DatagramEndpoint {
      * The subclass closes its socket and calls {@link #socketClosed()}, at once or later.
      */
     final void openFailed(Throwable failure, CompletableFuture<?> result) {
-        closed.set(true);
+        requestClose();
+        closing = true;
         released = true;
         queue.clear();
         openFailure = failure;
@@ -163,6 +204,10 @@ abstract class BaseEndpoint implements DatagramEndpoint {
      * {@link DatagramEndpoint}), and what was still queued is reported as not sent.
      */
     final void socketClosed() {
+        if (finished) {
+            return;
+        }
+        finished = true;
         if (closeHook != null) {
             closeHook.cancel();
         }
@@ -171,22 +216,19 @@ abstract class BaseEndpoint implements DatagramEndpoint {
             failedOpen.completeExceptionally(openFailure);
             return;
         }
-        boolean requested = !closed.compareAndSet(false, true);
+        // Requested already, unless the socket went away on its own: no sender adds from now on.
+        requestClose();
+        closing = true;
         released = true;
         int dropped = queue.clear();
         if (dropped > 0) {
             error(new EndpointClosedException(dropped + " queued datagram(s) of endpoint " + this
-                    + " were not sent: the socket closed before they were (loop '" + loop.name()
-                    + "' closed it when its close timeout passed, or the system did)"));
-        }
-        if (!requested) {
-            closeFuture.complete(null);
-            return;
+                    + " were not sent: the socket closed before they were ("
+                    + (hookRan ? "loop '" + loop.name() + "' closed it when its close timeout passed"
+                            : "the system closed it") + ")"));
         }
         try {
-            if (closeNotified.compareAndSet(false, true)) {
-                handler.onClose(this);
-            }
+            handler.onClose(this);
         } catch (Throwable t) {
             // onClose is the last word: what it throws goes to the loop's exception handler.
             toLoop("onClose", t);
@@ -226,64 +268,106 @@ abstract class BaseEndpoint implements DatagramEndpoint {
         UdpChecks.size(length, to, options);
         checkSendable(length);
         if (loop.inLoop()) {
+            // The close is begun on this thread, so it cannot interleave: what is queued now is
+            // drained by it.
             if (queue.isEmpty() && sendNow(data, to)) {
                 return true;
             }
-            return enqueue(data, to, length, true);
-        }
-        return enqueue(data, to, length, false);
-    }
-
-    private boolean enqueue(ByteBuffer data, InetSocketAddress to, int length, boolean inLoop) {
-        SendQueue.Reservation reservation = queue.reserve(length);
-        if (reservation == SendQueue.Reservation.REFUSED) {
-            return false;
-        }
-        ByteBuffer copy = ByteBuffer.allocate(length);
-        copy.put(data.duplicate()).flip();
-        SendQueue.Item item = new SendQueue.Item(copy, to);
-        queue.add(item);
-        if (inLoop) {
-            data.position(data.limit());
+            SendQueue.Reservation reservation = queue.reserve(length);
+            if (reservation == SendQueue.Reservation.REFUSED) {
+                return false;
+            }
+            add(data, to, length);
             flushLater();
             if (reservation == SendQueue.Reservation.ACCEPTED_NOW_FULL) {
                 notifyWritability();
             }
             return true;
         }
-        // A close (of the endpoint or of its loop) may have slipped in after the check in send()
-        // and after the loop's last flush: take the datagram back if the loop has not, so that
-        // nothing accepted is then dropped. The flush then lets a pending close finish.
-        if (isClosed() && queue.takeBack(item)) {
-            handOverFlush();
-            throw closedException();
+        return handOver(data, to, length);
+    }
+
+    /**
+     * Queues a datagram from another thread. Under {@link #sendLock}, so a close is requested
+     * either before (refused) or after (the datagram is in the queue the close drains).
+     */
+    private boolean handOver(ByteBuffer data, InetSocketAddress to, int length) {
+        SendQueue.Reservation reservation;
+        synchronized (sendLock) {
+            if (closed.get()) {
+                throw closedException();
+            }
+            reservation = queue.reserve(length);
+            if (reservation == SendQueue.Reservation.REFUSED) {
+                return false;
+            }
+            add(data, to, length);
         }
         // One hand-over per batch: while a flush is scheduled, later senders only queue.
         if (reservation == SendQueue.Reservation.ACCEPTED_NOW_FULL || flushScheduled.compareAndSet(false, true)) {
+            boolean taken;
             try {
-                loop.execute(flushTask);
-            } catch (RejectedExecutionException e) {
-                // The loop is closed: no flush will come, so none may look scheduled (else later
-                // senders would only queue, and be lost). What stays queued, close() reports.
+                taken = toLoopThread(flushTask);
+            } catch (RejectedExecutionException stuck) {
+                // Accepted already: it goes with the next flush or the close; said loudly here.
+                LOG.log(System.Logger.Level.WARNING, "Loop '" + loop.name() + "' refused the flush of " + this
+                        + " for 10 s without closing; the datagram stays queued for the next flush", stuck);
+                taken = false;
+            }
+            if (!taken) {
+                // The loop is closing and takes no task from this thread. The close was not
+                // requested when the datagram was added, so the loop's close hook has not begun
+                // the close yet: when it runs, it drains this datagram with the rest (or reports
+                // it). No flush is pending, so none may look scheduled.
                 flushScheduled.set(false);
-                if (queue.takeBack(item)) {
-                    throw closedException();
-                }
             }
         }
-        data.position(data.limit());
         return true;
     }
 
-    /** Schedules a flush from any thread, once while one is pending; a closed loop is ignored. */
-    private void handOverFlush() {
-        if (flushScheduled.compareAndSet(false, true)) {
+    /**
+     * Hands {@code task} to the loop from another thread. A loop that refuses only because its
+     * task bound is reached is running and draining its tasks: the hand-over is retried until
+     * it is taken (back-pressure on the caller, never a dropped flush or close), for at most the
+     * loop close timeout's worth of time.
+     *
+     * @return {@code true} if the loop took the task, {@code false} if the loop is closing
+     * @throws RejectedExecutionException if a loop that is not closing kept refusing for 10 s
+     */
+    private boolean toLoopThread(Runnable task) {
+        long deadline = System.nanoTime() + HAND_OVER_PATIENCE_NANOS;
+        while (true) {
             try {
-                loop.execute(flushTask);
+                loop.execute(task);
+                return true;
             } catch (RejectedExecutionException e) {
-                flushScheduled.set(false);
+                if (loop.isClosed()) {
+                    return false;
+                }
+                if (System.nanoTime() - deadline >= 0) {
+                    throw e;
+                }
+                LockSupport.parkNanos(100_000L);
             }
         }
+    }
+
+    /**
+     * Queues a private copy of the payload (the caller may reuse its buffer at once) in the room
+     * reserved for it, and consumes the payload; if the copy fails (an {@link OutOfMemoryError}),
+     * the room is given back and nothing was accepted.
+     */
+    private void add(ByteBuffer data, InetSocketAddress to, int length) {
+        ByteBuffer copy;
+        try {
+            copy = ByteBuffer.allocate(length);
+            copy.put(data.duplicate()).flip();
+        } catch (Throwable t) {
+            queue.unreserve(length);
+            throw t;
+        }
+        queue.add(new SendQueue.Item(copy, to));
+        data.position(data.limit());
     }
 
     /** Schedules a flush from the loop thread, once while one is pending. */
@@ -321,8 +405,9 @@ abstract class BaseEndpoint implements DatagramEndpoint {
                 if (queue.peek() != null) {
                     continue;
                 }
-                // Reserved but not yet added: that sender adds it (its flush follows) or takes it back.
-                if (closed.get() && !released && queue.isEmpty()) {
+                // Reserved but not yet added (before the close was requested): that sender adds
+                // it and its flush follows.
+                if (closing && !released && queue.isEmpty()) {
                     released = true;
                     closeSocket();
                 }
@@ -486,46 +571,24 @@ abstract class BaseEndpoint implements DatagramEndpoint {
         return closed.get() || loop.isClosed();
     }
 
+    /**
+     * Requests the close and begins it on the loop thread: inline there (from a handler, a task
+     * or a close hook), else handed over; never waits for the close itself. A closing loop that refuses the hand-over
+     * has not run this endpoint's close hook yet (the hook requests the close itself, so this
+     * request would have found it made): the hook begins the close. After the loop closed, the
+     * hook has run and the close was requested by it: the same, completed stage is returned.
+     */
     @Override
     public final CompletionStage<Void> close() {
-        if (closed.compareAndSet(false, true)) {
+        if (requestClose()) {
             if (loop.inLoop()) {
-                flush();
+                beginClose();
             } else {
-                try {
-                    loop.execute(this::flush);
-                } catch (RejectedExecutionException e) {
-                    closedWithoutLoop();
-                }
+                // false: the loop is closing; its close hook begins this close when it runs (see above).
+                toLoopThread(beginCloseTask);
             }
         }
         return closeStage;
-    }
-
-    /**
-     * close() after the loop stopped taking tasks: the loop has closed (or is closing) the
-     * socket with it and runs nothing more for this endpoint, so the last reports run on the
-     * caller's thread: what is still queued goes to {@code onError}, then {@code onClose}.
-     */
-    private void closedWithoutLoop() {
-        if (closeHook != null) {
-            closeHook.cancel();
-        }
-        released = true;
-        int dropped = queue.clear();
-        if (dropped > 0) {
-            error(new EndpointClosedException(dropped + " queued datagram(s) of endpoint " + this
-                    + " were not sent: loop '" + loop.name() + "' had ended before they were handed to it"));
-        }
-        try {
-            if (closeNotified.compareAndSet(false, true)) {
-                handler.onClose(this);
-            }
-        } catch (Throwable t) {
-            LOG.log(System.Logger.Level.WARNING, "DatagramHandler.onClose threw on " + this, t);
-        } finally {
-            closeFuture.complete(null);
-        }
     }
 
     /** A call on the socket that may fail with an {@link IOException}. */
