@@ -144,6 +144,11 @@ public final class FlameGraphSvg {
             System.err.println("FlameGraphSvg: '" + args[0] + "': " + e.getMessage());
             System.exit(1);
             return;
+        } catch (IOException e) {
+            System.err.println("FlameGraphSvg: cannot read '" + args[0] + "' (" + e + "); give the collapsed-stack"
+                    + " file async-profiler wrote (its 'collapsed' output)");
+            System.exit(1);
+            return;
         }
         if (graph.total() == 0) {
             System.err.println("FlameGraphSvg: '" + args[0] + "' holds no samples; '" + args[1]
