@@ -6,10 +6,11 @@
 #                              [--warmup 10] [--seconds 10] [--event cpu|itimer|ctimer]
 #                              [--client-args "..."] [--out DIR] [--skip-build] [--list]
 #
-# Per server, in DIR (default benchmarks/results): DATE-flame-SERVER-cpu.html (CPU),
-# DATE-flame-SERVER-alloc.html (bytes allocated) and DATE-flame-SERVER-top.txt (settings, the
-# client's result lines, CPU by thread, top frames by inclusive and by self share, each thread's
-# allocation rate in bytes per echo (JFR), top allocation sites).
+# Per server, in DIR (default benchmarks/results): DATE-flame-SERVER-cpu.html and .svg (CPU),
+# DATE-flame-SERVER-alloc.html and .svg (bytes allocated) and DATE-flame-SERVER-top.txt (settings,
+# the client's result lines, CPU by thread, top frames by inclusive and by self share, each
+# thread's allocation rate in bytes per echo (JFR), top allocation sites). The HTML is
+# async-profiler's own; the SVG is drawn from its collapsed stacks by FlameGraphSvg.
 # Needs a JDK (java, jcmd, jfr), gcc and Maven; binds and sends to 127.0.0.1 only.
 set -euo pipefail
 
@@ -29,7 +30,7 @@ OUT="$HERE/results"
 BUILD=1
 LIST=0
 
-usage() { sed -n '3,13p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '3,14p' "$0" | sed 's/^# \{0,1\}//'; }
 
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -152,6 +153,15 @@ profiler() {
   fi
 }
 
+# Draws the SVG flame graph $2 of the collapsed stacks $1 (kind $4: cpu or alloc) under the title $3.
+# The stacks come from a dump with "ann", which marks each Java frame with how it ran (_[j] JIT,
+# _[i] inlined, _[0] interpreted, _[1] C1) beside the kernel's _[k], for the colors; the summaries
+# below read a dump without it, so that a method inlined in one place and compiled in another
+# stays one line.
+flame_svg() {
+  java -cp "$JAR" dev.loopwire.benchmarks.report.FlameGraphSvg "$1" "$2" "$3" "$4"
+}
+
 # Summaries of a collapsed-stacks file ("[thread tid=N];frame;...;leaf count" per line). The
 # last stage reads everything (no head): under pipefail, a reader that stops early fails the run.
 first() { awk -v n="$1" 'NR <= n'; }
@@ -233,6 +243,8 @@ for name in "${SERVERS[@]}"; do
   log="$WORK/$name-cpu.log"
   cpu_html="$OUT/$DATE-flame-$name-cpu.html"
   alloc_html="$OUT/$DATE-flame-$name-alloc.html"
+  cpu_svg="$OUT/$DATE-flame-$name-cpu.svg"
+  alloc_svg="$OUT/$DATE-flame-$name-alloc.svg"
   top="$OUT/$DATE-flame-$name-top.txt"
   echo "== $name ($class)" >&2
   # Allocation, in its own JVM: a sample per TLAB (2 KiB), weighed in bytes (total). JFR counts
@@ -250,6 +262,7 @@ for name in "${SERVERS[@]}"; do
   finish_client "$name-alloc" || FAILED+=("$name(alloc client)")
   alloc_to="$(date -u +%H:%M:%S.%N)"
   profiler "dump,collapsed,total,file=$WORK/$name-alloc.collapsed"
+  profiler "dump,collapsed,total,ann,file=$WORK/$name-alloc-ann.collapsed"
   profiler "stop,total,title=$name allocation (bytes) at window $WINDOW,file=$alloc_html"
   jcmd "$SERVER_PID" JFR.stop name=profile-sh > /dev/null
   stop_all
@@ -269,8 +282,13 @@ for name in "${SERVERS[@]}"; do
   fi
   finish_client "$name-cpu" || FAILED+=("$name(cpu client)")
   profiler "dump,collapsed,file=$WORK/$name-cpu.collapsed"
+  profiler "dump,collapsed,ann,file=$WORK/$name-cpu-ann.collapsed"
   profiler "stop,title=$name CPU (event $event) at window $WINDOW,file=$cpu_html"
   stop_all
+  flame_svg "$WORK/$name-cpu-ann.collapsed" "$cpu_svg" \
+      "$name: CPU (event $event, every 1 ms) at window $WINDOW, $DATE" cpu || FAILED+=("$name(cpu svg)")
+  flame_svg "$WORK/$name-alloc-ann.collapsed" "$alloc_svg" \
+      "$name: bytes allocated (one sample per 2 KiB TLAB) at window $WINDOW, $DATE" alloc || FAILED+=("$name(alloc svg)")
   {
     echo "$name ($class), profiled $(date -u '+%Y-%m-%d %H:%M UTC') by benchmarks/profile.sh"
     echo "host: $(nproc) CPUs, kernel $(uname -r), $(java -version 2>&1 | head -1), load average $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -301,7 +319,9 @@ for name in "${SERVERS[@]}"; do
     fi
   } > "$top"
   echo "   $cpu_html" >&2
+  echo "   $cpu_svg" >&2
   echo "   $alloc_html" >&2
+  echo "   $alloc_svg" >&2
   echo "   $top" >&2
 done
 
