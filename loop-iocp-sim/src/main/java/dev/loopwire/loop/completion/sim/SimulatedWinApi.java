@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
-package dev.loopwire.loop.completion.internal.windows;
+package dev.loopwire.loop.completion.sim;
 
 import com.sun.jna.Pointer;
+import dev.loopwire.loop.completion.internal.windows.SockaddrCodec;
+import dev.loopwire.loop.completion.internal.windows.WinApi;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -27,46 +29,46 @@ import java.util.concurrent.TimeUnit;
  * <p>It is a model written from the same reading of the documentation as the driver, so it
  * proves the driver's logic, not Windows' behaviour.
  */
-final class SimulatedWinApi implements WinApi {
+public final class SimulatedWinApi implements WinApi {
 
-    static final long PORT = 0x7000;
-    static final long STATUS_CANCELLED = 0xC0000120L;
-    static final long STATUS_BUFFER_OVERFLOW = 0x80000005L;
+    public static final long PORT = 0x7000;
+    public static final long STATUS_CANCELLED = 0xC0000120L;
+    public static final long STATUS_BUFFER_OVERFLOW = 0x80000005L;
     /** The simulator's own status for "failed with Win32/Winsock error N": 0xE000_0000 | N. */
-    static final long STATUS_ERROR = 0xE0000000L;
+    public static final long STATUS_ERROR = 0xE0000000L;
 
     private final ThreadLocal<Integer> lastError = ThreadLocal.withInitial(() -> 0);
     private final LinkedBlockingQueue<long[]> port = new LinkedBlockingQueue<>();
-    final Map<Long, Sock> sockets = new HashMap<>();
+    public final Map<Long, Sock> sockets = new HashMap<>();
     /** The overlapped stream, file and extension functions of the raw IocpPort. */
-    final SimulatedOverlapped overlapped = new SimulatedOverlapped(this);
+    public final SimulatedOverlapped overlapped = new SimulatedOverlapped(this);
     private final Map<Integer, Sock> bound = new HashMap<>();
     private long nextHandle = 0x100;
     private int nextPort = 50_000;
-    int startups;
+    public int startups;
     /** CancelIoEx calls, and whether they complete nothing (a device that ignores cancellation). */
-    int cancels;
-    boolean ignoreCancel;
-    boolean portClosed;
-    int closedSockets;
+    public int cancels;
+    public boolean ignoreCancel;
+    public boolean portClosed;
+    public int closedSockets;
     /** When non-zero, the next WSARecvFrom / WSASendTo fails at once with this error. */
-    int failNextReceive;
-    int failNextSend;
+    public int failNextReceive;
+    public int failNextSend;
 
-    static final class Sock {
-        final long handle;
-        final int af;
-        long key;
-        boolean associated;
-        boolean listening;
-        final List<long[]> pending = new ArrayList<>(); // {overlapped, kind, buffer, length}
-        final java.io.ByteArrayOutputStream written = new java.io.ByteArrayOutputStream();
-        int localPort;
-        int remotePort;
-        boolean closed;
-        final List<long[]> receives = new ArrayList<>(); // {overlapped, wsabuf, from, fromLength}
-        final ArrayDeque<Object[]> datagrams = new ArrayDeque<>(); // {byte[], source port}
-        final Map<Integer, Integer> options = new HashMap<>();
+    public static final class Sock {
+        public final long handle;
+        public final int af;
+        public long key;
+        public boolean associated;
+        public boolean listening;
+        public final List<long[]> pending = new ArrayList<>(); // {overlapped, kind, buffer, length}
+        public final java.io.ByteArrayOutputStream written = new java.io.ByteArrayOutputStream();
+        public int localPort;
+        public int remotePort;
+        public boolean closed;
+        public final List<long[]> receives = new ArrayList<>(); // {overlapped, wsabuf, from, fromLength}
+        public final ArrayDeque<Object[]> datagrams = new ArrayDeque<>(); // {byte[], source port}
+        public final Map<Integer, Integer> options = new HashMap<>();
 
         Sock(long handle, int af) {
             this.handle = handle;
@@ -74,7 +76,7 @@ final class SimulatedWinApi implements WinApi {
         }
     }
 
-    int fail(int error) {
+    public int fail(int error) {
         lastError.set(error);
         return -1;
     }
@@ -84,7 +86,7 @@ final class SimulatedWinApi implements WinApi {
     }
 
     /** A handle that is no socket (a file or pipe opened for overlapped I/O). */
-    long openFile() {
+    public long openFile() {
         long handle = nextHandle;
         nextHandle += 4;
         sockets.put(handle, new Sock(handle, 0));
@@ -92,27 +94,27 @@ final class SimulatedWinApi implements WinApi {
     }
 
     /** Completions queued and not yet dequeued. */
-    int queued() {
+    public int queued() {
         return port.size();
     }
 
     /** Queues a completion nobody posted, as a confused caller might. */
-    void injectStray(long key, long overlapped) {
+    public void injectStray(long key, long overlapped) {
         port.add(new long[] {key, overlapped, 0});
     }
 
     @Override
     public long CreateIoCompletionPort(long fileHandle, long existingPort, long completionKey, int threads) {
-        if (fileHandle == Kernel32Ex.INVALID_HANDLE_VALUE) {
+        if (fileHandle == Codes.INVALID_HANDLE_VALUE) {
             return PORT;
         }
         Sock s = sockets.get(fileHandle);
         if (s == null) {
-            lastError.set(WinsockErrors.ERROR_INVALID_HANDLE);
+            lastError.set(Codes.ERROR_INVALID_HANDLE);
             return 0;
         }
         if (s.associated) { // a handle is associated with one port for life
-            lastError.set(WinsockErrors.ERROR_INVALID_PARAMETER);
+            lastError.set(Codes.ERROR_INVALID_PARAMETER);
             return 0;
         }
         s.associated = true;
@@ -130,7 +132,7 @@ final class SimulatedWinApi implements WinApi {
             first = null;
         }
         if (first == null) {
-            lastError.set(Kernel32Ex.WAIT_TIMEOUT);
+            lastError.set(Codes.WAIT_TIMEOUT);
             return 0;
         }
         int n = 0;
@@ -152,7 +154,7 @@ final class SimulatedWinApi implements WinApi {
         return 1;
     }
 
-    void complete(Sock s, long overlapped, long status, int bytes) {
+    public void complete(Sock s, long overlapped, long status, int bytes) {
         new Pointer(overlapped).setLong(0, status);
         port.add(new long[] {s.key, overlapped, bytes});
     }
@@ -161,7 +163,7 @@ final class SimulatedWinApi implements WinApi {
     public int CancelIoEx(long handle, long overlapped) {
         Sock s = sockets.get(handle);
         if (s == null) {
-            lastError.set(WinsockErrors.ERROR_INVALID_HANDLE);
+            lastError.set(Codes.ERROR_INVALID_HANDLE);
             return 0;
         }
         cancels++;
@@ -180,7 +182,7 @@ final class SimulatedWinApi implements WinApi {
             }
         }
         if (!found) {
-            lastError.set(Kernel32Ex.ERROR_NOT_FOUND);
+            lastError.set(Codes.ERROR_NOT_FOUND);
             return 0;
         }
         return 1;
@@ -217,7 +219,7 @@ final class SimulatedWinApi implements WinApi {
         return handle;
     }
 
-    void bindTo(Sock s, int port) {
+    public void bindTo(Sock s, int port) {
         s.localPort = port == 0 ? nextPort++ : port;
         bound.put(s.localPort, s);
     }
@@ -227,10 +229,10 @@ final class SimulatedWinApi implements WinApi {
         Sock s = sockets.get(socket);
         int port = SockaddrCodec.decode(at(name, nameLength), 0, nameLength).getPort();
         if (s.localPort != 0) {
-            return fail(WinsockErrors.WSAEINVAL);
+            return fail(Codes.WSAEINVAL);
         }
         if (bound.containsKey(port)) {
-            return fail(WinsockErrors.WSAEADDRINUSE);
+            return fail(Codes.WSAEADDRINUSE);
         }
         bindTo(s, port);
         return 0;
@@ -263,16 +265,16 @@ final class SimulatedWinApi implements WinApi {
     public int getsockname(long socket, long name, long lengthPointer) {
         Sock s = sockets.get(socket);
         if (s.localPort == 0) {
-            return fail(WinsockErrors.WSAEINVAL);
+            return fail(Codes.WSAEINVAL);
         }
-        int length = SockaddrCodec.encode(address(s.af, s.localPort), s.af == Ws2_32.AF_INET6, at(name, 28), 0);
+        int length = SockaddrCodec.encode(address(s.af, s.localPort), s.af == Codes.AF_INET6, at(name, 28), 0);
         new Pointer(lengthPointer).setInt(0, length);
         return 0;
     }
 
-    static InetSocketAddress address(int af, int port) {
+    public static InetSocketAddress address(int af, int port) {
         try {
-            return new InetSocketAddress(InetAddress.getByName(af == Ws2_32.AF_INET6 ? "::1" : "127.0.0.1"), port);
+            return new InetSocketAddress(InetAddress.getByName(af == Codes.AF_INET6 ? "::1" : "127.0.0.1"), port);
         } catch (UnknownHostException impossible) {
             throw new AssertionError(impossible);
         }
@@ -282,7 +284,7 @@ final class SimulatedWinApi implements WinApi {
     public int closesocket(long socket) {
         Sock s = sockets.remove(socket);
         if (s == null) {
-            return fail(WinsockErrors.WSAENOTSOCK);
+            return fail(Codes.WSAENOTSOCK);
         }
         for (long[] r : s.receives) {
             complete(s, r[0], STATUS_CANCELLED, 0);
@@ -308,7 +310,7 @@ final class SimulatedWinApi implements WinApi {
             return fail(error);
         }
         if (s.localPort == 0) {
-            return fail(WinsockErrors.WSAEINVAL);
+            return fail(Codes.WSAEINVAL);
         }
         long[] receive = {overlapped, buffers, from, fromLength};
         Object[] waiting = s.datagrams.poll();
@@ -317,7 +319,7 @@ final class SimulatedWinApi implements WinApi {
             return 0; // finished at once; its completion is queued all the same
         }
         s.receives.add(receive);
-        return fail(WinsockErrors.ERROR_IO_PENDING);
+        return fail(Codes.ERROR_IO_PENDING);
     }
 
     private void deliver(Sock s, long[] receive, byte[] data, int sourcePort) {
@@ -326,7 +328,7 @@ final class SimulatedWinApi implements WinApi {
         Pointer buffer = wsabuf.getPointer(8);
         int n = Math.min(capacity, data.length);
         buffer.write(0, data, 0, n);
-        int length = SockaddrCodec.encode(address(s.af, sourcePort), s.af == Ws2_32.AF_INET6, at(receive[2], 28), 0);
+        int length = SockaddrCodec.encode(address(s.af, sourcePort), s.af == Codes.AF_INET6, at(receive[2], 28), 0);
         new Pointer(receive[3]).setInt(0, length);
         complete(s, receive[0], n < data.length ? STATUS_BUFFER_OVERFLOW : 0, n);
     }
@@ -355,13 +357,13 @@ final class SimulatedWinApi implements WinApi {
                 target.datagrams.add(new Object[] {data, s.localPort});
             }
         }
-        return fail(WinsockErrors.ERROR_IO_PENDING);
+        return fail(Codes.ERROR_IO_PENDING);
     }
 
     @Override
     public int WSAIoctl(long socket, int code, long in, int inLength, long out, int outLength, long bytesReturned,
             long overlapped, long completionRoutine) {
-        if (code == Ws2_32.SIO_GET_EXTENSION_FUNCTION_POINTER) {
+        if (code == Codes.SIO_GET_EXTENSION_FUNCTION_POINTER) {
             return this.overlapped.extensionPointer(socket, in, out);
         }
         sockets.get(socket).options.put(code, new Pointer(in).getInt(0));
@@ -378,12 +380,12 @@ final class SimulatedWinApi implements WinApi {
             lastError.set((int) (status & 0xFFFF));
             return 0;
         }
-        lastError.set(status == STATUS_CANCELLED ? WinsockErrors.ERROR_OPERATION_ABORTED
-                : status == STATUS_BUFFER_OVERFLOW ? WinsockErrors.WSAEMSGSIZE : WinsockErrors.WSAECONNRESET);
+        lastError.set(status == STATUS_CANCELLED ? Codes.ERROR_OPERATION_ABORTED
+                : status == STATUS_BUFFER_OVERFLOW ? Codes.WSAEMSGSIZE : Codes.WSAECONNRESET);
         return 0;
     }
 
-    void setLastError(int error) {
+    public void setLastError(int error) {
         lastError.set(error);
     }
 
@@ -394,7 +396,7 @@ final class SimulatedWinApi implements WinApi {
 
     @Override
     public int shutdown(long socket, int how) {
-        return sockets.containsKey(socket) ? 0 : fail(WinsockErrors.WSAENOTSOCK);
+        return sockets.containsKey(socket) ? 0 : fail(Codes.WSAENOTSOCK);
     }
 
     @Override
@@ -431,7 +433,7 @@ final class SimulatedWinApi implements WinApi {
             return 1;
         }
         lastError.set((status & 0xF0000000L) == STATUS_ERROR ? (int) (status & 0xFFFF)
-                : status == STATUS_CANCELLED ? WinsockErrors.ERROR_OPERATION_ABORTED : WinsockErrors.ERROR_MORE_DATA);
+                : status == STATUS_CANCELLED ? Codes.ERROR_OPERATION_ABORTED : Codes.ERROR_MORE_DATA);
         return 0;
     }
 
@@ -459,7 +461,7 @@ final class SimulatedWinApi implements WinApi {
     }
 
     /** An option the driver set on the socket with this handle-less view: level/name of the nth socket. */
-    int option(int socketIndex, int level, int name) {
+    public int option(int socketIndex, int level, int name) {
         return sockets.get(0x100L + 4L * socketIndex).options.getOrDefault((level << 16) | name, -1);
     }
 }
