@@ -36,6 +36,8 @@ public final class SimulatedWinApi implements WinApi {
     public static final long STATUS_BUFFER_OVERFLOW = 0x80000005L;
     /** The simulator's own status for "failed with Win32/Winsock error N": 0xE000_0000 | N. */
     public static final long STATUS_ERROR = 0xE0000000L;
+    /** {@code SIO_UDP_CONNRESET}, as WSAIoctl stores it among the socket's options. */
+    static final int SIO_UDP_CONNRESET = 0x9800000C;
 
     private final ThreadLocal<Integer> lastError = ThreadLocal.withInitial(() -> 0);
     private final LinkedBlockingQueue<long[]> port = new LinkedBlockingQueue<>();
@@ -64,11 +66,15 @@ public final class SimulatedWinApi implements WinApi {
         public final List<long[]> pending = new ArrayList<>(); // {overlapped, kind, buffer, length}
         public final java.io.ByteArrayOutputStream written = new java.io.ByteArrayOutputStream();
         public int localPort;
+        /** The address bound, such as the wildcard; {@code null} means the family's loopback. */
+        public InetAddress localAddress;
         public int remotePort;
         public boolean closed;
         public final List<long[]> receives = new ArrayList<>(); // {overlapped, wsabuf, from, fromLength}
         public final ArrayDeque<Object[]> datagrams = new ArrayDeque<>(); // {byte[], source port}
         public final Map<Integer, Integer> options = new HashMap<>();
+        /** An ICMP port-unreachable not yet reported: the next receive fails with it. */
+        public boolean resetPending;
 
         Sock(long handle, int af) {
             this.handle = handle;
@@ -227,7 +233,8 @@ public final class SimulatedWinApi implements WinApi {
     @Override
     public int bind(long socket, long name, int nameLength) {
         Sock s = sockets.get(socket);
-        int port = SockaddrCodec.decode(at(name, nameLength), 0, nameLength).getPort();
+        InetSocketAddress local = SockaddrCodec.decode(at(name, nameLength), 0, nameLength);
+        int port = local.getPort();
         if (s.localPort != 0) {
             return fail(Codes.WSAEINVAL);
         }
@@ -235,6 +242,7 @@ public final class SimulatedWinApi implements WinApi {
             return fail(Codes.WSAEADDRINUSE);
         }
         bindTo(s, port);
+        s.localAddress = local.getAddress();
         return 0;
     }
 
@@ -267,7 +275,9 @@ public final class SimulatedWinApi implements WinApi {
         if (s.localPort == 0) {
             return fail(Codes.WSAEINVAL);
         }
-        int length = SockaddrCodec.encode(address(s.af, s.localPort), s.af == Codes.AF_INET6, at(name, 28), 0);
+        InetSocketAddress local = s.localAddress != null ? new InetSocketAddress(s.localAddress, s.localPort)
+                : address(s.af, s.localPort);
+        int length = SockaddrCodec.encode(local, s.af == Codes.AF_INET6, at(name, 28), 0);
         new Pointer(lengthPointer).setInt(0, length);
         return 0;
     }
@@ -313,6 +323,11 @@ public final class SimulatedWinApi implements WinApi {
             return fail(Codes.WSAEINVAL);
         }
         long[] receive = {overlapped, buffers, from, fromLength};
+        if (s.resetPending) {
+            s.resetPending = false;
+            complete(s, overlapped, STATUS_ERROR | Codes.WSAECONNRESET, 0);
+            return fail(Codes.ERROR_IO_PENDING);
+        }
         Object[] waiting = s.datagrams.poll();
         if (waiting != null) {
             deliver(s, receive, (byte[]) waiting[0], (Integer) waiting[1]);
@@ -350,7 +365,11 @@ public final class SimulatedWinApi implements WinApi {
         }
         complete(s, overlapped, 0, data.length);
         Sock target = bound.get(targetPort);
-        if (target != null) {
+        if (target == null) {
+            portUnreachable(s);
+        } else if (target.remotePort != 0 && target.remotePort != s.localPort) {
+            // A connected datagram socket receives from its peer only: dropped.
+        } else {
             if (!target.receives.isEmpty()) {
                 deliver(target, target.receives.remove(0), data, s.localPort);
             } else if (target.datagrams.size() < 64) {
@@ -358,6 +377,21 @@ public final class SimulatedWinApi implements WinApi {
             }
         }
         return fail(Codes.ERROR_IO_PENDING);
+    }
+
+    /**
+     * The ICMP port-unreachable answering a datagram to a port nobody is bound to: Winsock fails
+     * the sender's next receive with WSAECONNRESET, unless SIO_UDP_CONNRESET switched that off.
+     */
+    private void portUnreachable(Sock s) {
+        if (s.options.getOrDefault(SIO_UDP_CONNRESET, 1) == 0) {
+            return;
+        }
+        if (!s.receives.isEmpty()) {
+            complete(s, s.receives.remove(0)[0], STATUS_ERROR | Codes.WSAECONNRESET, 0);
+        } else {
+            s.resetPending = true;
+        }
     }
 
     @Override
