@@ -81,6 +81,9 @@ public final class SimulatedOverlapped {
             failNext = 0;
             return failed(winsock, error);
         }
+        if (s.stream && !file && !holdAll) {
+            return kind == SEND ? api.streams.send(s, ov, gather(memory, count)) : api.streams.receive(s, ov, memory);
+        }
         if (kind == SEND && !holdAll) {
             byte[] data = file ? new Pointer(memory).getByteArray(0, count) : gather(memory, count);
             s.written.write(data, 0, data.length);
@@ -190,7 +193,8 @@ public final class SimulatedOverlapped {
         if (l == null || !l.listening || !api.sockets.containsKey(acceptSocket)) {
             return boolFail(Codes.WSAEINVAL);
         }
-        l.pending.add(new long[] {ov, ACCEPT, buffer, receiveLength + localLength + remoteLength, 1});
+        l.pending.add(new long[] {ov, ACCEPT, buffer, receiveLength + localLength + remoteLength, 1, acceptSocket});
+        api.streams.acceptPending(l);
         return pending(false);
     }
 
@@ -213,13 +217,13 @@ public final class SimulatedOverlapped {
             s.pending.add(new long[] {ov, CONNECT, sendBuffer, sendLength, 1});
             return pending(false);
         }
-        boolean listening = api.sockets.values().stream()
-                .anyMatch(o -> o.listening && o.localPort == target.getPort());
-        if (!listening) {
+        SimulatedWinApi.Sock listener = api.sockets.values().stream()
+                .filter(o -> o.listening && o.localPort == target.getPort()).findFirst().orElse(null);
+        if (listener == null) {
             api.complete(s, ov, SimulatedWinApi.STATUS_ERROR | Codes.WSAECONNREFUSED, 0);
             return pending(false);
         }
-        s.remotePort = target.getPort();
+        api.streams.connect(s, listener);
         if (sendBuffer != 0) {
             byte[] data = new Pointer(sendBuffer).getByteArray(0, sendLength);
             s.written.write(data, 0, data.length);

@@ -44,6 +44,8 @@ public final class SimulatedWinApi implements WinApi {
     public final Map<Long, Sock> sockets = new HashMap<>();
     /** The overlapped stream, file and extension functions of the raw IocpPort. */
     public final SimulatedOverlapped overlapped = new SimulatedOverlapped(this);
+    /** The loopback stream stack. */
+    final SimulatedStreams streams = new SimulatedStreams(this);
     private final Map<Integer, Sock> bound = new HashMap<>();
     private long nextHandle = 0x100;
     private int nextPort = 50_000;
@@ -73,6 +75,20 @@ public final class SimulatedWinApi implements WinApi {
         public final List<long[]> receives = new ArrayList<>(); // {overlapped, wsabuf, from, fromLength}
         public final ArrayDeque<Object[]> datagrams = new ArrayDeque<>(); // {byte[], source port}
         public final Map<Integer, Integer> options = new HashMap<>();
+        /** A connected (or once connected) stream socket, whose I/O {@link SimulatedStreams} models. */
+        public boolean stream;
+        /** The other end of a loopback stream connection; {@code null} once either end closed. */
+        public Sock peer;
+        /** Bytes received and not yet read, {@link #inLength} of them. */
+        public byte[] in = new byte[0];
+        public int inLength;
+        public boolean finReceived;
+        public boolean resetReceived;
+        public boolean shutSend;
+        /** WSASends waiting for the peer's window: {OVERLAPPED (Long), bytes}. */
+        public final List<Object[]> sends = new ArrayList<>();
+        /** Connections the stack accepted that no AcceptEx has taken yet. */
+        public final List<Sock> backlog = new ArrayList<>();
         /** An ICMP port-unreachable not yet reported: the next receive fails with it. */
         public boolean resetPending;
 
@@ -185,6 +201,14 @@ public final class SimulatedWinApi implements WinApi {
                     i.remove();
                     found = true;
                 }
+            }
+        }
+        for (java.util.Iterator<Object[]> i = s.sends.iterator(); i.hasNext();) {
+            Object[] send = i.next();
+            if (overlapped == 0 || (Long) send[0] == overlapped) {
+                complete(s, (Long) send[0], STATUS_CANCELLED, 0);
+                i.remove();
+                found = true;
             }
         }
         if (!found) {
@@ -305,7 +329,10 @@ public final class SimulatedWinApi implements WinApi {
         }
         s.pending.clear();
         s.closed = true;
-        bound.remove(s.localPort);
+        bound.remove(s.localPort, s);
+        if (s.stream) {
+            streams.closed(s);
+        }
         closedSockets++;
         return 0;
     }
@@ -430,7 +457,14 @@ public final class SimulatedWinApi implements WinApi {
 
     @Override
     public int shutdown(long socket, int how) {
-        return sockets.containsKey(socket) ? 0 : fail(Codes.WSAENOTSOCK);
+        Sock s = sockets.get(socket);
+        if (s == null) {
+            return fail(Codes.WSAENOTSOCK);
+        }
+        if (s.stream && how != 0) {
+            streams.shutdownSend(s);
+        }
+        return 0;
     }
 
     @Override
