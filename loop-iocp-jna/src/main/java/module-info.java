@@ -10,18 +10,12 @@
  *
  * @provides dev.loopwire.loop.spi.EventLoopProvider the {@code completion} loop, priority 10
  */
-// "module": the qualified export below names the unpublished simulator module, which is built
-// after this one (javac would warn that it cannot find it).
-@SuppressWarnings("module")
 module dev.loopwire.loop.completion {
     requires transitive dev.loopwire.loop;
     requires com.sun.jna;
     requires static com.google.auto.service; // Only needed at compile time, for @AutoService.
 
     exports dev.loopwire.loop.completion;
-    // Only to the unpublished simulator (loop-iocp-sim), which implements WinApi and opens loops
-    // on it so that IOCP transports are tested where Windows is not.
-    exports dev.loopwire.loop.completion.internal.windows to dev.loopwire.loop.completion.sim;
 
     // JNA binds native methods and reads memory reflectively (native-facts, pitfall 2):
     // io_uring mappings on Linux, kernel32/ws2_32 mappings on Windows.

@@ -10,8 +10,8 @@ package dev.loopwire.loop.completion.internal.windows;
  * Windows. In production only {@link #NATIVE} is ever loaded, so the JIT binds each call
  * straight to the static native method.
  *
- * <p>Public, in an unexported package, only for the simulator module ({@code loop-iocp-sim}, to
- * which {@code module-info} exports this package and nothing else).
+ * <p>Public, in an unexported package, only for the simulator module ({@code loop-iocp-sim}),
+ * which reaches it with {@code --add-exports} in its build and its users' test runs.
  *
  * <p><b>Lifecycle.</b> Stateless as far as the backend is concerned; the port and the sockets it
  * names are owned by the backend that made them.
