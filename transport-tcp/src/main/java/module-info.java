@@ -11,7 +11,8 @@
  *
  * @provides dev.loopwire.transport.spi.TransportProvider the readiness provider, for loops that
  *     offer {@code FdReadiness} (directly, or through the selector-thread adapter), and the
- *     io_uring provider, for loops that offer {@code UringPort}
+ *     io_uring provider, for loops that offer {@code UringPort}, and the IOCP provider, for loops that
+ *     offer {@code IocpPort}
  */
 module dev.loopwire.transport.tcp {
     requires transitive dev.loopwire.transport;
@@ -23,5 +24,6 @@ module dev.loopwire.transport.tcp {
 
     provides dev.loopwire.transport.spi.TransportProvider
             with dev.loopwire.transport.tcp.internal.ReadinessTcpProvider,
-                 dev.loopwire.transport.tcp.internal.UringTcpProvider;
+                 dev.loopwire.transport.tcp.internal.UringTcpProvider,
+                 dev.loopwire.transport.tcp.internal.IocpTcpProvider;
 }

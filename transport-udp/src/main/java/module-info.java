@@ -2,8 +2,9 @@
 /**
  * UDP on any loopwire event loop: {@link dev.loopwire.transport.udp.Udp#bind} /
  * {@link dev.loopwire.transport.udp.Udp#connect}, resolved through the transport registry to a
- * readiness-based provider (loops offering {@link dev.loopwire.loop.FdReadiness}) or an io_uring
- * one written against the public raw capability (loops offering {@link dev.loopwire.loop.UringPort}).
+ * readiness-based provider (loops offering {@link dev.loopwire.loop.FdReadiness}) or completion
+ * ones written against the public raw capabilities (loops offering {@link dev.loopwire.loop.UringPort}
+ * or {@link dev.loopwire.loop.IocpPort}).
  *
  * <p>Only {@code dev.loopwire.transport.udp} is exported; the providers live in the unexported
  * {@code dev.loopwire.transport.udp.internal} package and are reached through
@@ -19,5 +20,6 @@ module dev.loopwire.transport.udp {
 
     provides dev.loopwire.transport.spi.TransportProvider
             with dev.loopwire.transport.udp.internal.ReadinessUdpProvider,
-                 dev.loopwire.transport.udp.internal.UringUdpProvider;
+                 dev.loopwire.transport.udp.internal.UringUdpProvider,
+                 dev.loopwire.transport.udp.internal.IocpUdpProvider;
 }

@@ -91,7 +91,9 @@ public interface IocpCompletion {
     IOException exception();
 
     /**
-     * {@code WSARecvFrom}'s sender address length in the {@code address} memory; 0 otherwise.
+     * {@code WSARecvFrom}'s sender address length in the {@code address} memory, on success and
+     * for a datagram larger than the buffer ({@link #ERROR_MORE_DATA} / {@code WSAEMSGSIZE}, which
+     * Winsock dequeues with its sender); 0 otherwise.
      *
      * @return the length of the sender's sockaddr written for {@code WSA_RECV_FROM}, else 0
      */

@@ -83,6 +83,11 @@ public interface WinsockCalls {
     int SD_BOTH = 2;
     /** {@code DISCONNECT_EX} flag: the socket may be reused by {@code ACCEPT_EX} or {@code CONNECT_EX}. */
     int TF_REUSE_SOCKET = 0x02;
+    /**
+     * {@link #control} code ({@code SIO_UDP_CONNRESET}): 0 stops an ICMP port-unreachable, caused
+     * by an earlier send, from failing a later receive on an unconnected datagram socket.
+     */
+    int SIO_UDP_CONNRESET = 0x9800000C;
     /** Room for any IP socket address ({@code sockaddr_in6}). */
     int SOCKADDR_SIZE = 28;
 
@@ -164,6 +169,31 @@ public interface WinsockCalls {
      *     {@code WSAEADDRINUSE} and {@code WSAEADDRNOTAVAIL}
      */
     void bind(long socket, InetSocketAddress address) throws IOException;
+
+    /**
+     * {@code connect} to an IP address (written for the socket's family), at once. Meant for
+     * datagram sockets, where it only sets the default peer (sends without an address go there,
+     * and only its datagrams are received); a stream socket connects with {@code CONNECT_EX}
+     * through the port instead, because {@code connect} would block the calling thread.
+     *
+     * @param socket the socket
+     * @param address the peer; resolved
+     * @throws IOException if the connect fails (for instance {@code WSAEADDRNOTAVAIL} for a
+     *     wildcard address)
+     * @throws IllegalArgumentException if {@code address} is unresolved
+     */
+    void connect(long socket, InetSocketAddress address) throws IOException;
+
+    /**
+     * {@code WSAIoctl} with a 4-byte input and no output, on the calling thread (no overlapped
+     * completion): switches such as {@link #SIO_UDP_CONNRESET}.
+     *
+     * @param socket the socket
+     * @param code the control code
+     * @param value the 4-byte input
+     * @throws IOException if Winsock refuses the code or the value
+     */
+    void control(long socket, int code, int value) throws IOException;
 
     /**
      * {@code listen}.

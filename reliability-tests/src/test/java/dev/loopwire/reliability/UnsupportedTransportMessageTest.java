@@ -78,9 +78,10 @@ class UnsupportedTransportMessageTest {
         assertThat(e.getMessage(), is("No implementation of 'dev.loopwire.transport.udp.bind' for loop 'bare-1'"
                 + " (capabilities: none); passed over: RogueUdpProvider (foreign: dev.loopwire.reliability does not own"
                 + " 'dev.loopwire.transport.udp.bind' (owner: dev.loopwire.transport.udp); allow it with -Dloopwire.allow="
-                + rogue + "), ReadinessUdpProvider (missing FdReadiness), UringUdpProvider (missing UringPort);"
+                + rogue + "), IocpUdpProvider (missing IocpPort), ReadinessUdpProvider (missing FdReadiness),"
+                + " UringUdpProvider (missing UringPort);"
                 + " adapters passed over: SelectorThreadAdapter (requires UringPort, which the loop lacks);"
-                + " it would run on a loop offering FdReadiness (ReadinessUdpProvider) or UringPort"
+                + " it would run on a loop offering FdReadiness (ReadinessUdpProvider) or IocpPort (IocpUdpProvider) or UringPort"
                 + " (UringUdpProvider); loops available here that offer them: " + loops + ";"
                 + " a foreign provider would fit this loop: if you trust it, allow it with -Dloopwire.allow=" + rogue
                 + " or Transports.allow; or register an implementation with Transports.register"));

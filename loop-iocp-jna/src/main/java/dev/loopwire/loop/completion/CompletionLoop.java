@@ -6,6 +6,7 @@ import dev.loopwire.loop.EventLoop;
 import dev.loopwire.loop.Timers;
 import dev.loopwire.loop.IocpPort;
 import dev.loopwire.loop.UringPort;
+import dev.loopwire.loop.completion.internal.BackendLoops;
 import dev.loopwire.loop.completion.internal.Backends;
 import dev.loopwire.loop.completion.internal.CompletionBackend;
 import dev.loopwire.loop.completion.internal.LoopContext;
@@ -77,6 +78,12 @@ public final class CompletionLoop implements EventLoop, Timers {
             Set.of(Timers.class, IocpPort.class);
     private static final long CLOSE_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(10);
     private static final int TASKS_PER_TURN = 1024;
+
+    static {
+        // Tests elsewhere in the module (a loop on a simulated IOCP port) start loops on a backend
+        // of their choice through this, without a public door on this class.
+        BackendLoops.install((builder, backend) -> builder.start(backend));
+    }
 
     private final String name;
     private final CompletionBackend backend;

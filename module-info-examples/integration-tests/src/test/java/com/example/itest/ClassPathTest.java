@@ -25,8 +25,10 @@ class ClassPathTest {
         assertThat(r.output(), r.lines(), containsInAnyOrder(
                 "provider ReadinessUdpProvider key=dev.loopwire.transport.udp.bind module=class path available",
                 "provider UringUdpProvider key=dev.loopwire.transport.udp.bind module=class path available",
+                "provider IocpUdpProvider key=dev.loopwire.transport.udp.bind module=class path available",
                 "provider ReadinessTcpProvider key=dev.loopwire.transport.tcp.open module=class path available",
                 "provider UringTcpProvider key=dev.loopwire.transport.tcp.open module=class path available",
+                "provider IocpTcpProvider key=dev.loopwire.transport.tcp.open module=class path available",
                 "provider RogueUdpProvider key=dev.loopwire.transport.udp.bind module=class path available",
                 "provider ReadinessHeartbeatProvider key=com.example.heartbeat.open module=class path available",
                 "provider UringHeartbeatProvider key=com.example.heartbeat.open module=class path available",

@@ -25,8 +25,10 @@ class ModulePathTest {
         assertThat(r.output(), r.lines(), containsInAnyOrder(
                 "provider ReadinessUdpProvider key=dev.loopwire.transport.udp.bind module=dev.loopwire.transport.udp available",
                 "provider UringUdpProvider key=dev.loopwire.transport.udp.bind module=dev.loopwire.transport.udp available",
+                "provider IocpUdpProvider key=dev.loopwire.transport.udp.bind module=dev.loopwire.transport.udp available",
                 "provider ReadinessTcpProvider key=dev.loopwire.transport.tcp.open module=dev.loopwire.transport.tcp available",
                 "provider UringTcpProvider key=dev.loopwire.transport.tcp.open module=dev.loopwire.transport.tcp available",
+                "provider IocpTcpProvider key=dev.loopwire.transport.tcp.open module=dev.loopwire.transport.tcp available",
                 "provider RogueUdpProvider key=dev.loopwire.transport.udp.bind module=com.example.rogue available",
                 "provider ReadinessHeartbeatProvider key=com.example.heartbeat.open module=com.example.heartbeat available",
                 "provider UringHeartbeatProvider key=com.example.heartbeat.open module=com.example.heartbeat available",

@@ -35,7 +35,8 @@ class ReadinessTcpProviderTest {
                     .map(String::trim).filter(l -> !l.isEmpty() && !l.startsWith("#")).collect(Collectors.toSet());
         }
         assertThat(services, is(provides));
-        assertThat(provides, is(Set.of(ReadinessTcpProvider.class.getName(), UringTcpProvider.class.getName())));
+        assertThat(provides, is(Set.of(ReadinessTcpProvider.class.getName(), UringTcpProvider.class.getName(),
+                IocpTcpProvider.class.getName())));
     }
 
     @Test

@@ -35,7 +35,8 @@ class ReadinessUdpProviderTest {
                     .map(String::trim).filter(l -> !l.isEmpty() && !l.startsWith("#")).collect(Collectors.toSet());
         }
         assertThat(services, is(provides));
-        assertThat(provides, is(Set.of(ReadinessUdpProvider.class.getName(), UringUdpProvider.class.getName())));
+        assertThat(provides, is(Set.of(ReadinessUdpProvider.class.getName(), UringUdpProvider.class.getName(),
+                IocpUdpProvider.class.getName())));
     }
 
     @Test

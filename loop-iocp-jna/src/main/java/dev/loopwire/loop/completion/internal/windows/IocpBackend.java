@@ -2,6 +2,8 @@
 package dev.loopwire.loop.completion.internal.windows;
 
 import dev.loopwire.loop.IocpPort;
+import dev.loopwire.loop.completion.CompletionLoop;
+import dev.loopwire.loop.completion.internal.BackendLoops;
 import dev.loopwire.loop.completion.internal.LoopContext;
 import dev.loopwire.loop.completion.internal.CompletionBackend;
 import java.io.IOException;
@@ -37,6 +39,20 @@ public final class IocpBackend implements CompletionBackend {
     /** Starts Winsock and creates the completion port. */
     public IocpBackend() throws IOException {
         this(WinApi.NATIVE);
+    }
+
+    /**
+     * A loop with {@code builder}'s settings on an IOCP backend over {@code api}: the simulator
+     * module's way to run the IOCP code (and the transports written on {@code IocpPort}) where
+     * Windows is not.
+     *
+     * @param builder the loop's settings
+     * @param api the calls the backend makes, such as a simulated port
+     * @return the running loop
+     * @throws IOException if the backend cannot be set up on {@code api}
+     */
+    public static CompletionLoop open(CompletionLoop.Builder builder, WinApi api) throws IOException {
+        return BackendLoops.start(builder, new IocpBackend(api));
     }
 
     /** On the given API; tests pass a simulated one. */

@@ -291,8 +291,10 @@ final class LoopIocpPort implements IocpPort {
         v.tag = op.tag;
         v.bytes = bytes;
         v.error = error;
-        v.addressLength = op.function == IocpFunction.WSA_RECV_FROM && error == 0
-                ? op.slot.getInt(op.offset + PortOp.ADDRESS_LENGTH) : 0;
+        // A datagram too large for the buffer was still dequeued, sender and all (WSAEMSGSIZE):
+        // its sender is reported too, so that the drop can name it.
+        v.addressLength = op.function == IocpFunction.WSA_RECV_FROM && (error == 0 || error == WinsockErrors.WSAEMSGSIZE
+                || error == WinsockErrors.ERROR_MORE_DATA) ? op.slot.getInt(op.offset + PortOp.ADDRESS_LENGTH) : 0;
         try {
             if (!shut) {
                 registration.handler.complete(registration, v);

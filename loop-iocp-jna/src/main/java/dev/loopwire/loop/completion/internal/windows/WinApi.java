@@ -10,9 +10,15 @@ package dev.loopwire.loop.completion.internal.windows;
  * Windows. In production only {@link #NATIVE} is ever loaded, so the JIT binds each call
  * straight to the static native method.
  *
+ * <p>Public, in an unexported package, only for the simulator module ({@code loop-iocp-sim}),
+ * which reaches it with {@code --add-exports} in its build and its users' test runs.
+ *
+ * <p><b>Lifecycle.</b> Stateless as far as the backend is concerned; the port and the sockets it
+ * names are owned by the backend that made them.
+ *
  * <p><b>Thread-safety.</b> Implementations are thread-safe as the Win32 calls are.
  */
-interface WinApi {
+public interface WinApi {
 
     /** The real DLLs; using it binds them (Windows only). */
     WinApi NATIVE = new NativeWinApi();

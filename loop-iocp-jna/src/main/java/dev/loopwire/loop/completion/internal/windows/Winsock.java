@@ -123,6 +123,29 @@ final class Winsock implements WinsockCalls {
     }
 
     @Override
+    public void connect(long socket, InetSocketAddress address) throws IOException {
+        Objects.requireNonNull(address, "address");
+        ByteBuffer s = scratch(SOCKADDR_SIZE);
+        Integer family = families.get(socket);
+        boolean ipv6 = family != null ? family == AF_INET6 : address.getAddress() instanceof Inet6Address;
+        int length = SockaddrCodec.encode(address, ipv6, s, S_DATA);
+        if (api.connect(socket, LoopIocpPort.baseAddress(s) + S_DATA, length) != 0) {
+            throw WinsockErrors.exception("connect to '" + address + "'", api.lastError());
+        }
+    }
+
+    @Override
+    public void control(long socket, int code, int value) throws IOException {
+        ByteBuffer s = scratch(4);
+        s.putInt(S_DATA, value);
+        long a = LoopIocpPort.baseAddress(s);
+        if (api.WSAIoctl(socket, code, a + S_DATA, 4, 0, 0, a + S_LENGTH, 0, 0) != 0) {
+            throw WinsockErrors.exception("WSAIoctl(socket 0x" + Long.toHexString(socket) + ", 0x"
+                    + Integer.toHexString(code) + ", " + value + ")", api.lastError());
+        }
+    }
+
+    @Override
     public void listen(long socket, int backlog) throws IOException {
         if (api.listen(socket, backlog) != 0) {
             throw WinsockErrors.exception("listen(socket 0x" + Long.toHexString(socket) + ", " + backlog + ")",

@@ -7,6 +7,8 @@ import dev.loopwire.loop.IocpHandler;
 import dev.loopwire.loop.IocpRegistration;
 import dev.loopwire.loop.WinsockCalls;
 import dev.loopwire.loop.completion.internal.LoopContext;
+import dev.loopwire.loop.completion.sim.SimulatedOverlapped;
+import dev.loopwire.loop.completion.sim.SimulatedWinApi;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
-package dev.loopwire.loop.completion.internal.windows;
+package dev.loopwire.loop.completion.sim;
 
 import com.sun.jna.Pointer;
+import dev.loopwire.loop.completion.internal.windows.SockaddrCodec;
+import dev.loopwire.loop.completion.internal.windows.WinApi;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -27,46 +29,68 @@ import java.util.concurrent.TimeUnit;
  * <p>It is a model written from the same reading of the documentation as the driver, so it
  * proves the driver's logic, not Windows' behaviour.
  */
-final class SimulatedWinApi implements WinApi {
+public final class SimulatedWinApi implements WinApi {
 
-    static final long PORT = 0x7000;
-    static final long STATUS_CANCELLED = 0xC0000120L;
-    static final long STATUS_BUFFER_OVERFLOW = 0x80000005L;
+    public static final long PORT = 0x7000;
+    public static final long STATUS_CANCELLED = 0xC0000120L;
+    public static final long STATUS_BUFFER_OVERFLOW = 0x80000005L;
     /** The simulator's own status for "failed with Win32/Winsock error N": 0xE000_0000 | N. */
-    static final long STATUS_ERROR = 0xE0000000L;
+    public static final long STATUS_ERROR = 0xE0000000L;
+    /** {@code SIO_UDP_CONNRESET}, as WSAIoctl stores it among the socket's options. */
+    static final int SIO_UDP_CONNRESET = 0x9800000C;
 
     private final ThreadLocal<Integer> lastError = ThreadLocal.withInitial(() -> 0);
     private final LinkedBlockingQueue<long[]> port = new LinkedBlockingQueue<>();
-    final Map<Long, Sock> sockets = new HashMap<>();
+    public final Map<Long, Sock> sockets = new HashMap<>();
     /** The overlapped stream, file and extension functions of the raw IocpPort. */
-    final SimulatedOverlapped overlapped = new SimulatedOverlapped(this);
+    public final SimulatedOverlapped overlapped = new SimulatedOverlapped(this);
+    /** The loopback stream stack. */
+    final SimulatedStreams streams = new SimulatedStreams(this);
     private final Map<Integer, Sock> bound = new HashMap<>();
     private long nextHandle = 0x100;
     private int nextPort = 50_000;
-    int startups;
+    public int startups;
     /** CancelIoEx calls, and whether they complete nothing (a device that ignores cancellation). */
-    int cancels;
-    boolean ignoreCancel;
-    boolean portClosed;
-    int closedSockets;
+    public int cancels;
+    public boolean ignoreCancel;
+    public boolean portClosed;
+    public int closedSockets;
     /** When non-zero, the next WSARecvFrom / WSASendTo fails at once with this error. */
-    int failNextReceive;
-    int failNextSend;
+    public int failNextReceive;
+    public int failNextSend;
 
-    static final class Sock {
-        final long handle;
-        final int af;
-        long key;
-        boolean associated;
-        boolean listening;
-        final List<long[]> pending = new ArrayList<>(); // {overlapped, kind, buffer, length}
-        final java.io.ByteArrayOutputStream written = new java.io.ByteArrayOutputStream();
-        int localPort;
-        int remotePort;
-        boolean closed;
-        final List<long[]> receives = new ArrayList<>(); // {overlapped, wsabuf, from, fromLength}
-        final ArrayDeque<Object[]> datagrams = new ArrayDeque<>(); // {byte[], source port}
-        final Map<Integer, Integer> options = new HashMap<>();
+    public static final class Sock {
+        public final long handle;
+        public final int af;
+        public long key;
+        public boolean associated;
+        public boolean listening;
+        public final List<long[]> pending = new ArrayList<>(); // {overlapped, kind, buffer, length}
+        public final java.io.ByteArrayOutputStream written = new java.io.ByteArrayOutputStream();
+        public int localPort;
+        /** The address bound, such as the wildcard; {@code null} means the family's loopback. */
+        public InetAddress localAddress;
+        public int remotePort;
+        public boolean closed;
+        public final List<long[]> receives = new ArrayList<>(); // {overlapped, wsabuf, from, fromLength}
+        public final ArrayDeque<Object[]> datagrams = new ArrayDeque<>(); // {byte[], source port}
+        public final Map<Integer, Integer> options = new HashMap<>();
+        /** A connected (or once connected) stream socket, whose I/O {@link SimulatedStreams} models. */
+        public boolean stream;
+        /** The other end of a loopback stream connection; {@code null} once either end closed. */
+        public Sock peer;
+        /** Bytes received and not yet read, {@link #inLength} of them. */
+        public byte[] in = new byte[0];
+        public int inLength;
+        public boolean finReceived;
+        public boolean resetReceived;
+        public boolean shutSend;
+        /** WSASends waiting for the peer's window: {OVERLAPPED (Long), bytes}. */
+        public final List<Object[]> sends = new ArrayList<>();
+        /** Connections the stack accepted that no AcceptEx has taken yet. */
+        public final List<Sock> backlog = new ArrayList<>();
+        /** An ICMP port-unreachable not yet reported: the next receive fails with it. */
+        public boolean resetPending;
 
         Sock(long handle, int af) {
             this.handle = handle;
@@ -74,7 +98,7 @@ final class SimulatedWinApi implements WinApi {
         }
     }
 
-    int fail(int error) {
+    public int fail(int error) {
         lastError.set(error);
         return -1;
     }
@@ -84,7 +108,7 @@ final class SimulatedWinApi implements WinApi {
     }
 
     /** A handle that is no socket (a file or pipe opened for overlapped I/O). */
-    long openFile() {
+    public long openFile() {
         long handle = nextHandle;
         nextHandle += 4;
         sockets.put(handle, new Sock(handle, 0));
@@ -92,27 +116,27 @@ final class SimulatedWinApi implements WinApi {
     }
 
     /** Completions queued and not yet dequeued. */
-    int queued() {
+    public int queued() {
         return port.size();
     }
 
     /** Queues a completion nobody posted, as a confused caller might. */
-    void injectStray(long key, long overlapped) {
+    public void injectStray(long key, long overlapped) {
         port.add(new long[] {key, overlapped, 0});
     }
 
     @Override
     public long CreateIoCompletionPort(long fileHandle, long existingPort, long completionKey, int threads) {
-        if (fileHandle == Kernel32Ex.INVALID_HANDLE_VALUE) {
+        if (fileHandle == Codes.INVALID_HANDLE_VALUE) {
             return PORT;
         }
         Sock s = sockets.get(fileHandle);
         if (s == null) {
-            lastError.set(WinsockErrors.ERROR_INVALID_HANDLE);
+            lastError.set(Codes.ERROR_INVALID_HANDLE);
             return 0;
         }
         if (s.associated) { // a handle is associated with one port for life
-            lastError.set(WinsockErrors.ERROR_INVALID_PARAMETER);
+            lastError.set(Codes.ERROR_INVALID_PARAMETER);
             return 0;
         }
         s.associated = true;
@@ -130,7 +154,7 @@ final class SimulatedWinApi implements WinApi {
             first = null;
         }
         if (first == null) {
-            lastError.set(Kernel32Ex.WAIT_TIMEOUT);
+            lastError.set(Codes.WAIT_TIMEOUT);
             return 0;
         }
         int n = 0;
@@ -152,7 +176,7 @@ final class SimulatedWinApi implements WinApi {
         return 1;
     }
 
-    void complete(Sock s, long overlapped, long status, int bytes) {
+    public void complete(Sock s, long overlapped, long status, int bytes) {
         new Pointer(overlapped).setLong(0, status);
         port.add(new long[] {s.key, overlapped, bytes});
     }
@@ -161,7 +185,7 @@ final class SimulatedWinApi implements WinApi {
     public int CancelIoEx(long handle, long overlapped) {
         Sock s = sockets.get(handle);
         if (s == null) {
-            lastError.set(WinsockErrors.ERROR_INVALID_HANDLE);
+            lastError.set(Codes.ERROR_INVALID_HANDLE);
             return 0;
         }
         cancels++;
@@ -179,8 +203,16 @@ final class SimulatedWinApi implements WinApi {
                 }
             }
         }
+        for (java.util.Iterator<Object[]> i = s.sends.iterator(); i.hasNext();) {
+            Object[] send = i.next();
+            if (overlapped == 0 || (Long) send[0] == overlapped) {
+                complete(s, (Long) send[0], STATUS_CANCELLED, 0);
+                i.remove();
+                found = true;
+            }
+        }
         if (!found) {
-            lastError.set(Kernel32Ex.ERROR_NOT_FOUND);
+            lastError.set(Codes.ERROR_NOT_FOUND);
             return 0;
         }
         return 1;
@@ -217,7 +249,7 @@ final class SimulatedWinApi implements WinApi {
         return handle;
     }
 
-    void bindTo(Sock s, int port) {
+    public void bindTo(Sock s, int port) {
         s.localPort = port == 0 ? nextPort++ : port;
         bound.put(s.localPort, s);
     }
@@ -225,14 +257,16 @@ final class SimulatedWinApi implements WinApi {
     @Override
     public int bind(long socket, long name, int nameLength) {
         Sock s = sockets.get(socket);
-        int port = SockaddrCodec.decode(at(name, nameLength), 0, nameLength).getPort();
+        InetSocketAddress local = SockaddrCodec.decode(at(name, nameLength), 0, nameLength);
+        int port = local.getPort();
         if (s.localPort != 0) {
-            return fail(WinsockErrors.WSAEINVAL);
+            return fail(Codes.WSAEINVAL);
         }
         if (bound.containsKey(port)) {
-            return fail(WinsockErrors.WSAEADDRINUSE);
+            return fail(Codes.WSAEADDRINUSE);
         }
         bindTo(s, port);
+        s.localAddress = local.getAddress();
         return 0;
     }
 
@@ -263,16 +297,18 @@ final class SimulatedWinApi implements WinApi {
     public int getsockname(long socket, long name, long lengthPointer) {
         Sock s = sockets.get(socket);
         if (s.localPort == 0) {
-            return fail(WinsockErrors.WSAEINVAL);
+            return fail(Codes.WSAEINVAL);
         }
-        int length = SockaddrCodec.encode(address(s.af, s.localPort), s.af == Ws2_32.AF_INET6, at(name, 28), 0);
+        InetSocketAddress local = s.localAddress != null ? new InetSocketAddress(s.localAddress, s.localPort)
+                : address(s.af, s.localPort);
+        int length = SockaddrCodec.encode(local, s.af == Codes.AF_INET6, at(name, 28), 0);
         new Pointer(lengthPointer).setInt(0, length);
         return 0;
     }
 
-    static InetSocketAddress address(int af, int port) {
+    public static InetSocketAddress address(int af, int port) {
         try {
-            return new InetSocketAddress(InetAddress.getByName(af == Ws2_32.AF_INET6 ? "::1" : "127.0.0.1"), port);
+            return new InetSocketAddress(InetAddress.getByName(af == Codes.AF_INET6 ? "::1" : "127.0.0.1"), port);
         } catch (UnknownHostException impossible) {
             throw new AssertionError(impossible);
         }
@@ -282,7 +318,7 @@ final class SimulatedWinApi implements WinApi {
     public int closesocket(long socket) {
         Sock s = sockets.remove(socket);
         if (s == null) {
-            return fail(WinsockErrors.WSAENOTSOCK);
+            return fail(Codes.WSAENOTSOCK);
         }
         for (long[] r : s.receives) {
             complete(s, r[0], STATUS_CANCELLED, 0);
@@ -293,7 +329,10 @@ final class SimulatedWinApi implements WinApi {
         }
         s.pending.clear();
         s.closed = true;
-        bound.remove(s.localPort);
+        bound.remove(s.localPort, s);
+        if (s.stream) {
+            streams.closed(s);
+        }
         closedSockets++;
         return 0;
     }
@@ -308,16 +347,21 @@ final class SimulatedWinApi implements WinApi {
             return fail(error);
         }
         if (s.localPort == 0) {
-            return fail(WinsockErrors.WSAEINVAL);
+            return fail(Codes.WSAEINVAL);
         }
         long[] receive = {overlapped, buffers, from, fromLength};
+        if (s.resetPending) {
+            s.resetPending = false;
+            complete(s, overlapped, STATUS_ERROR | Codes.WSAECONNRESET, 0);
+            return fail(Codes.ERROR_IO_PENDING);
+        }
         Object[] waiting = s.datagrams.poll();
         if (waiting != null) {
             deliver(s, receive, (byte[]) waiting[0], (Integer) waiting[1]);
             return 0; // finished at once; its completion is queued all the same
         }
         s.receives.add(receive);
-        return fail(WinsockErrors.ERROR_IO_PENDING);
+        return fail(Codes.ERROR_IO_PENDING);
     }
 
     private void deliver(Sock s, long[] receive, byte[] data, int sourcePort) {
@@ -326,7 +370,7 @@ final class SimulatedWinApi implements WinApi {
         Pointer buffer = wsabuf.getPointer(8);
         int n = Math.min(capacity, data.length);
         buffer.write(0, data, 0, n);
-        int length = SockaddrCodec.encode(address(s.af, sourcePort), s.af == Ws2_32.AF_INET6, at(receive[2], 28), 0);
+        int length = SockaddrCodec.encode(address(s.af, sourcePort), s.af == Codes.AF_INET6, at(receive[2], 28), 0);
         new Pointer(receive[3]).setInt(0, length);
         complete(s, receive[0], n < data.length ? STATUS_BUFFER_OVERFLOW : 0, n);
     }
@@ -348,20 +392,39 @@ final class SimulatedWinApi implements WinApi {
         }
         complete(s, overlapped, 0, data.length);
         Sock target = bound.get(targetPort);
-        if (target != null) {
+        if (target == null) {
+            portUnreachable(s);
+        } else if (target.remotePort != 0 && target.remotePort != s.localPort) {
+            // A connected datagram socket receives from its peer only: dropped.
+        } else {
             if (!target.receives.isEmpty()) {
                 deliver(target, target.receives.remove(0), data, s.localPort);
             } else if (target.datagrams.size() < 64) {
                 target.datagrams.add(new Object[] {data, s.localPort});
             }
         }
-        return fail(WinsockErrors.ERROR_IO_PENDING);
+        return fail(Codes.ERROR_IO_PENDING);
+    }
+
+    /**
+     * The ICMP port-unreachable answering a datagram to a port nobody is bound to: Winsock fails
+     * the sender's next receive with WSAECONNRESET, unless SIO_UDP_CONNRESET switched that off.
+     */
+    private void portUnreachable(Sock s) {
+        if (s.options.getOrDefault(SIO_UDP_CONNRESET, 1) == 0) {
+            return;
+        }
+        if (!s.receives.isEmpty()) {
+            complete(s, s.receives.remove(0)[0], STATUS_ERROR | Codes.WSAECONNRESET, 0);
+        } else {
+            s.resetPending = true;
+        }
     }
 
     @Override
     public int WSAIoctl(long socket, int code, long in, int inLength, long out, int outLength, long bytesReturned,
             long overlapped, long completionRoutine) {
-        if (code == Ws2_32.SIO_GET_EXTENSION_FUNCTION_POINTER) {
+        if (code == Codes.SIO_GET_EXTENSION_FUNCTION_POINTER) {
             return this.overlapped.extensionPointer(socket, in, out);
         }
         sockets.get(socket).options.put(code, new Pointer(in).getInt(0));
@@ -378,12 +441,12 @@ final class SimulatedWinApi implements WinApi {
             lastError.set((int) (status & 0xFFFF));
             return 0;
         }
-        lastError.set(status == STATUS_CANCELLED ? WinsockErrors.ERROR_OPERATION_ABORTED
-                : status == STATUS_BUFFER_OVERFLOW ? WinsockErrors.WSAEMSGSIZE : WinsockErrors.WSAECONNRESET);
+        lastError.set(status == STATUS_CANCELLED ? Codes.ERROR_OPERATION_ABORTED
+                : status == STATUS_BUFFER_OVERFLOW ? Codes.WSAEMSGSIZE : Codes.WSAECONNRESET);
         return 0;
     }
 
-    void setLastError(int error) {
+    public void setLastError(int error) {
         lastError.set(error);
     }
 
@@ -394,7 +457,14 @@ final class SimulatedWinApi implements WinApi {
 
     @Override
     public int shutdown(long socket, int how) {
-        return sockets.containsKey(socket) ? 0 : fail(WinsockErrors.WSAENOTSOCK);
+        Sock s = sockets.get(socket);
+        if (s == null) {
+            return fail(Codes.WSAENOTSOCK);
+        }
+        if (s.stream && how != 0) {
+            streams.shutdownSend(s);
+        }
+        return 0;
     }
 
     @Override
@@ -431,7 +501,7 @@ final class SimulatedWinApi implements WinApi {
             return 1;
         }
         lastError.set((status & 0xF0000000L) == STATUS_ERROR ? (int) (status & 0xFFFF)
-                : status == STATUS_CANCELLED ? WinsockErrors.ERROR_OPERATION_ABORTED : WinsockErrors.ERROR_MORE_DATA);
+                : status == STATUS_CANCELLED ? Codes.ERROR_OPERATION_ABORTED : Codes.ERROR_MORE_DATA);
         return 0;
     }
 
@@ -459,7 +529,7 @@ final class SimulatedWinApi implements WinApi {
     }
 
     /** An option the driver set on the socket with this handle-less view: level/name of the nth socket. */
-    int option(int socketIndex, int level, int name) {
+    public int option(int socketIndex, int level, int name) {
         return sockets.get(0x100L + 4L * socketIndex).options.getOrDefault((level << 16) | name, -1);
     }
 }

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
-package dev.loopwire.loop.completion.internal.windows;
+package dev.loopwire.loop.completion.sim;
 
 import com.sun.jna.Pointer;
+import dev.loopwire.loop.completion.internal.windows.SockaddrCodec;
+import dev.loopwire.loop.completion.internal.windows.WinApi;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -18,24 +20,24 @@ import java.util.List;
  * (unless {@link #holdAll}). Like {@link SimulatedWinApi}, a model written from the same reading
  * of the documentation as the code under test: it proves the port's logic, not Windows'.
  */
-final class SimulatedOverlapped {
+public final class SimulatedOverlapped {
 
-    static final int RECV = 1;
-    static final int SEND = 2;
-    static final int ACCEPT = 3;
-    static final int CONNECT = 4;
-    static final long ACCEPT_EX_FN = 0xA000;
-    static final long CONNECT_EX_FN = 0xC000;
-    static final long DISCONNECT_EX_FN = 0xD000;
+    public static final int RECV = 1;
+    public static final int SEND = 2;
+    public static final int ACCEPT = 3;
+    public static final int CONNECT = 4;
+    public static final long ACCEPT_EX_FN = 0xA000;
+    public static final long CONNECT_EX_FN = 0xC000;
+    public static final long DISCONNECT_EX_FN = 0xD000;
 
     private final SimulatedWinApi api;
     /** When non-zero, the next overlapped call fails at once with this error. */
-    int failNext;
+    public int failNext;
     /** Whether sends, writes and connects pend like receives. */
-    boolean holdAll;
-    int extensionLookups;
+    public boolean holdAll;
+    public int extensionLookups;
     /** The functions called, in order, e.g. "WSARecv". */
-    final List<String> calls = new ArrayList<>();
+    public final List<String> calls = new ArrayList<>();
 
     SimulatedOverlapped(SimulatedWinApi api) {
         this.api = api;
@@ -48,7 +50,7 @@ final class SimulatedOverlapped {
 
     /** A pending return in the function's convention: SOCKET_ERROR for Winsock, FALSE for a BOOL. */
     private int pending(boolean winsock) {
-        return winsock ? api.fail(WinsockErrors.ERROR_IO_PENDING) : boolFail(WinsockErrors.ERROR_IO_PENDING);
+        return winsock ? api.fail(Codes.ERROR_IO_PENDING) : boolFail(Codes.ERROR_IO_PENDING);
     }
 
     private int failed(boolean winsock, int error) {
@@ -59,12 +61,12 @@ final class SimulatedOverlapped {
         return winsock ? 0 : 1;
     }
 
-    int start(long socket, int kind, long buffers, int count, long ov, boolean winsock) {
+    public int start(long socket, int kind, long buffers, int count, long ov, boolean winsock) {
         calls.add(kind == RECV ? "WSARecv" : "WSASend");
         return begin(socket, kind, buffers, count, ov, winsock, false);
     }
 
-    int startFile(long handle, int kind, long buffer, int length, long ov) {
+    public int startFile(long handle, int kind, long buffer, int length, long ov) {
         calls.add(kind == RECV ? "ReadFile" : "WriteFile");
         return begin(handle, kind, buffer, length, ov, false, true);
     }
@@ -72,12 +74,15 @@ final class SimulatedOverlapped {
     private int begin(long handle, int kind, long memory, int count, long ov, boolean winsock, boolean file) {
         SimulatedWinApi.Sock s = api.sockets.get(handle);
         if (s == null) {
-            return failed(winsock, winsock ? WinsockErrors.WSAENOTSOCK : WinsockErrors.ERROR_INVALID_HANDLE);
+            return failed(winsock, winsock ? Codes.WSAENOTSOCK : Codes.ERROR_INVALID_HANDLE);
         }
         if (failNext != 0) {
             int error = failNext;
             failNext = 0;
             return failed(winsock, error);
+        }
+        if (s.stream && !file && !holdAll) {
+            return kind == SEND ? api.streams.send(s, ov, gather(memory, count)) : api.streams.receive(s, ov, memory);
         }
         if (kind == SEND && !holdAll) {
             byte[] data = file ? new Pointer(memory).getByteArray(0, count) : gather(memory, count);
@@ -100,7 +105,7 @@ final class SimulatedOverlapped {
     }
 
     /** Delivers {@code data} into the oldest pending receive or read of {@code handle}. */
-    void feed(long handle, byte[] data) {
+    public void feed(long handle, byte[] data) {
         SimulatedWinApi.Sock s = api.sockets.get(handle);
         for (int i = 0; i < s.pending.size(); i++) {
             long[] p = s.pending.get(i);
@@ -119,65 +124,65 @@ final class SimulatedOverlapped {
     }
 
     /** Completes the oldest pending operation of {@code handle} with a Win32/Winsock error (0: success). */
-    void completeNext(long handle, int error, int bytes) {
+    public void completeNext(long handle, int error, int bytes) {
         SimulatedWinApi.Sock s = api.sockets.get(handle);
         long[] p = s.pending.remove(0);
         api.complete(s, p[0], error == 0 ? 0 : SimulatedWinApi.STATUS_ERROR | error, bytes);
     }
 
     /** Operations of {@code handle} still pending. */
-    int pendingOn(long handle) {
+    public int pendingOn(long handle) {
         return api.sockets.get(handle).pending.size();
     }
 
-    byte[] written(long handle) {
+    public byte[] written(long handle) {
         return api.sockets.get(handle).written.toByteArray();
     }
 
-    int extensionPointer(long socket, long in, long out) {
+    public int extensionPointer(long socket, long in, long out) {
         extensionLookups++;
         SimulatedWinApi.Sock s = api.sockets.get(socket);
         if (s == null || s.af == 0) {
-            return api.fail(WinsockErrors.WSAENOTSOCK);
+            return api.fail(Codes.WSAENOTSOCK);
         }
         int data1 = new Pointer(in).getInt(0);
         long fn = data1 == 0xb5367df1 ? ACCEPT_EX_FN : data1 == 0x25a207b9 ? CONNECT_EX_FN
                 : data1 == 0x7fda2e11 ? DISCONNECT_EX_FN : 0;
         if (fn == 0) {
-            return api.fail(WinsockErrors.WSAEINVAL);
+            return api.fail(Codes.WSAEINVAL);
         }
         new Pointer(out).setLong(0, fn);
         return 0;
     }
 
-    int listen(long socket, int backlog) {
+    public int listen(long socket, int backlog) {
         SimulatedWinApi.Sock s = api.sockets.get(socket);
         if (s == null) {
-            return api.fail(WinsockErrors.WSAENOTSOCK);
+            return api.fail(Codes.WSAENOTSOCK);
         }
         if (s.localPort == 0) {
-            return api.fail(WinsockErrors.WSAEINVAL);
+            return api.fail(Codes.WSAEINVAL);
         }
         s.listening = true;
         return 0;
     }
 
-    int getpeername(long socket, long name, long lengthPointer) {
+    public int getpeername(long socket, long name, long lengthPointer) {
         SimulatedWinApi.Sock s = api.sockets.get(socket);
         if (s == null || s.remotePort == 0) {
-            return api.fail(WinsockErrors.WSAENOTCONN);
+            return api.fail(Codes.WSAENOTCONN);
         }
         ByteBuffer at = new Pointer(name).getByteBuffer(0, 28);
-        int length = SockaddrCodec.encode(SimulatedWinApi.address(s.af, s.remotePort), s.af == Ws2_32.AF_INET6, at, 0);
+        int length = SockaddrCodec.encode(SimulatedWinApi.address(s.af, s.remotePort), s.af == Codes.AF_INET6, at, 0);
         new Pointer(lengthPointer).setInt(0, length);
         return 0;
     }
 
-    int acceptEx(long fn, long listenSocket, long acceptSocket, long buffer, int receiveLength, int localLength,
+    public int acceptEx(long fn, long listenSocket, long acceptSocket, long buffer, int receiveLength, int localLength,
             int remoteLength, long ov) {
         calls.add("AcceptEx");
         if (fn != ACCEPT_EX_FN) {
-            return boolFail(WinsockErrors.WSAEFAULT);
+            return boolFail(Codes.WSAEFAULT);
         }
         SimulatedWinApi.Sock l = api.sockets.get(listenSocket);
         if (failNext != 0) {
@@ -186,16 +191,17 @@ final class SimulatedOverlapped {
             return boolFail(error);
         }
         if (l == null || !l.listening || !api.sockets.containsKey(acceptSocket)) {
-            return boolFail(WinsockErrors.WSAEINVAL);
+            return boolFail(Codes.WSAEINVAL);
         }
-        l.pending.add(new long[] {ov, ACCEPT, buffer, receiveLength + localLength + remoteLength, 1});
+        l.pending.add(new long[] {ov, ACCEPT, buffer, receiveLength + localLength + remoteLength, 1, acceptSocket});
+        api.streams.acceptPending(l);
         return pending(false);
     }
 
-    int connectEx(long fn, long socket, long name, int nameLength, long sendBuffer, int sendLength, long ov) {
+    public int connectEx(long fn, long socket, long name, int nameLength, long sendBuffer, int sendLength, long ov) {
         calls.add("ConnectEx");
         if (fn != CONNECT_EX_FN) {
-            return boolFail(WinsockErrors.WSAEFAULT);
+            return boolFail(Codes.WSAEFAULT);
         }
         SimulatedWinApi.Sock s = api.sockets.get(socket);
         if (failNext != 0) {
@@ -204,20 +210,20 @@ final class SimulatedOverlapped {
             return boolFail(error);
         }
         if (s.localPort == 0) {
-            return boolFail(WinsockErrors.WSAEINVAL); // ConnectEx needs a bound socket
+            return boolFail(Codes.WSAEINVAL); // ConnectEx needs a bound socket
         }
         InetSocketAddress target = SockaddrCodec.decode(new Pointer(name).getByteBuffer(0, nameLength), 0, nameLength);
         if (holdAll) {
             s.pending.add(new long[] {ov, CONNECT, sendBuffer, sendLength, 1});
             return pending(false);
         }
-        boolean listening = api.sockets.values().stream()
-                .anyMatch(o -> o.listening && o.localPort == target.getPort());
-        if (!listening) {
-            api.complete(s, ov, SimulatedWinApi.STATUS_ERROR | WinsockErrors.WSAECONNREFUSED, 0);
+        SimulatedWinApi.Sock listener = api.sockets.values().stream()
+                .filter(o -> o.listening && o.localPort == target.getPort()).findFirst().orElse(null);
+        if (listener == null) {
+            api.complete(s, ov, SimulatedWinApi.STATUS_ERROR | Codes.WSAECONNREFUSED, 0);
             return pending(false);
         }
-        s.remotePort = target.getPort();
+        api.streams.connect(s, listener);
         if (sendBuffer != 0) {
             byte[] data = new Pointer(sendBuffer).getByteArray(0, sendLength);
             s.written.write(data, 0, data.length);
@@ -226,10 +232,10 @@ final class SimulatedOverlapped {
         return pending(false);
     }
 
-    int disconnectEx(long fn, long socket, long ov) {
+    public int disconnectEx(long fn, long socket, long ov) {
         calls.add("DisconnectEx");
         if (fn != DISCONNECT_EX_FN) {
-            return boolFail(WinsockErrors.WSAEFAULT);
+            return boolFail(Codes.WSAEFAULT);
         }
         SimulatedWinApi.Sock s = api.sockets.get(socket);
         s.remotePort = 0;
