@@ -61,7 +61,8 @@ final class IocpEndpoint extends BaseEndpoint implements IocpHandler {
     private final IocpSocketOptions socketOptions;
     private final IocpSendSlots slots = new IocpSendSlots();
     private final Receive[] receives = new Receive[RECEIVES];
-    private final SenderCache senders;
+    private final PeerCache peers;
+    private final PeerCache.Codec codec;
     private final Set<Membership> memberships = new HashSet<>();
     private IocpRegistration registration;
     private boolean awaitingWritable;
@@ -90,7 +91,8 @@ final class IocpEndpoint extends BaseEndpoint implements IocpHandler {
         this.socket = socket;
         this.ipv6 = ipv6;
         this.socketOptions = socketOptions;
-        this.senders = new SenderCache(winsock::decode);
+        this.peers = PeerCache.of(port);
+        this.codec = PeerCache.Codec.of(winsock);
     }
 
     /**
@@ -191,14 +193,14 @@ final class IocpEndpoint extends BaseEndpoint implements IocpHandler {
 
     private void hand(Receive r, IocpCompletion c) {
         if (c.isSuccess()) {
-            InetSocketAddress sender = c.addressLength() > 0 ? senders.decode(r.raw, r.addressOffset, c.addressLength())
+            InetSocketAddress sender = c.addressLength() > 0 ? peers.decode(codec, r.raw, r.addressOffset, c.addressLength())
                     : remote;
             ByteBuffer payload = r.payload;
             payload.clear().limit(c.bytes());
             payload.order(ByteOrder.BIG_ENDIAN); // as every ByteBuffer starts; a handler may have changed it
             deliver(payload, sender);
         } else if (c.error() == WSAEMSGSIZE || c.error() == IocpCompletion.ERROR_MORE_DATA) {
-            tooLarge(c.addressLength() > 0 ? senders.decode(r.raw, r.addressOffset, c.addressLength()) : remote);
+            tooLarge(c.addressLength() > 0 ? peers.decode(codec, r.raw, r.addressOffset, c.addressLength()) : remote);
         } else {
             // An ICMP port-unreachable on a connected socket, for instance: reported, and the socket goes on.
             ioError(c.exception());
@@ -236,7 +238,7 @@ final class IocpEndpoint extends BaseEndpoint implements IocpHandler {
             IocpSubmission send = registration.prepare(IocpFunction.WSA_SEND_TO).buffer(slot.payload, 0, slot.length)
                     .tag(slot.index);
             if (remote == null) {
-                slot.targetLength = winsock.encode(to, ipv6, slot.target.buffer().clear());
+                slot.targetLength = peers.encode(codec, to, ipv6, slot.target.buffer().clear());
                 send.address(slot.target, 0, slot.targetLength);
             }
             send.submit();

@@ -2,7 +2,7 @@
 package dev.loopwire.transport.udp.internal;
 
 import dev.loopwire.loop.PosixCalls;
-import dev.loopwire.loop.UringPort;
+import dev.loopwire.loop.WinsockCalls;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -18,7 +18,8 @@ import java.util.WeakHashMap;
  * handler sends to (with the socket's family) to its encoded {@code sockaddr}. A peer seen
  * before costs no allocation either way, however many peers take turns.
  *
- * <p>One per loop ({@link #of}), shared by every io_uring UDP endpoint of that loop: a server
+ * <p>One per loop ({@link #of}), shared by every completion-loop UDP endpoint of that loop (io_uring
+ * and IOCP; the {@code sockaddr} layouts the keys are read from are the same size on both): a server
  * with several sockets sees the same peers on each, and the memory is bounded per loop, not per
  * socket. Each direction is an open-addressing table that grows from {@value #INITIAL_SLOTS}
  * slots to hold up to {@value #MAX_PEERS} peers; when a table is full it is emptied and fills
@@ -41,7 +42,7 @@ final class PeerCache {
     private static final long MIX = 0x9E3779B97F4A7C15L;
 
     /** Weak keys: a closed loop's port is collected, and its cache with it (the cache never refers to it). */
-    private static final Map<UringPort, PeerCache> BY_LOOP = Collections.synchronizedMap(new WeakHashMap<>());
+    private static final Map<Object, PeerCache> BY_LOOP = Collections.synchronizedMap(new WeakHashMap<>());
 
     private final ByteBuffer scratch = ByteBuffer.allocate(PosixCalls.SOCKADDR_SIZE).order(ByteOrder.nativeOrder());
 
@@ -61,8 +62,46 @@ final class PeerCache {
     PeerCache() {
     }
 
-    /** The cache of the loop that owns {@code port}, created on first use. */
-    static PeerCache of(UringPort port) {
+    /**
+     * The platform's {@code sockaddr} encoder and decoder, as {@link PosixCalls} and
+     * {@link WinsockCalls} both offer it; made once per endpoint, so the hot path allocates none.
+     */
+    interface Codec {
+        int encode(InetSocketAddress address, boolean ipv6, ByteBuffer out);
+
+        InetSocketAddress decode(ByteBuffer in, int length);
+
+        static Codec of(PosixCalls posix) {
+            return new Codec() {
+                @Override
+                public int encode(InetSocketAddress address, boolean ipv6, ByteBuffer out) {
+                    return posix.encode(address, ipv6, out);
+                }
+
+                @Override
+                public InetSocketAddress decode(ByteBuffer in, int length) {
+                    return posix.decode(in, length);
+                }
+            };
+        }
+
+        static Codec of(WinsockCalls winsock) {
+            return new Codec() {
+                @Override
+                public int encode(InetSocketAddress address, boolean ipv6, ByteBuffer out) {
+                    return winsock.encode(address, ipv6, out);
+                }
+
+                @Override
+                public InetSocketAddress decode(ByteBuffer in, int length) {
+                    return winsock.decode(in, length);
+                }
+            };
+        }
+    }
+
+    /** The cache of the loop that owns {@code port} (its {@code UringPort} or {@code IocpPort}), created on first use. */
+    static PeerCache of(Object port) {
         return BY_LOOP.computeIfAbsent(port, p -> new PeerCache());
     }
 
@@ -79,7 +118,7 @@ final class PeerCache {
      * @throws IllegalArgumentException from {@link PosixCalls#decode} for a family that is neither
      *     INET nor INET6
      */
-    InetSocketAddress decode(PosixCalls posix, ByteBuffer from, int offset, int length) {
+    InetSocketAddress decode(Codec posix, ByteBuffer from, int offset, int length) {
         long k0;
         long k1 = 0;
         long k2 = 0;
@@ -118,7 +157,7 @@ final class PeerCache {
         return address;
     }
 
-    private InetSocketAddress fresh(PosixCalls posix, ByteBuffer from, int offset, int length) {
+    private InetSocketAddress fresh(Codec posix, ByteBuffer from, int offset, int length) {
         int n = Math.min(length, PosixCalls.SOCKADDR_SIZE);
         scratch.clear().put(0, from, offset, n);
         return posix.decode(scratch, n);
@@ -168,7 +207,7 @@ final class PeerCache {
      * @throws IllegalArgumentException from {@link PosixCalls#encode} for an unresolved address,
      *     or an IPv6 one for an IPv4 socket; nothing is cached then
      */
-    int encode(PosixCalls posix, InetSocketAddress to, boolean ipv6, ByteBuffer out) {
+    int encode(Codec posix, InetSocketAddress to, boolean ipv6, ByteBuffer out) {
         int mask = targets.length - 1;
         int scope = scope(to);
         for (int i = targetSlot(to, ipv6, mask);; i = (i + 1) & mask) {

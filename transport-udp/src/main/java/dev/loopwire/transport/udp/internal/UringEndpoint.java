@@ -61,6 +61,7 @@ final class UringEndpoint extends BaseEndpoint implements UringHandler {
     private final PosixOptions socketOptions;
     private final UringSendSlots slots = new UringSendSlots();
     private final PeerCache peers;
+    private final PeerCache.Codec codec;
     private final Set<Membership> memberships = new HashSet<>();
     private final ByteBuffer target = ByteBuffer.allocate(UringSendSlots.NAME).order(ByteOrder.nativeOrder());
     private final Runnable retry = this::retry;
@@ -84,6 +85,7 @@ final class UringEndpoint extends BaseEndpoint implements UringHandler {
         this.ipv6 = ipv6;
         this.socketOptions = socketOptions;
         this.peers = PeerCache.of(port);
+        this.codec = PeerCache.Codec.of(posix);
     }
 
     /**
@@ -187,7 +189,7 @@ final class UringEndpoint extends BaseEndpoint implements UringHandler {
         int nameLength = Math.min(in.getInt(0), NAME);
         int payloadLength = in.getInt(8);
         int messageFlags = in.getInt(12);
-        InetSocketAddress sender = peers.decode(posix, in, 16, nameLength);
+        InetSocketAddress sender = peers.decode(codec, in, 16, nameLength);
         if ((messageFlags & MSG_TRUNC) != 0 || payloadLength > options.maxDatagramSize()
                 || payloadLength > result - HEADER) {
             tooLarge(sender);
@@ -267,7 +269,7 @@ final class UringEndpoint extends BaseEndpoint implements UringHandler {
             slots.fill(slot, registration, data, target, 0);
         } else {
             if (to != lastTarget) {
-                targetLength = peers.encode(posix, to, ipv6, target.clear());
+                targetLength = peers.encode(codec, to, ipv6, target.clear());
                 lastTarget = to;
             }
             slots.fill(slot, registration, data, target, targetLength);

@@ -28,12 +28,14 @@ class PeerCacheTest {
 
     private EventLoop loop;
     private PosixCalls posix;
+    private PeerCache.Codec codec;
     private final PeerCache cache = new PeerCache();
 
     @BeforeEach
     void openLoop() {
         loop = RequireIoUring.open();
         posix = loop.capability(UringPort.class).orElseThrow().posix(); // the facet is thread-safe
+        codec = PeerCache.Codec.of(posix);
     }
 
     @AfterEach
@@ -59,12 +61,12 @@ class PeerCacheTest {
         List<InetSocketAddress> first = new ArrayList<>();
         for (int i = 0; i < 1024; i++) {
             raw.add(received(v4(i), false));
-            first.add(cache.decode(posix, raw.get(i), 16, 16));
+            first.add(cache.decode(codec, raw.get(i), 16, 16));
             assertThat(first.get(i), is(v4(i)));
         }
         for (int round = 0; round < 3; round++) {
             for (int i = 0; i < 1024; i++) {
-                assertThat(cache.decode(posix, raw.get(i), 16, 16), is(sameInstance(first.get(i))));
+                assertThat(cache.decode(codec, raw.get(i), 16, 16), is(sameInstance(first.get(i))));
             }
         }
         assertThat(cache.senders(), is(1024));
@@ -75,16 +77,16 @@ class PeerCacheTest {
         ByteBuffer expected = ByteBuffer.allocate(32).order(ByteOrder.nativeOrder());
         ByteBuffer out = ByteBuffer.allocate(40).order(ByteOrder.nativeOrder());
         for (int i = 0; i < 1024; i++) {
-            assertThat(cache.encode(posix, v4(i), false, out.position(8)), is(16));
+            assertThat(cache.encode(codec, v4(i), false, out.position(8)), is(16));
         }
         for (int i = 0; i < 1024; i++) {
             InetSocketAddress equal = v4(i); // a new instance each time
             out.clear().put(new byte[40]).clear();
-            int n = cache.encode(posix, equal, true, out.position(8));
+            int n = cache.encode(codec, equal, true, out.position(8));
             assertThat(n, is(posix.encode(equal, true, expected.clear())));
             assertThat("position unchanged", out.position(), is(8));
             assertThat(out.slice(8, n), is(expected.slice(0, n)));
-            assertThat(cache.encode(posix, equal, false, out.clear()), is(16));
+            assertThat(cache.encode(codec, equal, false, out.clear()), is(16));
         }
         assertThat("one entry per address and family", cache.targets(), is(2048));
     }
@@ -96,15 +98,15 @@ class PeerCacheTest {
         InetSocketAddress scope2 = new InetSocketAddress(Inet6Address.getByAddress(null, linkLocal, 2), 9);
         assertThat("InetSocketAddress.equals ignores the scope", scope1.equals(scope2), is(true));
         ByteBuffer out = ByteBuffer.allocate(32).order(ByteOrder.nativeOrder());
-        cache.encode(posix, scope1, true, out);
+        cache.encode(codec, scope1, true, out);
         assertThat(out.getInt(24), is(1));
-        cache.encode(posix, scope2, true, out.clear());
+        cache.encode(codec, scope2, true, out.clear());
         assertThat(out.getInt(24), is(2));
-        cache.encode(posix, scope1, true, out.clear());
+        cache.encode(codec, scope1, true, out.clear());
         assertThat(out.getInt(24), is(1));
-        InetSocketAddress back = cache.decode(posix, received(scope2, true), 16, 28);
+        InetSocketAddress back = cache.decode(codec, received(scope2, true), 16, 28);
         assertThat(((Inet6Address) back.getAddress()).getScopeId(), is(2));
-        assertThat(cache.decode(posix, received(scope1, true), 16, 28), is(not(sameInstance(back))));
+        assertThat(cache.decode(codec, received(scope1, true), 16, 28), is(not(sameInstance(back))));
     }
 
     @Test
@@ -112,8 +114,8 @@ class PeerCacheTest {
         ByteBuffer out = ByteBuffer.allocate(32).order(ByteOrder.nativeOrder());
         for (int i = 0; i < PeerCache.MAX_PEERS + 10; i++) {
             InetSocketAddress peer = v4(i);
-            assertThat(cache.decode(posix, received(peer, false), 16, 16), is(peer));
-            cache.encode(posix, peer, false, out.clear());
+            assertThat(cache.decode(codec, received(peer, false), 16, 16), is(peer));
+            cache.encode(codec, peer, false, out.clear());
             assertThat(cache.senders() <= PeerCache.MAX_PEERS && cache.targets() <= PeerCache.MAX_PEERS, is(true));
         }
         assertThat("emptied at the bound, then refilled", cache.senders(), is(10));
@@ -125,12 +127,12 @@ class PeerCacheTest {
         ByteBuffer out = ByteBuffer.allocate(32).order(ByteOrder.nativeOrder());
         InetSocketAddress unresolved = InetSocketAddress.createUnresolved("example.invalid", 9);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> cache.encode(posix, unresolved, false, out));
+                () -> cache.encode(codec, unresolved, false, out));
         assertThat(e.getMessage(), containsString("'example.invalid"));
         InetSocketAddress v6 = new InetSocketAddress(InetAddress.getByName("::1"), 9);
-        assertThrows(IllegalArgumentException.class, () -> cache.encode(posix, v6, false, out));
+        assertThrows(IllegalArgumentException.class, () -> cache.encode(codec, v6, false, out));
         assertThat(cache.targets(), is(0));
-        assertThat("still usable", cache.encode(posix, v6, true, out), is(28));
+        assertThat("still usable", cache.encode(codec, v6, true, out), is(28));
     }
 
     @Test
