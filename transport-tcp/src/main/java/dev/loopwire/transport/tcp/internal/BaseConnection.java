@@ -80,11 +80,16 @@ abstract class BaseConnection implements TcpConnection {
     private Timers.Timeout closeBound;
 
     BaseConnection(EventLoop loop, StreamHandler handler, TcpOptions options) {
+        this(loop, handler, options, WriteQueue.Copies.HEAP);
+    }
+
+    /** With {@code copies}: where the queue's private copies come from (see {@link WriteQueue.Copies}). */
+    BaseConnection(EventLoop loop, StreamHandler handler, TcpOptions options, WriteQueue.Copies copies) {
         this.loop = loop;
         this.handler = new GuardedHandler(loop, handler);
         this.options = options;
         this.queue = new WriteQueue(options.writeBufferLowWaterMark(), options.writeBufferHighWaterMark(),
-                options.writeQueueLimit());
+                options.writeQueueLimit(), copies);
     }
 
     // ---- what a provider provides, all on the loop thread
@@ -124,6 +129,16 @@ abstract class BaseConnection implements TcpConnection {
 
     /** Turns reading on or off. */
     abstract void readInterest(boolean on);
+
+    /**
+     * Whether an asynchronous send may still read queued copies: then a dropped queue does not
+     * give its copies back for reuse (another connection's bytes must never reach this peer).
+     *
+     * @implSpec The default says no: for providers that write synchronously.
+     */
+    boolean sendInFlight() {
+        return false;
+    }
 
     /** Closes the socket ({@code reset}: with {@code SO_LINGER} 0), then calls {@link #socketClosed()}. */
     abstract void closeSocket(boolean reset);
@@ -384,7 +399,7 @@ abstract class BaseConnection implements TcpConnection {
     }
 
     private void dropQueue() {
-        queue.drop(released);
+        queue.drop(released, !sendInFlight());
         runReleases();
     }
 

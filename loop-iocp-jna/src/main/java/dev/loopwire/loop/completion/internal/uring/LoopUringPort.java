@@ -55,8 +55,14 @@ final class LoopUringPort implements UringPort {
     private ByteBuffer delivered;
     private ProvidedGroup deliveredGroup;
     private int deliveredBuffer = -1;
-    private ByteBuffer lastBuffer;
-    private long lastBase;
+    // Base addresses of recently named direct buffers, direct-mapped by identity hash. JNA's
+    // lookup allocates a Pointer per call; with a send per loop turn naming pooled buffers in
+    // turn (one connection's chunks, many connections' buffers), a one-entry cache missed on
+    // nearly every send. Weak, so that a cached buffer is not kept alive by the loop.
+    private static final int ADDRESS_SLOTS = 256;
+    @SuppressWarnings("unchecked")
+    private final java.lang.ref.WeakReference<ByteBuffer>[] addressKeys = new java.lang.ref.WeakReference[ADDRESS_SLOTS];
+    private final long[] addressBases = new long[ADDRESS_SLOTS];
 
     LoopUringPort(UringBackend backend) {
         this.backend = backend;
@@ -171,11 +177,13 @@ final class LoopUringPort implements UringPort {
 
     /** The address of a direct buffer's position; one cached lookup, so a reused buffer costs nothing. */
     long address(ByteBuffer direct) {
-        if (direct != lastBuffer) {
-            lastBase = baseAddress(direct);
-            lastBuffer = direct;
+        int slot = System.identityHashCode(direct) & (ADDRESS_SLOTS - 1);
+        java.lang.ref.WeakReference<ByteBuffer> key = addressKeys[slot];
+        if (key == null || key.get() != direct) {
+            addressBases[slot] = baseAddress(direct);
+            addressKeys[slot] = new java.lang.ref.WeakReference<>(direct);
         }
-        return lastBase + direct.position();
+        return addressBases[slot] + direct.position();
     }
 
     static long baseAddress(ByteBuffer direct) {
