@@ -66,6 +66,8 @@ abstract class BaseConnection implements TcpConnection {
     private final AtomicBoolean shutdownRequested = new AtomicBoolean();
     private final Runnable flushTask = this::scheduledFlush;
     private final WriteQueue.Sink sink = this::writeNow;
+    // Made once: a method reference evaluated per pause or resume would be an object each time.
+    private final Runnable applyReadInterestTask = this::applyReadInterest;
     private final List<WriteQueue.Entry> released = new ArrayList<>();
     private volatile boolean readingWanted = true;
     private volatile boolean inputEnded;
@@ -534,13 +536,13 @@ abstract class BaseConnection implements TcpConnection {
     @Override
     public final void pauseReading() {
         readingWanted = false;
-        onLoop(this::applyReadInterest);
+        onLoop(applyReadInterestTask);
     }
 
     @Override
     public final void resumeReading() {
         readingWanted = true;
-        onLoop(this::applyReadInterest);
+        onLoop(applyReadInterestTask);
     }
 
     // ---- half-close and close

@@ -68,6 +68,10 @@ final class UringConnection extends BaseConnection implements UringHandler {
     private long recvOp = -1;
     private boolean recvCancelled;
     private final HeldBytes held;
+    // Made once, so that rescheduling allocates nothing (a method reference per call would).
+    private final Runnable deliverHeldTask = this::deliverHeld;
+    private final Runnable applyReadInterestTask = this::applyReadInterest;
+    private final Runnable flushAgainTask = this::flush;
     private boolean heldEnd;
     private boolean heldDeliveryScheduled;
 
@@ -350,7 +354,7 @@ final class UringConnection extends BaseConnection implements UringHandler {
         if (hasHeld() || heldEnd) {
             if (!heldDeliveryScheduled) {
                 heldDeliveryScheduled = true;
-                retryLater(this::deliverHeld);
+                retryLater(deliverHeldTask);
             }
             return;
         }
@@ -360,7 +364,7 @@ final class UringConnection extends BaseConnection implements UringHandler {
                         .tag(TAG_RECV).submit();
                 recvCancelled = false;
             } catch (RejectedExecutionException e) {
-                retryLater(this::applyReadInterest); // submission queue full: next turn
+                retryLater(applyReadInterestTask); // submission queue full: next turn
             }
         }
     }
@@ -405,7 +409,7 @@ final class UringConnection extends BaseConnection implements UringHandler {
             }
             sending = true;
         } catch (RejectedExecutionException e) {
-            retryLater(this::flush); // submission queue full: next turn
+            retryLater(flushAgainTask); // submission queue full: next turn
         } finally {
             Arrays.fill(gather, 0, count, null);
         }
