@@ -66,6 +66,8 @@ abstract class BaseConnection implements TcpConnection {
     private final AtomicBoolean shutdownRequested = new AtomicBoolean();
     private final Runnable flushTask = this::scheduledFlush;
     private final WriteQueue.Sink sink = this::writeNow;
+    // Made once: a method reference evaluated per pause or resume would be an object each time.
+    private final Runnable applyReadInterestTask = this::applyReadInterest;
     private final List<WriteQueue.Entry> released = new ArrayList<>();
     private volatile boolean readingWanted = true;
     private volatile boolean inputEnded;
@@ -83,11 +85,16 @@ abstract class BaseConnection implements TcpConnection {
     private Timers.Timeout closeBound;
 
     BaseConnection(EventLoop loop, StreamHandler handler, TcpOptions options) {
+        this(loop, handler, options, WriteQueue.Copies.HEAP);
+    }
+
+    /** With {@code copies}: where the queue's private copies come from (see {@link WriteQueue.Copies}). */
+    BaseConnection(EventLoop loop, StreamHandler handler, TcpOptions options, WriteQueue.Copies copies) {
         this.loop = loop;
         this.handler = new GuardedHandler(loop, handler);
         this.options = options;
         this.queue = new WriteQueue(options.writeBufferLowWaterMark(), options.writeBufferHighWaterMark(),
-                options.writeQueueLimit());
+                options.writeQueueLimit(), copies);
     }
 
     // ---- what a provider provides, all on the loop thread
@@ -127,6 +134,16 @@ abstract class BaseConnection implements TcpConnection {
 
     /** Turns reading on or off. */
     abstract void readInterest(boolean on);
+
+    /**
+     * Whether an asynchronous send may still read queued copies: then a dropped queue does not
+     * give its copies back for reuse (another connection's bytes must never reach this peer).
+     *
+     * @implSpec The default says no: for providers that write synchronously.
+     */
+    boolean sendInFlight() {
+        return false;
+    }
 
     /** Closes the socket ({@code reset}: with {@code SO_LINGER} 0), then calls {@link #socketClosed()}. */
     abstract void closeSocket(boolean reset);
@@ -405,7 +422,7 @@ abstract class BaseConnection implements TcpConnection {
     }
 
     private void dropQueue() {
-        queue.drop(released);
+        queue.drop(released, !sendInFlight());
         runReleases();
     }
 
@@ -540,13 +557,13 @@ abstract class BaseConnection implements TcpConnection {
     @Override
     public final void pauseReading() {
         readingWanted = false;
-        onLoop(this::applyReadInterest);
+        onLoop(applyReadInterestTask);
     }
 
     @Override
     public final void resumeReading() {
         readingWanted = true;
-        onLoop(this::applyReadInterest);
+        onLoop(applyReadInterestTask);
     }
 
     // ---- half-close and close

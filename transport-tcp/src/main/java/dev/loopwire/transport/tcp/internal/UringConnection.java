@@ -32,10 +32,10 @@ import java.util.concurrent.RejectedExecutionException;
  * <p>Reads: each received buffer goes to {@code onData} as a read-only view, valid during the
  * call; a buffered handler gets the bytes copied into its own buffer. Bytes that arrive after
  * {@code pauseReading} (a receive already completed in the kernel) are held and delivered first
- * on {@code resumeReading}, so a paused connection never sees {@code onData}. Writes: what is
- * written on the loop thread with nothing queued is copied into a direct staging buffer and sent
- * at once; the queue is sent from its head, a direct (owned) buffer as it is, heap copies
- * gathered into a staging buffer. The queue's positions advance only by what the kernel took.
+ * on {@code resumeReading}, so a paused connection never sees {@code onData}. Writes: every
+ * write is queued, copied into the loop's pooled direct chunks (or, with {@code writeNoCopy},
+ * the owned buffer itself), and the queue is sent from its head with one {@code SEND} or a
+ * gathering {@code SENDMSG}; the queue's positions advance only by what the kernel took.
  *
  * <p><b>Concurrency.</b> As {@link BaseConnection}; the registration and the I/O state are
  * touched on the loop thread only.
@@ -46,6 +46,10 @@ final class UringConnection extends BaseConnection implements UringHandler {
     private static final long TAG_RECV = 2;
     private static final long TAG_SEND = 3;
     private static final long TAG_SHUTDOWN = 4;
+    /** Buffers gathered by one {@code SENDMSG} at most. */
+    static final int MAX_IOV = 64;
+    /** Where the {@code iovec} array starts in the send header block (after the 56-byte {@code msghdr}). */
+    private static final int IOV_AT = 64;
 
     private final UringTcpOpener opener;
     private final PosixCalls posix;
@@ -63,24 +67,27 @@ final class UringConnection extends BaseConnection implements UringHandler {
 
     private long recvOp = -1;
     private boolean recvCancelled;
-    private ByteBuffer held;
+    private final HeldBytes held;
+    // Made once, so that rescheduling allocates nothing (a method reference per call would).
+    private final Runnable deliverHeldTask = this::deliverHeld;
+    private final Runnable applyReadInterestTask = this::applyReadInterest;
+    private final Runnable flushAgainTask = this::flush;
     private boolean heldEnd;
     private boolean heldDeliveryScheduled;
 
     private boolean sending;
-    private ByteBuffer staging;
-    private boolean stagedOutsideQueue;
-    private int stagedEnd;
-    private ByteBuffer directSent;
+    private NativeBlock header;
+    private ByteBuffer headerView;
 
     UringConnection(UringTcpOpener opener, int fd, boolean ipv6, StreamHandler handler, TcpOptions options) {
-        super(opener.loop, handler, options);
+        super(opener.loop, handler, options, opener.chunks);
         this.opener = opener;
         this.posix = opener.posix;
         this.fd = fd;
         this.ipv6 = ipv6;
         this.group = opener.port.bufferGroup(Math.min(options.readBufferSize(), UringTcpOpener.MAX_RECEIVE_BUFFER));
         this.views = opener.views(group);
+        this.held = new HeldBytes(opener.heldChunks);
     }
 
     // ---- opening
@@ -212,10 +219,6 @@ final class UringConnection extends BaseConnection implements UringHandler {
     @Override
     public void unregistered(UringRegistration r) {
         opener.closeQuietly(fd, null);
-        if (staging != null) {
-            opener.giveBack(staging);
-            staging = null;
-        }
         if (failedConnect != null) {
             CompletableFuture<TcpConnection> result = failedConnect;
             failedConnect = null;
@@ -294,21 +297,11 @@ final class UringConnection extends BaseConnection implements UringHandler {
     }
 
     private boolean hasHeld() {
-        return held != null && held.position() > 0;
+        return !held.isEmpty();
     }
 
     private void hold(ByteBuffer src, int from, int to) {
-        int n = to - from;
-        if (held == null || held.remaining() < n) {
-            ByteBuffer bigger = ByteBuffer.allocate(Math.max(2 * (held == null ? 0 : held.capacity()),
-                    (held == null ? 0 : held.position()) + n));
-            if (held != null) {
-                bigger.put(held.flip());
-            }
-            held = bigger;
-        }
-        held.put(held.position(), src, from, n);
-        held.position(held.position() + n);
+        held.hold(src, from, to);
     }
 
     /** Hands what arrived while paused to the handler, as a task of its own; then reading goes on. */
@@ -318,14 +311,26 @@ final class UringConnection extends BaseConnection implements UringHandler {
             applyReadInterest();
             return;
         }
-        ByteBuffer bytes = held.flip();
-        held = null;
-        if (discarding()) {
-            bytes.clear();
-        } else if (receivesIntoHandlerBuffer()) {
-            copyIntoHandler(bytes, 0, bytes.limit());
-        } else {
-            deliver(bytes.asReadOnlyBuffer());
+        int count = held.count();
+        HeldBytes.Chunk[] chunks = held.takeAll();
+        for (int i = 0; i < count; i++) {
+            HeldBytes.Chunk c = chunks[i];
+            chunks[i] = null;
+            if (released()) {
+                continue; // the connection ended inside a call: the rest is dropped
+            }
+            if (!readingNow() && !discarding()) {
+                held.putBack(c); // paused inside a call: the rest waits for the next resume
+                continue;
+            }
+            if (discarding()) {
+                // closing: read and dropped
+            } else if (receivesIntoHandlerBuffer()) {
+                copyIntoHandler(c.data, 0, c.data.limit());
+            } else {
+                deliver(c.bytes());
+            }
+            held.done(c);
         }
         if (heldEnd && !hasHeld()) {
             heldEnd = false;
@@ -349,7 +354,7 @@ final class UringConnection extends BaseConnection implements UringHandler {
         if (hasHeld() || heldEnd) {
             if (!heldDeliveryScheduled) {
                 heldDeliveryScheduled = true;
-                retryLater(this::deliverHeld);
+                retryLater(deliverHeldTask);
             }
             return;
         }
@@ -359,7 +364,7 @@ final class UringConnection extends BaseConnection implements UringHandler {
                         .tag(TAG_RECV).submit();
                 recvCancelled = false;
             } catch (RejectedExecutionException e) {
-                retryLater(this::applyReadInterest); // submission queue full: next turn
+                retryLater(applyReadInterestTask); // submission queue full: next turn
             }
         }
     }
@@ -374,131 +379,79 @@ final class UringConnection extends BaseConnection implements UringHandler {
 
     // ---- writing
 
-    @Override
-    int writeNow(ByteBuffer data) {
-        if (registration == null || fdClosing) {
-            return 0;
-        }
-        if (staging != null && stagedOutsideQueue) {
-            // Appended after the range of the send in flight, which the kernel reads from
-            // [position, limit) only; sent when that send completes, before anything queued.
-            int n = Math.min(data.remaining(), staging.capacity() - stagedEnd);
-            staging.limit(staging.capacity()); // the submitted send took its length already
-            staging.put(stagedEnd, data, data.position(), n);
-            stagedEnd += n;
-            data.position(data.position() + n);
-            return n;
-        }
-        if (sending || staging != null) {
-            return 0;
-        }
-        ByteBuffer out = opener.takeStaging();
-        int n = Math.min(data.remaining(), out.capacity());
-        out.put(0, data, data.position(), n).limit(n);
-        if (!send(out)) {
-            opener.giveBack(out);
-            return 0;
-        }
-        data.position(data.position() + n);
-        staging = out;
-        stagedOutsideQueue = true;
-        stagedEnd = n;
-        return n;
-    }
-
+    /**
+     * Sends the queue from its head, if no send is in flight: one {@code SEND} for one buffer, one
+     * {@code SENDMSG} gathering up to {@link #MAX_IOV} buffers otherwise. Every queued buffer is
+     * direct (the queue's copies are the opener's pooled chunks, owned buffers are direct), so the
+     * kernel reads them where they are. A write on the loop thread is queued (copied into the
+     * tail chunk) and sent from here at once when nothing is in flight; while a send is in
+     * flight, writes gather behind it and leave together when it completes. Lengths are those
+     * seen under the queue's lock: a writer on another thread may be appending to the last chunk.
+     */
     @Override
     void flush() {
-        if (sending || released() || registration == null) {
-            return;
-        }
-        if (staging != null && stagedOutsideQueue) {
-            send(staging.limit(stagedEnd)); // the rest of what was written at once, before anything queued
+        if (sending || released() || registration == null || fdClosing) {
             return;
         }
         ByteBuffer[] gather = opener.gather;
-        int count = queue.fill(gather);
+        int[] lengths = opener.lengths;
+        int count = queue.fill(gather, lengths);
         if (count == 0) {
             drained();
             return;
         }
-        if (gather[0].isDirect()) {
-            directSent = gather[0];
-            Arrays.fill(gather, 0, count, null);
-            if (!send(directSent)) {
-                directSent = null;
+        try {
+            if (count == 1) {
+                registration.prepare(UringPort.OP_SEND).addr(gather[0]).len(lengths[0])
+                        .opFlags(UringSockets.MSG_NOSIGNAL).tag(TAG_SEND).submit();
+            } else {
+                submitSendmsg(gather, lengths, Math.min(count, MAX_IOV));
             }
-            return;
-        }
-        ByteBuffer out = opener.takeStaging();
-        int at = 0;
-        for (int i = 0; i < count && at < out.capacity(); i++) {
-            ByteBuffer b = gather[i];
-            int n = Math.min(b.remaining(), out.capacity() - at);
-            out.put(at, b, b.position(), n);
-            at += n;
-        }
-        Arrays.fill(gather, 0, count, null);
-        out.limit(at);
-        if (send(out)) {
-            staging = out;
-            stagedOutsideQueue = false;
-        } else {
-            opener.giveBack(out);
+            sending = true;
+        } catch (RejectedExecutionException e) {
+            retryLater(flushAgainTask); // submission queue full: next turn
+        } finally {
+            Arrays.fill(gather, 0, count, null);
         }
     }
 
-    /** Submits one send of {@code buffer}'s remaining bytes; {@code false} (retried next turn) if the ring is full. */
-    private boolean send(ByteBuffer buffer) {
-        try {
-            registration.prepare(UringPort.OP_SEND).addr(buffer).opFlags(UringSockets.MSG_NOSIGNAL).tag(TAG_SEND).submit();
-            sending = true;
-            return true;
-        } catch (RejectedExecutionException e) {
-            retryLater(this::flush);
-            return false;
+    /** The {@code msghdr} and its {@code iovec} array, in one block written once per send. */
+    private void submitSendmsg(ByteBuffer[] buffers, int[] lengths, int count) {
+        if (header == null) {
+            header = registration.allocate(IOV_AT + 16 * MAX_IOV);
+            headerView = header.buffer();
+            header.putAddress(16, header, IOV_AT); // msg_iov; msg_name, msg_control stay 0
         }
+        for (int i = 0; i < count; i++) {
+            header.putAddress(IOV_AT + 16 * i, buffers[i]); // iov_base, from the buffer's position
+            headerView.putLong(IOV_AT + 16 * i + 8, lengths[i]); // iov_len: the bytes seen under the queue's lock
+        }
+        headerView.putLong(24, count); // msg_iovlen
+        registration.prepare(UringPort.OP_SENDMSG).addr(header, 0).len(1).opFlags(UringSockets.MSG_NOSIGNAL)
+                .tag(TAG_SEND).submit();
+    }
+
+    @Override
+    boolean sendInFlight() {
+        return sending;
     }
 
     private void sent(int res) {
         sending = false;
-        ByteBuffer out = staging;
-        ByteBuffer direct = directSent;
-        boolean outside = direct == null && stagedOutsideQueue;
-        directSent = null;
         if (res < 0) {
-            if (out != null) {
-                staging = null;
-                stagedOutsideQueue = false;
-                opener.giveBack(out);
-            }
             if (!released()) {
                 fail(UringSockets.failure(res, "send"));
             }
             return;
         }
-        if (outside) {
-            out.position(out.position() + res).limit(stagedEnd);
-            if (!out.hasRemaining()) {
-                staging = null;
-                stagedOutsideQueue = false;
-                opener.giveBack(out);
-            }
-        } else {
-            if (direct != null) {
-                direct.position(direct.position() + res);
-            } else {
-                staging = null;
-                opener.giveBack(out);
-                advanceQueue(res);
-            }
-            consumed(res);
-        }
+        advanceQueue(res);
+        consumed(res);
         if (!released()) {
             flush();
         }
     }
 
-    /** Moves the queue's head positions past {@code bytes} sent from a staging copy. */
+    /** Moves the queue's head positions past {@code bytes} the kernel took. */
     private void advanceQueue(int bytes) {
         ByteBuffer[] gather = opener.gather;
         int count = queue.fill(gather);

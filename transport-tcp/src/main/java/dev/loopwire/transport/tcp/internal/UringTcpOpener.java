@@ -26,34 +26,36 @@ import java.util.function.Supplier;
 
 /**
  * Opens io_uring connections and listeners on one loop, and holds what they share on its
- * thread: the pool of direct staging buffers that sends copy queued bytes into (the queue holds
- * heap copies, which io_uring cannot name), and the read-only views of the shared provided
- * buffers handed to {@code onData}.
+ * thread: the pool of direct chunks the write queues copy into (sends name them as they are), and
+ * the read-only views of the shared provided buffers handed to {@code onData}.
  *
  * <p>Thread-safe: sockets are opened on the loop thread; the shared state is touched there only.
  */
 final class UringTcpOpener implements TcpOpener {
 
     /**
-     * The largest provided-buffer size asked of the loop. Groups of larger buffers (fewer than
-     * 256 per 4 MiB group) fail in the capability today: their ring of 16-byte entries is smaller
-     * than a page, and the loop's page-aligned slice of it can come out empty
-     * ({@code IndexOutOfBoundsException} from {@code ProvidedGroup.recycle}). 16 KiB is 256
-     * buffers, a full page. Reported, not fixed here: it is the capability's to fix.
+     * The largest provided-buffer size asked of the loop: {@code readBufferSize} is capped here.
+     * The loop's groups hold about 4 MiB each, so 64 KiB buffers make a group of 64, shared by
+     * every connection of the loop that reads with that size; larger buffers would leave too few
+     * for many connections (a dry group ends receives with {@code -ENOBUFS}, re-armed at once).
      */
-    static final int MAX_RECEIVE_BUFFER = 16 << 10;
+    static final int MAX_RECEIVE_BUFFER = 64 << 10;
 
-    /** Bytes per send from a staging buffer. */
-    static final int STAGING_SIZE = 64 << 10;
-    /** Idle staging buffers kept for reuse; more are left to the garbage collector. */
-    private static final int STAGING_KEPT = 64;
+    /** Bytes per pooled copy chunk: what one queue entry holds at most. */
+    static final int CHUNK_SIZE = 64 << 10;
+    /** Idle chunks kept for reuse per loop (4 MiB); more are left to the garbage collector. */
+    private static final int CHUNKS_KEPT = 64;
 
     final EventLoop loop;
     final UringPort port;
     final PosixCalls posix;
     final Timers timers;
     final ByteBuffer[] gather = new ByteBuffer[ReadinessTcpOpener.MAX_GATHER];
-    private final ArrayDeque<ByteBuffer> staging = new ArrayDeque<>();
+    final int[] lengths = new int[ReadinessTcpOpener.MAX_GATHER];
+    /** The queue copies of every connection on this loop: pooled direct chunks, see {@link Chunks}. */
+    final WriteQueue.Copies chunks = new Chunks();
+    /** What connections received while paused, until resumed: see {@link HeldBytes}. */
+    final HeldBytes.Pool heldChunks = new HeldBytes.Pool(CHUNK_SIZE, CHUNKS_KEPT);
     private final Map<Integer, ByteBuffer[]> views = new HashMap<>();
 
     UringTcpOpener(EventLoop loop, UringPort port, Timers timers) {
@@ -135,16 +137,33 @@ final class UringTcpOpener implements TcpOpener {
         };
     }
 
-    /** A staging buffer, cleared; loop thread. */
-    ByteBuffer takeStaging() {
-        ByteBuffer b = staging.pollFirst();
-        return b == null ? ByteBuffer.allocateDirect(STAGING_SIZE) : b.clear();
-    }
+    /**
+     * The write queues' copies: direct chunks of {@link #CHUNK_SIZE} bytes, pooled per loop, so
+     * that a send names them as they are (io_uring cannot name heap memory: no second copy into a
+     * staging buffer) and a write allocates nothing once the pool is warm. Queues append later
+     * writes into a chunk's free room, so small writes share one chunk and one send.
+     *
+     * <p>Thread-safe: writers on other threads take chunks too (under their queue's lock).
+     */
+    private static final class Chunks implements WriteQueue.Copies {
+        private final ArrayDeque<ByteBuffer> idle = new ArrayDeque<>();
 
-    /** Gives a staging buffer back once no operation names it; loop thread. */
-    void giveBack(ByteBuffer b) {
-        if (staging.size() < STAGING_KEPT) {
-            staging.addFirst(b);
+        @Override
+        public ByteBuffer take(int bytes) {
+            ByteBuffer b;
+            synchronized (this) {
+                b = idle.pollFirst();
+            }
+            return b == null ? ByteBuffer.allocateDirect(CHUNK_SIZE).limit(0) : b.clear().limit(0);
+        }
+
+        @Override
+        public void giveBack(ByteBuffer copy) {
+            synchronized (this) {
+                if (idle.size() < CHUNKS_KEPT) {
+                    idle.addFirst(copy);
+                }
+            }
         }
     }
 

@@ -3,7 +3,6 @@ package dev.loopwire.transport.tcp.internal;
 
 import dev.loopwire.transport.tcp.OutputClosedException;
 import java.nio.ByteBuffer;
-import java.util.ArrayDeque;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -42,11 +41,47 @@ final class WriteQueue {
         REFUSED
     }
 
-    /** One queued buffer; {@code release} is {@code null} for a private copy. */
+    /** One buffer whose owner is to be told it is released; made only for {@code writeNoCopy} buffers. */
     record Entry(ByteBuffer data, Consumer<? super ByteBuffer> release) {
     }
 
-    private final ArrayDeque<Entry> entries = new ArrayDeque<>();
+    /**
+     * Where the queue's private copies come from. Called under the queue's lock, on any writer's
+     * thread for {@link #take}, on the loop thread for {@link #giveBack}.
+     */
+    interface Copies {
+        /**
+         * A buffer for at least one and at most {@code bytes} bytes of copy: position 0, limit 0,
+         * the room being its capacity. A provider may hand out larger pooled chunks; the queue
+         * appends later copies into the room left after the limit.
+         */
+        ByteBuffer take(int bytes);
+
+        /** A copy the queue is done with (all sent, or dropped). */
+        void giveBack(ByteBuffer copy);
+
+        /** Heap copies of exactly the bytes written, left to the garbage collector. */
+        Copies HEAP = new Copies() {
+            @Override
+            public ByteBuffer take(int bytes) {
+                return ByteBuffer.allocate(bytes).limit(0);
+            }
+
+            @Override
+            public void giveBack(ByteBuffer copy) {
+                // The garbage collector's.
+            }
+        };
+    }
+
+    // A ring of entries: data[i] with release[i], null for a private copy. Arrays rather than
+    // an entry object each, so that a write allocates nothing once the ring has grown.
+    private ByteBuffer[] data = new ByteBuffer[8];
+    @SuppressWarnings("unchecked")
+    private Consumer<? super ByteBuffer>[] release = new Consumer[8];
+    private int head;
+    private int count;
+    private final Copies copies;
     private final int low;
     private final int high;
     private final int limit;
@@ -56,14 +91,21 @@ final class WriteQueue {
     private String refusal;
 
     WriteQueue(int low, int high, int limit) {
+        this(low, high, limit, Copies.HEAP);
+    }
+
+    WriteQueue(int low, int high, int limit, Copies copies) {
         this.low = low;
         this.high = high;
         this.limit = limit;
+        this.copies = copies;
     }
 
     /**
      * Takes the remaining bytes of {@code data}: straight to {@code direct} if given and nothing
      * is queued, the rest copied (or, with {@code release}, the buffer itself) into the queue.
+     * Copies go first into the room left in the last copy (a send in flight names only the range
+     * it was given, so appending behind it is safe), then into new ones from {@link Copies}.
      * On anything but {@link Offer#REFUSED} a copied buffer's position is at its limit.
      *
      * @throws OutputClosedException once {@link #refuse} was called
@@ -79,7 +121,7 @@ final class WriteQueue {
             }
             return Offer.REFUSED;
         }
-        if (direct != null && entries.isEmpty() && data.hasRemaining()) {
+        if (direct != null && count == 0 && data.hasRemaining()) {
             direct.writeNow(data);
             if (!data.hasRemaining()) {
                 return Offer.WRITTEN;
@@ -87,11 +129,9 @@ final class WriteQueue {
         }
         int length = data.remaining();
         if (release != null) {
-            entries.add(new Entry(data, release));
+            add(data, release);
         } else {
-            ByteBuffer copy = ByteBuffer.allocate(length);
-            copy.put(data).flip();
-            entries.add(new Entry(copy, null));
+            copy(data);
         }
         bytes += length;
         if (writable && bytes > high) {
@@ -102,53 +142,119 @@ final class WriteQueue {
         return Offer.QUEUED;
     }
 
+    private void copy(ByteBuffer src) {
+        while (src.hasRemaining()) {
+            ByteBuffer tail = count == 0 || this.release[last()] != null ? null : this.data[last()];
+            if (tail == null || tail.limit() == tail.capacity()) {
+                tail = copies.take(src.remaining());
+                add(tail, null);
+            }
+            int at = tail.limit();
+            int n = Math.min(src.remaining(), tail.capacity() - at);
+            tail.limit(at + n);
+            tail.put(at, src, src.position(), n);
+            src.position(src.position() + n);
+        }
+    }
+
+    private int last() {
+        return (head + count - 1) & (data.length - 1);
+    }
+
+    private void add(ByteBuffer buffer, Consumer<? super ByteBuffer> onRelease) {
+        if (count == data.length) {
+            grow();
+        }
+        int at = (head + count) & (data.length - 1);
+        data[at] = buffer;
+        release[at] = onRelease;
+        count++;
+    }
+
+    @SuppressWarnings("unchecked")
+    private void grow() {
+        ByteBuffer[] d = new ByteBuffer[data.length * 2];
+        Consumer<? super ByteBuffer>[] r = new Consumer[data.length * 2];
+        for (int i = 0; i < count; i++) {
+            d[i] = data[(head + i) & (data.length - 1)];
+            r[i] = release[(head + i) & (data.length - 1)];
+        }
+        data = d;
+        release = r;
+        head = 0;
+    }
+
+    /** Removes the head entry: a copy goes back to {@link Copies}, an owned buffer to {@code released}. */
+    private void removeHead(List<Entry> released, boolean recycle) {
+        ByteBuffer b = data[head];
+        Consumer<? super ByteBuffer> r = release[head];
+        data[head] = null;
+        release[head] = null;
+        head = (head + 1) & (data.length - 1);
+        count--;
+        if (r != null) {
+            released.add(new Entry(b, r));
+        } else if (recycle) {
+            copies.giveBack(b);
+        }
+    }
+
     /** Puts up to {@code out.length} head buffers into {@code out}; returns how many. */
     synchronized int fill(ByteBuffer[] out) {
-        int n = 0;
-        for (Entry e : entries) {
-            if (n == out.length) {
-                break;
-            }
-            out[n++] = e.data();
+        int n = Math.min(count, out.length);
+        for (int i = 0; i < n; i++) {
+            out[i] = data[(head + i) & (data.length - 1)];
+        }
+        return n;
+    }
+
+    /**
+     * As {@link #fill(ByteBuffer[])}, with each buffer's remaining bytes as of now in
+     * {@code lengths}: a writer on another thread may append to the last copy after this returns
+     * (moving its limit), so a send must name only the bytes seen here, under the lock that made
+     * them visible.
+     */
+    synchronized int fill(ByteBuffer[] out, int[] lengths) {
+        int n = Math.min(Math.min(count, out.length), lengths.length);
+        for (int i = 0; i < n; i++) {
+            out[i] = data[(head + i) & (data.length - 1)];
+            lengths[i] = out[i].remaining();
         }
         return n;
     }
 
     /** The first buffer, or {@code null}; for providers that send one buffer at a time. */
     synchronized ByteBuffer head() {
-        Entry e = entries.peekFirst();
-        return e == null ? null : e.data();
+        return count == 0 ? null : data[head];
     }
 
     /**
      * Records that {@code written} bytes left, the head buffers' positions having advanced by as
-     * much: drops the finished entries, adding those to release to {@code released}.
+     * much: drops the finished entries, adding those to release to {@code released} and giving
+     * the copies back.
      *
      * @return whether the queue is now empty
      */
     synchronized boolean consumed(long written, List<Entry> released) {
         bytes -= written;
-        Entry e;
-        while ((e = entries.peekFirst()) != null && !e.data().hasRemaining()) {
-            entries.pollFirst();
-            if (e.release() != null) {
-                released.add(e);
-            }
+        while (count > 0 && !data[head].hasRemaining()) {
+            removeHead(released, true);
         }
         if (!writable && bytes <= low) {
             writable = true;
         }
-        return entries.isEmpty();
+        return count == 0;
     }
 
-    /** Drops every entry, adding those to release to {@code released}; returns the bytes dropped. */
-    synchronized long drop(List<Entry> released) {
-        for (Entry e : entries) {
-            if (e.release() != null) {
-                released.add(e);
-            }
+    /**
+     * Drops every entry, adding those to release to {@code released}; returns the bytes dropped.
+     * Copies go back to {@link Copies} only with {@code recycle}: not while a send in flight may
+     * still read one (its memory must not be handed to another connection's writes).
+     */
+    synchronized long drop(List<Entry> released, boolean recycle) {
+        while (count > 0) {
+            removeHead(released, recycle);
         }
-        entries.clear();
         long dropped = bytes;
         bytes = 0;
         return dropped;
@@ -182,6 +288,6 @@ final class WriteQueue {
     }
 
     synchronized boolean isEmpty() {
-        return entries.isEmpty();
+        return count == 0;
     }
 }

@@ -55,8 +55,17 @@ final class LoopUringPort implements UringPort {
     private ByteBuffer delivered;
     private ProvidedGroup deliveredGroup;
     private int deliveredBuffer = -1;
-    private ByteBuffer lastBuffer;
-    private long lastBase;
+    // Base addresses of recently named direct buffers: 256 sets of 4 ways by identity hash,
+    // replaced in turn within a set. JNA's lookup allocates a Pointer per call; with sends naming
+    // pooled buffers in turn (a transport's chunks, many connections' buffers), the one-entry
+    // cache this replaces missed on nearly every send. Weak, so that the loop keeps no buffer alive.
+    private static final int ADDRESS_SETS = 256;
+    private static final int ADDRESS_WAYS = 4;
+    @SuppressWarnings("unchecked")
+    private final java.lang.ref.WeakReference<ByteBuffer>[] addressKeys =
+            new java.lang.ref.WeakReference[ADDRESS_SETS * ADDRESS_WAYS];
+    private final long[] addressBases = new long[ADDRESS_SETS * ADDRESS_WAYS];
+    private final byte[] addressNext = new byte[ADDRESS_SETS];
 
     LoopUringPort(UringBackend backend) {
         this.backend = backend;
@@ -171,11 +180,19 @@ final class LoopUringPort implements UringPort {
 
     /** The address of a direct buffer's position; one cached lookup, so a reused buffer costs nothing. */
     long address(ByteBuffer direct) {
-        if (direct != lastBuffer) {
-            lastBase = baseAddress(direct);
-            lastBuffer = direct;
+        int set = System.identityHashCode(direct) & (ADDRESS_SETS - 1);
+        int first = set * ADDRESS_WAYS;
+        for (int slot = first; slot < first + ADDRESS_WAYS; slot++) {
+            java.lang.ref.WeakReference<ByteBuffer> key = addressKeys[slot];
+            if (key != null && key.get() == direct) {
+                return addressBases[slot] + direct.position();
+            }
         }
-        return lastBase + direct.position();
+        int slot = first + addressNext[set];
+        addressNext[set] = (byte) ((addressNext[set] + 1) % ADDRESS_WAYS);
+        addressBases[slot] = baseAddress(direct);
+        addressKeys[slot] = new java.lang.ref.WeakReference<>(direct);
+        return addressBases[slot] + direct.position();
     }
 
     static long baseAddress(ByteBuffer direct) {

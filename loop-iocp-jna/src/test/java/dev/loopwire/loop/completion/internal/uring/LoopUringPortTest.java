@@ -244,6 +244,49 @@ class LoopUringPortTest {
     }
 
     @Test
+    void eachDirectBufferIsNamedByItsOwnAddressWhenManyAreNamedInTurn() throws Exception {
+        // The port caches buffer addresses (256 sets of 4 ways): 1,500 buffers named twice in a
+        // different order evict and collide; every write must still carry its own buffer's bytes,
+        // from its position.
+        int count = 1_500;
+        java.nio.ByteBuffer[] buffers = new java.nio.ByteBuffer[count];
+        for (int i = 0; i < count; i++) {
+            buffers[i] = java.nio.ByteBuffer.allocateDirect(2).put(0, (byte) (i % 251)).put(1, (byte) (i % 241));
+        }
+        int[] pipe = port.posix().pipe(0);
+        UringRegistration writeEnd = port.register(pipe[1], handler);
+        java.io.ByteArrayOutputStream expected = new java.io.ByteArrayOutputStream();
+        int written = 0;
+        for (int round = 0; round < 2; round++) {
+            for (int k = 0; k < count; k++) {
+                int i = round == 0 ? k : (k * 7) % count; // 7 and 1,500 are coprime: every buffer once
+                java.nio.ByteBuffer b = buffers[i].position(i % 2);
+                expected.write(b.get(b.position()));
+                if (b.remaining() == 2) {
+                    expected.write(b.get(1));
+                }
+                written += b.remaining();
+                writeEnd.prepare(UringPort.OP_WRITE).addr(b).offset(-1).tag(i).submit();
+                events.clear();
+                turns(1);
+                assertThat(events, is(List.of("tag=" + i + " res=" + b.remaining())));
+            }
+        }
+        byte[] read = new byte[written];
+        try (java.io.FileInputStream source = new java.io.FileInputStream("/proc/self/fd/" + pipe[0])) {
+            int at = 0;
+            while (at < written) {
+                at += source.read(read, at, written - at);
+            }
+        }
+        assertThat(java.util.Arrays.equals(read, expected.toByteArray()), is(true));
+        writeEnd.close();
+        turns(2);
+        port.posix().close(pipe[0]);
+        port.posix().close(pipe[1]);
+    }
+
+    @Test
     void groupsOfLargeBuffersWhoseRingIsSmallerThanAPageReceive() throws Exception {
         // A group of 32 x 128 KiB has a 512-byte ring: its page-aligned slice was once empty
         // (IndexOutOfBoundsException in bufferGroup), found by UDP's 65,507-byte datagrams.
