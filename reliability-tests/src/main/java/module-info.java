@@ -15,6 +15,7 @@ module dev.loopwire.reliability {
     requires dev.loopwire.transport.tcp; // the Attack* tests attack TCP too
     requires dev.loopwire.loop.selector;
     requires dev.loopwire.loop.completion;
+    requires java.management; // the Attack* tests read the JVM's direct-memory use
     requires static com.google.auto.service; // Only needed at compile time, for @AutoService.
 
     provides dev.loopwire.transport.spi.TransportProvider

@@ -123,6 +123,98 @@ class AttackTcpTest {
         }
     }
 
+    /**
+     * Tiny copied writes interleaved with tiny {@code writeNoCopy} buffers, so that no copy can be
+     * appended to the one before it, against a reader that does not read: the direct memory the
+     * queue holds stays bounded by the queue limit (plus a loop's fixed pool), not by the number
+     * of writes. (io_uring once took a whole 64 KiB direct chunk for each such 1-byte copy.)
+     */
+    @ParameterizedTest
+    @MethodSource(AttackSupport.KINDS)
+    void tinyWritesInterleavedWithNoCopyBuffersKeepDirectMemoryBounded(String kind) throws Exception {
+        int limit = 64 * 1024;
+        TcpOptions opts = TcpOptions.builder().writeQueueLimit(limit).writeBufferWaterMarks(limit / 4, limit / 2)
+                .receiveBufferSize(16 * 1024).sendBufferSize(16 * 1024).build();
+        java.lang.management.BufferPoolMXBean direct = java.lang.management.ManagementFactory
+                .getPlatformMXBeans(java.lang.management.BufferPoolMXBean.class).stream()
+                .filter(b -> b.getName().equals("direct")).findFirst().orElseThrow();
+        try (EventLoop loop = AttackSupport.open(kind); Server server = new Server(loop, opts, () -> {
+            AttackTcpRecorder r = new AttackTcpRecorder();
+            r.pauseOnOpen = true;
+            return r;
+        })) {
+            AttackTcpRecorder client = new AttackTcpRecorder();
+            TcpConnection c = get(Tcp.connect(server.listener.localAddress(), client, opts, loop));
+            AttackTcpRecorder peer = server.next();
+            TcpConnection s = peer.opened.get(10, TimeUnit.SECONDS);
+            ByteBuffer shared = ByteBuffer.allocateDirect(1);
+            ByteBuffer one = ByteBuffer.allocate(1);
+            long before = direct.getMemoryUsed();
+            long accepted = 0;
+            long most = 0;
+            for (int i = 0; i < 200_000; i++) {
+                one.clear();
+                if (!c.write(one)) {
+                    break;
+                }
+                accepted++;
+                if (!c.writeNoCopy(shared.duplicate().clear(), b -> { })) {
+                    break;
+                }
+                accepted++;
+                if ((i & 255) == 0) {
+                    most = Math.max(most, direct.getMemoryUsed() - before);
+                }
+            }
+            most = Math.max(most, direct.getMemoryUsed() - before);
+            assertThat("the queue fills up to its limit (accepted " + accepted + ")", accepted > limit / 2, is(true));
+            assertThat("direct memory grew by " + most + " bytes for " + accepted + " queued bytes",
+                    most, lessThanOrEqualTo(16L * 1024 * 1024));
+            s.resumeReading();
+            long want = accepted;
+            assertThat("every accepted byte arrives (accepted " + want + ", got " + peer.bytes + ")",
+                    await(() -> peer.bytes.get() >= want), is(true));
+            get(c.close());
+        }
+    }
+
+    /**
+     * Empty {@code writeNoCopy} buffers behind a full queue: each is released at once (on the
+     * loop thread) rather than queued, so a million of them hold no memory while the reader
+     * does not read.
+     */
+    @ParameterizedTest
+    @MethodSource(AttackSupport.KINDS)
+    void emptyNoCopyBuffersBehindAFullQueueAreReleasedNotQueued(String kind) throws Exception {
+        int limit = 64 * 1024;
+        TcpOptions opts = TcpOptions.builder().writeQueueLimit(limit).writeBufferWaterMarks(limit / 4, limit / 2)
+                .receiveBufferSize(16 * 1024).sendBufferSize(16 * 1024).build();
+        try (EventLoop loop = AttackSupport.open(kind); Server server = new Server(loop, opts, () -> {
+            AttackTcpRecorder r = new AttackTcpRecorder();
+            r.pauseOnOpen = true;
+            return r;
+        })) {
+            AttackTcpRecorder client = new AttackTcpRecorder();
+            TcpConnection c = get(Tcp.connect(server.listener.localAddress(), client, opts, loop));
+            AttackTcpRecorder peer = server.next();
+            peer.opened.get(10, TimeUnit.SECONDS);
+            ByteBuffer chunk = ByteBuffer.allocate(16 * 1024);
+            for (int i = 0; i < 1_000 && c.write(chunk.clear()); i++) {
+                // fill the socket buffers and the queue
+            }
+            assertThat("something is queued", c.queuedBytes() > 0, is(true));
+            AtomicLong releases = new AtomicLong();
+            ByteBuffer empty = ByteBuffer.allocateDirect(0);
+            int n = 1_000_000;
+            for (int i = 0; i < n; i++) {
+                assertThat(c.writeNoCopy(empty, b -> releases.incrementAndGet()), is(true));
+            }
+            assertThat("released " + releases + " of " + n + " empty buffers while the queue stays full",
+                    await(() -> releases.get() == n), is(true));
+            c.abort();
+        }
+    }
+
     static boolean alternates(List<Boolean> seen) {
         for (int i = 0; i < seen.size(); i++) {
             if (seen.get(i) != (i % 2 == 1)) {

@@ -482,6 +482,10 @@ abstract class BaseConnection implements TcpConnection {
             }
             return false;
         }
+        if (result == WriteQueue.Offer.WRITTEN && !inLoop) {
+            releaseLater(data, release); // only an empty writeNoCopy buffer is WRITTEN off the loop
+            return true;
+        }
         if (inLoop) {
             IOException failure = takeWriteFailure();
             if (failure != null) {
@@ -499,6 +503,17 @@ abstract class BaseConnection implements TcpConnection {
         }
         scheduleFlush();
         return true;
+    }
+
+    /** Releases an empty {@code writeNoCopy} buffer on the loop thread, as every release is. */
+    private void releaseLater(ByteBuffer data, Consumer<? super ByteBuffer> release) {
+        try {
+            loop.execute(() -> handler.release(this, release, data));
+        } catch (RejectedExecutionException e) {
+            loopGone();
+            throw new OutputClosedException("Connection " + this + " cannot write: its loop '" + loop.name()
+                    + "' is closed; open a new connection on a running loop");
+        }
     }
 
     /**

@@ -60,6 +60,13 @@ final class WriteQueue {
         /** A copy the queue is done with (all sent, or dropped). */
         void giveBack(ByteBuffer copy);
 
+        /**
+         * A copy the queue dropped while a send in flight may still read it: not to be handed out
+         * again, but no longer the queue's.
+         */
+        default void forget(ByteBuffer copy) {
+        }
+
         /** Heap copies of exactly the bytes written, left to the garbage collector. */
         Copies HEAP = new Copies() {
             @Override
@@ -113,6 +120,9 @@ final class WriteQueue {
     synchronized Offer offer(ByteBuffer data, Consumer<? super ByteBuffer> release, Sink direct) {
         if (refusal != null) {
             throw new OutputClosedException(refusal);
+        }
+        if (release != null && !data.hasRemaining()) {
+            return Offer.WRITTEN; // an empty writeNoCopy buffer is never queued: queued, empty ones would be unbounded
         }
         if (bytes + data.remaining() > limit) {
             if (writable) {
@@ -196,6 +206,8 @@ final class WriteQueue {
             released.add(new Entry(b, r));
         } else if (recycle) {
             copies.giveBack(b);
+        } else {
+            copies.forget(b);
         }
     }
 
