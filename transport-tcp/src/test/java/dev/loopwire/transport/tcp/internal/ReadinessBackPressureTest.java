@@ -140,7 +140,7 @@ class ReadinessBackPressureTest {
             loop.execute(check[0]);
             Random random = new Random(socketBuffers + 7);
             for (int round = 0; round < 6; round++) {
-                oneConnection(listener, random.nextLong(), 4 << 20, socketBuffers, violations);
+                oneConnection(listener, echo, random.nextLong(), 16 << 20, socketBuffers, violations);
                 assertThat("round " + round, List.copyOf(violations), is(empty()));
             }
             long deadline = System.nanoTime() + SECONDS.toNanos(20);
@@ -155,8 +155,9 @@ class ReadinessBackPressureTest {
         }
     }
 
-    private static void oneConnection(TcpListener listener, long seed, int total, int socketBuffers,
+    private static void oneConnection(TcpListener listener, Echo echo, long seed, int total, int socketBuffers,
             ConcurrentLinkedQueue<String> violations) throws Exception {
+        int pausesBefore = echo.pauses.get();
         byte[] pattern = new byte[251 + (64 << 10)];
         new Random(seed).nextBytes(pattern);
         try (Socket peer = new Socket()) {
@@ -182,9 +183,13 @@ class ReadinessBackPressureTest {
             InputStream in = peer.getInputStream();
             byte[] buffer = new byte[16 << 10];
             long received = 0;
-            // Not reading at first, so that every buffer on the way fills and the server pauses;
-            // then bursts, with short pauses that let it fill again.
-            Thread.sleep(100);
+            // Not reading at first, until every buffer on the way is full and the server has
+            // paused (bounded); then bursts, with short pauses that let it fill again.
+            long until = System.nanoTime() + SECONDS.toNanos(20);
+            while (echo.pauses.get() == pausesBefore && System.nanoTime() < until) {
+                Thread.sleep(1);
+            }
+            assertThat("the server paused while the peer did not read", echo.pauses.get() > pausesBefore, is(true));
             while (true) {
                 if (bursts.nextInt(16) == 0) {
                     Thread.sleep(bursts.nextInt(5));
