@@ -47,9 +47,10 @@ import org.junit.jupiter.api.Test;
  * connections, half-close, resets, connect failures, close and abort, pausing) and those it
  * inherits from {@link StreamLoopCloseContract} (closing the loop under open connections),
  * {@link StreamReadingContract} (pausing inside the data callback),
- * {@link StreamFailureContract} (what handlers throw) and {@link StreamFlowContract} (water
- * marks, the hard bound, no-copy writes, buffered handlers, bad input); the chain only keeps
- * files short. Real sockets on 127.0.0.1 and ::1 only; the peer is often a plain blocking
+ * {@link StreamFailureContract} (what handlers throw), {@link StreamFlowContract} (water
+ * marks, the hard bound, no-copy writes, buffered handlers, bad input) and
+ * {@link StreamBackPressureContract} (an echo that pauses and resumes on writability against a
+ * bursty reader, with the peer's FIN while paused); the chain only keeps files short. Real sockets on 127.0.0.1 and ::1 only; the peer is often a plain blocking
  * {@link Socket}, so that what is checked is what the network carried.
  *
  * <pre>{@code

@@ -34,7 +34,7 @@ import org.junit.jupiter.api.Test;
  * Part of the stream contract (run it through {@link StreamContract}): flow control, no-copy
  * writes, writes from other threads, buffered handlers, and bad input.
  */
-public abstract class StreamFlowContract extends StreamContractBase {
+public abstract class StreamFlowContract extends StreamBackPressureContract {
 
     /** For subclasses. */
     protected StreamFlowContract() {

@@ -210,6 +210,30 @@ class IocpStreamContractTest extends StreamContract {
         needsTheRealKernel();
     }
 
+    @Override
+    @Test
+    void anEchoUnderBackPressureReturnsEveryByteAndClosesAfterAFinThatArrivesWhileReadingIsPaused() {
+        needsTheRealKernel();
+    }
+
+    @Override
+    @Test
+    void anEchoThatTurnsUnwritableOnEveryWriteStillReturnsEveryByteAndCloses() {
+        needsTheRealKernel();
+    }
+
+    @Override
+    @Test
+    void anEchoWrittenFromAnotherThreadWhileTheLoopFlushesReturnsEveryByteInOrder() {
+        needsTheRealKernel();
+    }
+
+    @Override
+    @Test
+    void aFinThatArrivesWhileReadingIsPausedIsSeenAfterTheDataOnceReadingResumes() {
+        needsTheRealKernel();
+    }
+
     @Test
     void theIocpProviderIsTheOneChosen() {
         Explanation.Candidate chosen = Transports.explain(loop, Tcp.OPEN).chosen().orElseThrow();
