@@ -38,7 +38,10 @@ import java.util.concurrent.TimeUnit;
  * the loop thread after. {@link Registration#cancel()} cancels the key and hands the
  * registration to the helper thread without waiting: the helper selects once more, which
  * deregisters the key, and hands the batch back to the loop, which completes the stages. Once the
- * loop closes, its thread owns the selector and completes the stages itself.
+ * loop closes, its thread owns the selector and completes the stages itself. A hand-over (an
+ * event or a batch) that the loop's bounded task queue refuses while the loop is not closing is
+ * kept and retried every millisecond until taken: the key of a refused event stays disarmed
+ * meanwhile, so neither the event nor a stage is lost.
  */
 final class SelectorThreadReadiness implements FdReadiness {
 
@@ -58,6 +61,11 @@ final class SelectorThreadReadiness implements FdReadiness {
     // Deregistered by the helper, not yet completed because the closing loop refused the
     // hand-over; its close hook completes them. Guarded by lock.
     private final List<Reg> deregistered = new ArrayList<>();
+    // Hand-overs the loop's full task queue refused while it was not closing, retried every
+    // RETRY_MILLIS until taken. Helper thread only.
+    private final List<Runnable> refusedEvents = new ArrayList<>();
+    private final List<List<Reg>> refusedBatches = new ArrayList<>();
+    private static final long RETRY_MILLIS = 1;
 
     SelectorThreadReadiness(EventLoop loop) {
         this.loop = loop;
@@ -102,7 +110,12 @@ final class SelectorThreadReadiness implements FdReadiness {
         Selector s = selector;
         try {
             while (!stop) {
-                s.select();
+                // A hand-over the loop's full task queue refused is retried soon, not at the next event.
+                if (refusedEvents.isEmpty() && refusedBatches.isEmpty()) {
+                    s.select();
+                } else {
+                    s.select(RETRY_MILLIS);
+                }
                 List<Reg> batch = null;
                 synchronized (lock) {
                     if (!cancelling.isEmpty()) {
@@ -113,6 +126,7 @@ final class SelectorThreadReadiness implements FdReadiness {
                 if (batch != null) {
                     s.selectNow(); // deregisters every key cancelled before the batch was taken
                 }
+                retryRefused();
                 for (SelectionKey key : s.selectedKeys()) {
                     handOver(key);
                 }
@@ -126,17 +140,59 @@ final class SelectorThreadReadiness implements FdReadiness {
         } catch (IOException | RuntimeException | Error e) {
             LOG.log(System.Logger.Level.ERROR, "Readiness thread of loop '" + loop.name() + "' failed; its channels"
                     + " get no more readiness events, and cancelled ones are released when the loop closes", e);
+        } finally {
+            // Batches still refused: the loop's close hook completes them once it has joined this thread.
+            synchronized (lock) {
+                refusedBatches.forEach(deregistered::addAll);
+            }
+            refusedBatches.clear();
+            refusedEvents.clear();
+        }
+    }
+
+    /** Hands over again what the loop's full task queue refused, in the order it was refused. */
+    private void retryRefused() {
+        if (!refusedEvents.isEmpty()) {
+            List<Runnable> events = new ArrayList<>(refusedEvents);
+            refusedEvents.clear();
+            for (int i = 0; i < events.size(); i++) {
+                if (!submit(events.get(i))) {
+                    // Still full: keep the rest, in order. Closing: its hook re-arms every key and polls.
+                    if (!loop.isClosed()) {
+                        refusedEvents.addAll(events.subList(i, events.size()));
+                    }
+                    break;
+                }
+            }
+        }
+        if (!refusedBatches.isEmpty()) {
+            List<List<Reg>> batches = new ArrayList<>(refusedBatches);
+            refusedBatches.clear();
+            batches.forEach(this::handBack);
+        }
+    }
+
+    /** Runs {@code task} on the loop; false if refused (its queue full, or the loop closing). */
+    private boolean submit(Runnable task) {
+        try {
+            loop.execute(task);
+            return true;
+        } catch (RejectedExecutionException e) {
+            return false;
         }
     }
 
     /** Completes, on the loop thread, the stages of registrations the helper has deregistered. */
     private void handBack(List<Reg> batch) {
-        try {
-            loop.execute(() -> batch.forEach(Reg::released));
-        } catch (RejectedExecutionException e) {
+        if (submit(() -> batch.forEach(Reg::released))) {
+            return;
+        }
+        if (loop.isClosed()) {
             synchronized (lock) {
                 deregistered.addAll(batch); // the loop is closing: its hook completes them
             }
+        } else {
+            refusedBatches.add(batch); // the task queue is full for now: retried
         }
     }
 
@@ -158,12 +214,16 @@ final class SelectorThreadReadiness implements FdReadiness {
                 int ready = key.readyOps();
                 key.interestOps(0);
                 Reg reg = (Reg) key.attachment();
-                loop.execute(() -> reg.dispatch(ready));
+                Runnable event = () -> reg.dispatch(ready);
+                if (!submit(event) && !loop.isClosed()) {
+                    // The task queue is full for now: the key stays disarmed and the event is
+                    // retried, else the channel would never be reported again.
+                    refusedEvents.add(event);
+                }
+                // Refused by a closing loop: its hook re-arms every key and polls from the loop thread.
             }
         } catch (CancelledKeyException e) {
             // Cancelled meanwhile by the loop thread.
-        } catch (RejectedExecutionException e) {
-            // The loop is closing: its hook re-arms every key and polls from the loop thread.
         }
     }
 
