@@ -441,6 +441,44 @@ public abstract class FdReadinessContract {
         assertThat(survivorHandler.ready.poll(SECONDS_BOUND, SECONDS), is(notNullValue()));
     }
 
+    /**
+     * A channel whose handler cancels its registration and registers the same channel again in
+     * the same turn (the channel goes back to its owner with {@code cancel()}, who may hand it to
+     * the loop again at once): the new registration is valid, its handler gets the next
+     * datagram, the old one is not called again, and the old stage completes.
+     *
+     * @throws Exception if the loop or a channel fails in a way the test does not expect; the
+     *     test fails with it
+     */
+    @Test
+    public void aChannelCancelledByItsHandlerCanBeRegisteredAgainInTheSameTurn() throws Exception {
+        EventLoop loop = loop();
+        FdReadiness readiness = readiness(loop);
+        DatagramChannel channel = channel();
+        AtomicInteger oldCalls = new AtomicInteger();
+        Readies fresh = new Readies(loop);
+        CompletableFuture<CompletionStage<Void>> oldStage = new CompletableFuture<>();
+        CompletableFuture<FdReadiness.Registration> again = new CompletableFuture<>();
+        onLoop(loop, () -> readiness.register(channel, SelectionKey.OP_READ, (r, ops) -> {
+            oldCalls.incrementAndGet();
+            drain(r);
+            oldStage.complete(r.cancel());
+            try {
+                again.complete(readiness.register(channel, SelectionKey.OP_READ, fresh));
+            } catch (IOException | RuntimeException e) {
+                again.completeExceptionally(e);
+            }
+        }));
+        sendTo(channel, "cancel and register again");
+        FdReadiness.Registration registration = again.get(SECONDS_BOUND, SECONDS);
+        oldStage.get(SECONDS_BOUND, SECONDS).toCompletableFuture().get(SECONDS_BOUND, SECONDS);
+        assertThat(onLoop(loop, registration::isValid), is(true));
+        sendTo(channel, "to the new handler");
+        assertThat(fresh.ready.poll(SECONDS_BOUND, SECONDS), is(notNullValue()));
+        assertThat("the cancelled handler is not called again", oldCalls.get(), is(1));
+        assertThat(fresh.offThread.get(), is(0));
+    }
+
     /** A bind that may fail with an {@link IOException}. */
     private interface Bind {
         /**

@@ -17,8 +17,10 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * {@link FdReadiness} for a loop that has none: a selector on a helper thread watches the
@@ -41,7 +43,9 @@ import java.util.concurrent.TimeUnit;
  * loop closes, its thread owns the selector and completes the stages itself. A hand-over (an
  * event or a batch) that the loop's bounded task queue refuses while the loop is not closing is
  * kept and retried every millisecond until taken: the key of a refused event stays disarmed
- * meanwhile, so neither the event nor a stage is lost.
+ * meanwhile, so neither the event nor a stage is lost. Registering a channel again right after
+ * cancelling it (before the helper has deregistered the old key, which the JDK requires) is the
+ * one call that waits for the helper thread: one select, on the helper, then the registration.
  */
 final class SelectorThreadReadiness implements FdReadiness {
 
@@ -66,6 +70,15 @@ final class SelectorThreadReadiness implements FdReadiness {
     private final List<Runnable> refusedEvents = new ArrayList<>();
     private final List<List<Reg>> refusedBatches = new ArrayList<>();
     private static final long RETRY_MILLIS = 1;
+    // Registrations of a channel whose previous key, cancelled, still waits for the helper's next
+    // select to deregister it (the JDK refuses to register it again until then): the helper
+    // registers them right after that select. Guarded by lock.
+    private final List<PendingRegistration> registering = new ArrayList<>();
+
+    /** A registration the loop thread waits for the helper thread to make. */
+    private record PendingRegistration(SelectableChannel channel, int interest, Reg reg,
+            CompletableFuture<SelectionKey> key) {
+    }
 
     SelectorThreadReadiness(EventLoop loop) {
         this.loop = loop;
@@ -86,9 +99,69 @@ final class SelectorThreadReadiness implements FdReadiness {
             reg.key = channel.register(selector(), interestOps, reg);
         } catch (ClosedSelectorException e) {
             throw new IOException("Loop '" + loop.name() + "' has closed; register the channel with a running loop", e);
+        } catch (CancelledKeyException e) {
+            // Cancelled (by its owner, just now) and not yet deregistered.
+            reg.key = registerAfterDeregistration(channel, interestOps, reg);
         }
         selector.wakeup();
         return reg;
+    }
+
+    /**
+     * Registers a channel whose cancelled key still waits to be deregistered: the loop thread
+     * does it itself once it owns the selector; before, only the helper thread may select, so
+     * the loop thread hands the registration over and waits for that one select (the helper
+     * never waits for the loop thread, so this cannot deadlock).
+     */
+    private SelectionKey registerAfterDeregistration(SelectableChannel channel, int interestOps, Reg reg)
+            throws IOException {
+        if (closing) {
+            try {
+                selector.selectNow(); // ready keys it finds wait for the next poll
+                return channel.register(selector, interestOps, reg);
+            } catch (ClosedSelectorException e) {
+                throw new IOException("Loop '" + loop.name() + "' has closed; register the channel with a running loop",
+                        e);
+            }
+        }
+        PendingRegistration pending = new PendingRegistration(channel, interestOps, reg, new CompletableFuture<>());
+        synchronized (lock) {
+            registering.add(pending);
+        }
+        selector.wakeup();
+        if (!helper.isAlive()) {
+            pending.key().completeExceptionally(new IOException("its readiness thread has failed"));
+        }
+        try {
+            return pending.key().get(HANDSHAKE_TIMEOUT_NANOS, TimeUnit.NANOSECONDS);
+        } catch (ExecutionException e) {
+            throw new IOException("Cannot register " + channel + " again with loop '" + loop.name() + "': "
+                    + e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException | InterruptedException e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            pending.key().completeExceptionally(e); // the helper then leaves it, or cancels what it made
+            throw new IOException("Cannot register " + channel + " again with loop '" + loop.name() + "': its"
+                    + " readiness thread did not deregister the cancelled key within 10 s", e);
+        }
+    }
+
+    /** Makes the registrations the loop thread waits for; helper thread, after a select. */
+    private static void registerPending(Selector s, List<PendingRegistration> pending) {
+        for (PendingRegistration p : pending) {
+            if (p.key().isDone()) {
+                continue; // the loop thread gave up waiting
+            }
+            try {
+                SelectionKey key = p.channel().register(s, p.interest(), p.reg());
+                if (!p.key().complete(key)) {
+                    key.cancel();
+                }
+            } catch (IOException | RuntimeException e) {
+                p.key().completeExceptionally(e);
+            }
+        }
     }
 
     private Selector selector() throws IOException {
@@ -117,14 +190,22 @@ final class SelectorThreadReadiness implements FdReadiness {
                     s.select(RETRY_MILLIS);
                 }
                 List<Reg> batch = null;
+                List<PendingRegistration> toRegister = null;
                 synchronized (lock) {
                     if (!cancelling.isEmpty()) {
                         batch = new ArrayList<>(cancelling);
                         cancelling.clear();
                     }
+                    if (!registering.isEmpty()) {
+                        toRegister = new ArrayList<>(registering);
+                        registering.clear();
+                    }
                 }
-                if (batch != null) {
+                if (batch != null || toRegister != null) {
                     s.selectNow(); // deregisters every key cancelled before the batch was taken
+                }
+                if (toRegister != null) {
+                    registerPending(s, toRegister);
                 }
                 retryRefused();
                 for (SelectionKey key : s.selectedKeys()) {
@@ -144,6 +225,8 @@ final class SelectorThreadReadiness implements FdReadiness {
             // Batches still refused: the loop's close hook completes them once it has joined this thread.
             synchronized (lock) {
                 refusedBatches.forEach(deregistered::addAll);
+                registering.forEach(p -> p.key().completeExceptionally(new IOException("its readiness thread has ended")));
+                registering.clear();
             }
             refusedBatches.clear();
             refusedEvents.clear();
