@@ -270,4 +270,35 @@ class AttackCancelStageTest {
             closeBounded(loop);
         }
     }
+    @Test
+    void registeringFromAStageDependantAfterTheLoopClosedItsSelectorIsRefusedWithAnIoException() throws Exception {
+        CountDownLatch failing = new CountDownLatch(1);
+        EventLoop loop = AttackSupport.openWithHandler("selector", t -> {
+            failing.countDown();
+            throw new IllegalStateException("the exception handler fails the loop");
+        });
+        try (DatagramChannel ch = udp(); DatagramChannel late = udp()) {
+            FdReadiness fd = loop.capability(FdReadiness.class).orElseThrow();
+            FdReadiness.Registration reg = onLoop(loop, () -> fd.register(ch, SelectionKey.OP_READ, DRAIN));
+            CompletableFuture<Throwable> refused = new CompletableFuture<>();
+            // The failed loop runs its hooks, then closes its selector, then completes the stage.
+            loop.addCloseHook(() -> reg.cancel().thenRun(() -> {
+                try {
+                    fd.register(late, SelectionKey.OP_READ, DRAIN);
+                    refused.complete(null);
+                } catch (Throwable t) {
+                    refused.complete(t);
+                }
+            }));
+            loop.execute(() -> {
+                throw new IllegalStateException("a task that throws: the handler then fails the loop");
+            });
+            Throwable t = refused.get(10, TimeUnit.SECONDS);
+            assertThat(String.valueOf(t), t instanceof IOException, is(true));
+            assertThat(t.getMessage(), containsString(loop.name()));
+            assertThat("the channel stays its owner's", late.isOpen(), is(true));
+        } finally {
+            closeBounded(loop);
+        }
+    }
 }
