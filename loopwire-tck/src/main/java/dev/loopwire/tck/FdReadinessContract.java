@@ -479,6 +479,52 @@ public abstract class FdReadinessContract {
         assertThat(fresh.offThread.get(), is(0));
     }
 
+    /**
+     * Cancels made while the loop closes, in close hooks added before and after the facet's
+     * first registration (so before and after any hook of the facet's own), and in a
+     * dependant of such a stage, all complete on the loop thread before {@code close()} returns;
+     * each channel, closed by its owner right after, has its port free by then.
+     *
+     * @throws Exception if the loop or a channel fails in a way the test does not expect; the
+     *     test fails with it
+     */
+    @Test
+    public void cancelsMadeWhileTheLoopClosesCompleteOnTheLoopThreadBeforeCloseReturns() throws Exception {
+        EventLoop loop = loop();
+        FdReadiness readiness = readiness(loop);
+        List<DatagramChannel> channels = List.of(channel(), channel(), channel());
+        List<InetSocketAddress> addresses = new ArrayList<>();
+        for (DatagramChannel c : channels) {
+            addresses.add(address(c));
+        }
+        List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<FdReadiness.Registration> registrations = new java.util.concurrent.CopyOnWriteArrayList<>();
+        loop.addCloseHook(() -> cancelAndClose(loop, registrations.get(0), channels.get(0), seen, "early hook"));
+        onLoop(loop, () -> {
+            for (DatagramChannel c : channels) {
+                registrations.add(readiness.register(c, SelectionKey.OP_READ, new Readies(loop)));
+            }
+            return null;
+        });
+        loop.addCloseHook(() -> cancelAndClose(loop, registrations.get(1), channels.get(1), seen, "late hook")
+                .thenRun(() -> cancelAndClose(loop, registrations.get(2), channels.get(2), seen, "dependant")));
+        loop.close();
+        assertThat(new java.util.TreeSet<>(seen).toString(),
+                is("[dependant on the loop thread, early hook on the loop thread, late hook on the loop thread]"));
+        for (InetSocketAddress a : addresses) {
+            try (DatagramChannel again = DatagramChannel.open()) {
+                again.bind(a);
+            }
+        }
+    }
+
+    private static CompletionStage<Void> cancelAndClose(EventLoop loop, FdReadiness.Registration registration,
+            DatagramChannel channel, List<String> seen, String who) {
+        CompletionStage<Void> stage = registration.cancel();
+        closeQuietly(channel);
+        return stage.thenRun(() -> seen.add(who + (loop.inLoop() ? " on the loop thread" : " off the loop thread")));
+    }
+
     /** A bind that may fail with an {@link IOException}. */
     private interface Bind {
         /**
