@@ -191,7 +191,7 @@ class AttackSendQueueTest {
     void eightSendersRacingTheDrainAndTheCloseLoseNothingAcceptedAndAreRefusedTyped(String kind) throws Exception {
         EventLoop loop = AttackSupport.open(kind);
         int threads = 8;
-        int perThread = 400;
+        int perThread = 1_000_000;
         try (DatagramChannel rx = DatagramChannel.open().bind(new InetSocketAddress("127.0.0.1", 0))) {
             rx.setOption(StandardSocketOptions.SO_RCVBUF, 4 << 20);
             InetSocketAddress to = (InetSocketAddress) rx.getLocalAddress();
@@ -201,6 +201,7 @@ class AttackSendQueueTest {
                         .build();
                 DatagramEndpoint e = await(Udp.bind(new InetSocketAddress("127.0.0.1", 0), h, o, loop));
                 AtomicLong accepted = new AtomicLong();
+                AtomicLong attempts = new AtomicLong();
                 AtomicLong refusedFull = new AtomicLong();
                 AtomicLong refusedClosed = new AtomicLong();
                 List<Throwable> wrong = new CopyOnWriteArrayList<>();
@@ -210,16 +211,19 @@ class AttackSendQueueTest {
                     Thread s = new Thread(() -> {
                         try {
                             start.await(10, TimeUnit.SECONDS);
+                            // Until the close refuses it (bounded): every thread meets the close.
                             for (int i = 0; i < perThread; i++) {
+                                attempts.incrementAndGet();
                                 try {
                                     if (e.send(ByteBuffer.wrap(new byte[16]), to)) {
                                         accepted.incrementAndGet();
                                     } else {
                                         refusedFull.incrementAndGet();
-                                        Thread.onSpinWait();
+                                        Thread.yield();
                                     }
                                 } catch (EndpointClosedException closed) {
                                     refusedClosed.incrementAndGet();
+                                    break;
                                 }
                             }
                         } catch (Throwable x) {
@@ -232,7 +236,7 @@ class AttackSendQueueTest {
                 Proc.UdpDrops before = Proc.UdpDrops.now();
                 start.await(10, TimeUnit.SECONDS);
                 // Close while the senders are at it (after some have got in).
-                while (accepted.get() < 50 * (round + 1) && senders.stream().anyMatch(Thread::isAlive)) {
+                while (accepted.get() < 200 * (round + 1) && senders.stream().anyMatch(Thread::isAlive)) {
                     Thread.onSpinWait();
                 }
                 CompletableFuture<Void> closing = e.close().toCompletableFuture();
@@ -252,7 +256,8 @@ class AttackSendQueueTest {
                 System.out.println("AttackSendQueueTest " + what);
                 assertThat(what, lost, lessThanOrEqualTo(kernel));
                 assertThat(what, received + h.errors.get() <= accepted.get(), is(true));
-                assertThat(what, accepted.get() + refusedFull.get() + refusedClosed.get(), is((long) threads * perThread));
+                assertThat(what, accepted.get() + refusedFull.get() + refusedClosed.get(), is(attempts.get()));
+                assertThat("every sender met the close, typed: " + what, refusedClosed.get(), is((long) threads));
                 // Writability events alternate, starting with unwritable, and the last is writable
                 // (an endpoint emptied by its close) or the endpoint closed while unwritable.
                 List<Boolean> ev = h.events;
@@ -260,6 +265,46 @@ class AttackSendQueueTest {
                     assertThat(what + " event " + i + " of " + ev, ev.get(i), is(i % 2 == 1));
                 }
             }
+        } finally {
+            closeBounded(loop);
+        }
+    }
+    @ParameterizedTest(name = "{0}")
+    @MethodSource(AttackSupport.KINDS)
+    void absurdBoundsTheLargestAndTheSmallestHoldToTheLetter(String kind) throws Exception {
+        EventLoop loop = AttackSupport.open(kind);
+        try (DatagramChannel rx = DatagramChannel.open().bind(new InetSocketAddress("127.0.0.1", 0))) {
+            rx.setOption(StandardSocketOptions.SO_RCVBUF, 1 << 20);
+            InetSocketAddress to = (InetSocketAddress) rx.getLocalAddress();
+            // Every bound at Integer.MAX_VALUE: the packed counters must not overflow into each other.
+            Writability huge = new Writability();
+            UdpOptions max = UdpOptions.builder().sendQueueBytes(Integer.MAX_VALUE)
+                    .sendQueueDatagrams(Integer.MAX_VALUE).build();
+            DatagramEndpoint e = await(Udp.bind(new InetSocketAddress("127.0.0.1", 0), huge, max, loop));
+            CountDownLatch release = block(loop);
+            for (int i = 0; i < 100; i++) {
+                assertThat("datagram " + i, e.send(ByteBuffer.wrap(new byte[1_000]), to), is(true));
+            }
+            assertThat(e.isWritable(), is(true));
+            release.countDown();
+            assertThat(receive(rx, 100, 2_000).size(), is(100));
+            assertThat(huge.events, is(List.of()));
+            await(e.close());
+            // The smallest: one byte, one datagram.
+            Writability tiny = new Writability();
+            UdpOptions one = UdpOptions.builder().maxDatagramSize(1).sendQueueBytes(1).sendQueueDatagrams(1).build();
+            DatagramEndpoint e1 = await(Udp.bind(new InetSocketAddress("127.0.0.1", 0), tiny, one, loop));
+            release = block(loop);
+            assertThat(e1.send(ByteBuffer.wrap(new byte[] {5}), to), is(true));
+            assertThat(e1.isWritable(), is(false));
+            assertThat(e1.send(ByteBuffer.wrap(new byte[] {6}), to), is(false));
+            release.countDown();
+            List<ByteBuffer> got = receive(rx, 1, 16);
+            assertThat(got.size(), is(1));
+            assertThat(got.get(0).get(0), is((byte) 5));
+            assertThat(AttackSupport.await(() -> tiny.events.size() == 2), is(true));
+            assertThat(tiny.events, is(List.of(false, true)));
+            await(e1.close());
         } finally {
             closeBounded(loop);
         }
