@@ -109,7 +109,10 @@ public interface FdReadiness extends Capability {
          * readiness. The JDK keeps the socket of a channel closed while still registered until
          * then: an owner that closes the channel right after {@code cancel()} has its socket
          * (and port) released when the returned stage completes, not before, so it completes its
-         * own close with that stage. Cancelling again returns the same stage.
+         * own close with that stage. Cancelling again returns the same stage. What a dependant
+         * of the stage throws ({@code Error}s included) completes that dependant's own stage
+         * exceptionally, as for any {@link java.util.concurrent.CompletableFuture}; it does not
+         * reach the loop's exception handler, and the other stages still complete.
          *
          * @return completes normally, on the loop thread, once the channel is deregistered (or
          *     the loop has closed); never {@code null}, never completed exceptionally

@@ -441,6 +441,90 @@ public abstract class FdReadinessContract {
         assertThat(survivorHandler.ready.poll(SECONDS_BOUND, SECONDS), is(notNullValue()));
     }
 
+    /**
+     * A channel whose handler cancels its registration and registers the same channel again in
+     * the same turn (the channel goes back to its owner with {@code cancel()}, who may hand it to
+     * the loop again at once): the new registration is valid, its handler gets the next
+     * datagram, the old one is not called again, and the old stage completes.
+     *
+     * @throws Exception if the loop or a channel fails in a way the test does not expect; the
+     *     test fails with it
+     */
+    @Test
+    public void aChannelCancelledByItsHandlerCanBeRegisteredAgainInTheSameTurn() throws Exception {
+        EventLoop loop = loop();
+        FdReadiness readiness = readiness(loop);
+        DatagramChannel channel = channel();
+        AtomicInteger oldCalls = new AtomicInteger();
+        Readies fresh = new Readies(loop);
+        CompletableFuture<CompletionStage<Void>> oldStage = new CompletableFuture<>();
+        CompletableFuture<FdReadiness.Registration> again = new CompletableFuture<>();
+        onLoop(loop, () -> readiness.register(channel, SelectionKey.OP_READ, (r, ops) -> {
+            oldCalls.incrementAndGet();
+            drain(r);
+            oldStage.complete(r.cancel());
+            try {
+                again.complete(readiness.register(channel, SelectionKey.OP_READ, fresh));
+            } catch (IOException | RuntimeException e) {
+                again.completeExceptionally(e);
+            }
+        }));
+        sendTo(channel, "cancel and register again");
+        FdReadiness.Registration registration = again.get(SECONDS_BOUND, SECONDS);
+        oldStage.get(SECONDS_BOUND, SECONDS).toCompletableFuture().get(SECONDS_BOUND, SECONDS);
+        assertThat(onLoop(loop, registration::isValid), is(true));
+        sendTo(channel, "to the new handler");
+        assertThat(fresh.ready.poll(SECONDS_BOUND, SECONDS), is(notNullValue()));
+        assertThat("the cancelled handler is not called again", oldCalls.get(), is(1));
+        assertThat(fresh.offThread.get(), is(0));
+    }
+
+    /**
+     * Cancels made while the loop closes, in close hooks added before and after the facet's
+     * first registration (so before and after any hook of the facet's own), and in a
+     * dependant of such a stage, all complete on the loop thread before {@code close()} returns;
+     * each channel, closed by its owner right after, has its port free by then.
+     *
+     * @throws Exception if the loop or a channel fails in a way the test does not expect; the
+     *     test fails with it
+     */
+    @Test
+    public void cancelsMadeWhileTheLoopClosesCompleteOnTheLoopThreadBeforeCloseReturns() throws Exception {
+        EventLoop loop = loop();
+        FdReadiness readiness = readiness(loop);
+        List<DatagramChannel> channels = List.of(channel(), channel(), channel());
+        List<InetSocketAddress> addresses = new ArrayList<>();
+        for (DatagramChannel c : channels) {
+            addresses.add(address(c));
+        }
+        List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<FdReadiness.Registration> registrations = new java.util.concurrent.CopyOnWriteArrayList<>();
+        loop.addCloseHook(() -> cancelAndClose(loop, registrations.get(0), channels.get(0), seen, "early hook"));
+        onLoop(loop, () -> {
+            for (DatagramChannel c : channels) {
+                registrations.add(readiness.register(c, SelectionKey.OP_READ, new Readies(loop)));
+            }
+            return null;
+        });
+        loop.addCloseHook(() -> cancelAndClose(loop, registrations.get(1), channels.get(1), seen, "late hook")
+                .thenRun(() -> cancelAndClose(loop, registrations.get(2), channels.get(2), seen, "dependant")));
+        loop.close();
+        assertThat(new java.util.TreeSet<>(seen).toString(),
+                is("[dependant on the loop thread, early hook on the loop thread, late hook on the loop thread]"));
+        for (InetSocketAddress a : addresses) {
+            try (DatagramChannel again = DatagramChannel.open()) {
+                again.bind(a);
+            }
+        }
+    }
+
+    private static CompletionStage<Void> cancelAndClose(EventLoop loop, FdReadiness.Registration registration,
+            DatagramChannel channel, List<String> seen, String who) {
+        CompletionStage<Void> stage = registration.cancel();
+        closeQuietly(channel);
+        return stage.thenRun(() -> seen.add(who + (loop.inLoop() ? " on the loop thread" : " off the loop thread")));
+    }
+
     /** A bind that may fail with an {@link IOException}. */
     private interface Bind {
         /**

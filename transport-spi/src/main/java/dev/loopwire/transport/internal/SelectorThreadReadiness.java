@@ -17,8 +17,10 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * {@link FdReadiness} for a loop that has none: a selector on a helper thread watches the
@@ -38,7 +40,12 @@ import java.util.concurrent.TimeUnit;
  * the loop thread after. {@link Registration#cancel()} cancels the key and hands the
  * registration to the helper thread without waiting: the helper selects once more, which
  * deregisters the key, and hands the batch back to the loop, which completes the stages. Once the
- * loop closes, its thread owns the selector and completes the stages itself.
+ * loop closes, its thread owns the selector and completes the stages itself. A hand-over (an
+ * event or a batch) that the loop's bounded task queue refuses while the loop is not closing is
+ * kept and retried every millisecond until taken: the key of a refused event stays disarmed
+ * meanwhile, so neither the event nor a stage is lost. Registering a channel again right after
+ * cancelling it (before the helper has deregistered the old key, which the JDK requires) is the
+ * one call that waits for the helper thread: one select, on the helper, then the registration.
  */
 final class SelectorThreadReadiness implements FdReadiness {
 
@@ -58,6 +65,20 @@ final class SelectorThreadReadiness implements FdReadiness {
     // Deregistered by the helper, not yet completed because the closing loop refused the
     // hand-over; its close hook completes them. Guarded by lock.
     private final List<Reg> deregistered = new ArrayList<>();
+    // Hand-overs the loop's full task queue refused while it was not closing, retried every
+    // RETRY_MILLIS until taken. Helper thread only.
+    private final List<Runnable> refusedEvents = new ArrayList<>();
+    private final List<List<Reg>> refusedBatches = new ArrayList<>();
+    private static final long RETRY_MILLIS = 1;
+    // Registrations of a channel whose previous key, cancelled, still waits for the helper's next
+    // select to deregister it (the JDK refuses to register it again until then): the helper
+    // registers them right after that select. Guarded by lock.
+    private final List<PendingRegistration> registering = new ArrayList<>();
+
+    /** A registration the loop thread waits for the helper thread to make. */
+    private record PendingRegistration(SelectableChannel channel, int interest, Reg reg,
+            CompletableFuture<SelectionKey> key) {
+    }
 
     SelectorThreadReadiness(EventLoop loop) {
         this.loop = loop;
@@ -78,9 +99,69 @@ final class SelectorThreadReadiness implements FdReadiness {
             reg.key = channel.register(selector(), interestOps, reg);
         } catch (ClosedSelectorException e) {
             throw new IOException("Loop '" + loop.name() + "' has closed; register the channel with a running loop", e);
+        } catch (CancelledKeyException e) {
+            // Cancelled (by its owner, just now) and not yet deregistered.
+            reg.key = registerAfterDeregistration(channel, interestOps, reg);
         }
         selector.wakeup();
         return reg;
+    }
+
+    /**
+     * Registers a channel whose cancelled key still waits to be deregistered: the loop thread
+     * does it itself once it owns the selector; before, only the helper thread may select, so
+     * the loop thread hands the registration over and waits for that one select (the helper
+     * never waits for the loop thread, so this cannot deadlock).
+     */
+    private SelectionKey registerAfterDeregistration(SelectableChannel channel, int interestOps, Reg reg)
+            throws IOException {
+        if (closing) {
+            try {
+                selector.selectNow(); // ready keys it finds wait for the next poll
+                return channel.register(selector, interestOps, reg);
+            } catch (ClosedSelectorException e) {
+                throw new IOException("Loop '" + loop.name() + "' has closed; register the channel with a running loop",
+                        e);
+            }
+        }
+        PendingRegistration pending = new PendingRegistration(channel, interestOps, reg, new CompletableFuture<>());
+        synchronized (lock) {
+            registering.add(pending);
+        }
+        selector.wakeup();
+        if (!helper.isAlive()) {
+            pending.key().completeExceptionally(new IOException("its readiness thread has failed"));
+        }
+        try {
+            return pending.key().get(HANDSHAKE_TIMEOUT_NANOS, TimeUnit.NANOSECONDS);
+        } catch (ExecutionException e) {
+            throw new IOException("Cannot register " + channel + " again with loop '" + loop.name() + "': "
+                    + e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException | InterruptedException e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            pending.key().completeExceptionally(e); // the helper then leaves it, or cancels what it made
+            throw new IOException("Cannot register " + channel + " again with loop '" + loop.name() + "': its"
+                    + " readiness thread did not deregister the cancelled key within 10 s", e);
+        }
+    }
+
+    /** Makes the registrations the loop thread waits for; helper thread, after a select. */
+    private static void registerPending(Selector s, List<PendingRegistration> pending) {
+        for (PendingRegistration p : pending) {
+            if (p.key().isDone()) {
+                continue; // the loop thread gave up waiting
+            }
+            try {
+                SelectionKey key = p.channel().register(s, p.interest(), p.reg());
+                if (!p.key().complete(key)) {
+                    key.cancel();
+                }
+            } catch (IOException | RuntimeException e) {
+                p.key().completeExceptionally(e);
+            }
+        }
     }
 
     private Selector selector() throws IOException {
@@ -102,17 +183,31 @@ final class SelectorThreadReadiness implements FdReadiness {
         Selector s = selector;
         try {
             while (!stop) {
-                s.select();
+                // A hand-over the loop's full task queue refused is retried soon, not at the next event.
+                if (refusedEvents.isEmpty() && refusedBatches.isEmpty()) {
+                    s.select();
+                } else {
+                    s.select(RETRY_MILLIS);
+                }
                 List<Reg> batch = null;
+                List<PendingRegistration> toRegister = null;
                 synchronized (lock) {
                     if (!cancelling.isEmpty()) {
                         batch = new ArrayList<>(cancelling);
                         cancelling.clear();
                     }
+                    if (!registering.isEmpty()) {
+                        toRegister = new ArrayList<>(registering);
+                        registering.clear();
+                    }
                 }
-                if (batch != null) {
+                if (batch != null || toRegister != null) {
                     s.selectNow(); // deregisters every key cancelled before the batch was taken
                 }
+                if (toRegister != null) {
+                    registerPending(s, toRegister);
+                }
+                retryRefused();
                 for (SelectionKey key : s.selectedKeys()) {
                     handOver(key);
                 }
@@ -126,17 +221,61 @@ final class SelectorThreadReadiness implements FdReadiness {
         } catch (IOException | RuntimeException | Error e) {
             LOG.log(System.Logger.Level.ERROR, "Readiness thread of loop '" + loop.name() + "' failed; its channels"
                     + " get no more readiness events, and cancelled ones are released when the loop closes", e);
+        } finally {
+            // Batches still refused: the loop's close hook completes them once it has joined this thread.
+            synchronized (lock) {
+                refusedBatches.forEach(deregistered::addAll);
+                registering.forEach(p -> p.key().completeExceptionally(new IOException("its readiness thread has ended")));
+                registering.clear();
+            }
+            refusedBatches.clear();
+            refusedEvents.clear();
+        }
+    }
+
+    /** Hands over again what the loop's full task queue refused, in the order it was refused. */
+    private void retryRefused() {
+        if (!refusedEvents.isEmpty()) {
+            List<Runnable> events = new ArrayList<>(refusedEvents);
+            refusedEvents.clear();
+            for (int i = 0; i < events.size(); i++) {
+                if (!submit(events.get(i))) {
+                    // Still full: keep the rest, in order. Closing: its hook re-arms every key and polls.
+                    if (!loop.isClosed()) {
+                        refusedEvents.addAll(events.subList(i, events.size()));
+                    }
+                    break;
+                }
+            }
+        }
+        if (!refusedBatches.isEmpty()) {
+            List<List<Reg>> batches = new ArrayList<>(refusedBatches);
+            refusedBatches.clear();
+            batches.forEach(this::handBack);
+        }
+    }
+
+    /** Runs {@code task} on the loop; false if refused (its queue full, or the loop closing). */
+    private boolean submit(Runnable task) {
+        try {
+            loop.execute(task);
+            return true;
+        } catch (RejectedExecutionException e) {
+            return false;
         }
     }
 
     /** Completes, on the loop thread, the stages of registrations the helper has deregistered. */
     private void handBack(List<Reg> batch) {
-        try {
-            loop.execute(() -> batch.forEach(Reg::released));
-        } catch (RejectedExecutionException e) {
+        if (submit(() -> batch.forEach(Reg::released))) {
+            return;
+        }
+        if (loop.isClosed()) {
             synchronized (lock) {
                 deregistered.addAll(batch); // the loop is closing: its hook completes them
             }
+        } else {
+            refusedBatches.add(batch); // the task queue is full for now: retried
         }
     }
 
@@ -158,12 +297,16 @@ final class SelectorThreadReadiness implements FdReadiness {
                 int ready = key.readyOps();
                 key.interestOps(0);
                 Reg reg = (Reg) key.attachment();
-                loop.execute(() -> reg.dispatch(ready));
+                Runnable event = () -> reg.dispatch(ready);
+                if (!submit(event) && !loop.isClosed()) {
+                    // The task queue is full for now: the key stays disarmed and the event is
+                    // retried, else the channel would never be reported again.
+                    refusedEvents.add(event);
+                }
+                // Refused by a closing loop: its hook re-arms every key and polls from the loop thread.
             }
         } catch (CancelledKeyException e) {
             // Cancelled meanwhile by the loop thread.
-        } catch (RejectedExecutionException e) {
-            // The loop is closing: its hook re-arms every key and polls from the loop thread.
         }
     }
 

@@ -54,6 +54,11 @@ public final class SelectorReadiness implements FdReadiness {
         checkInLoop("register");
         Objects.requireNonNull(channel, "channel");
         Objects.requireNonNull(handler, "handler");
+        if (selectorClosed) {
+            // Only a dependant of a cancel stage the closed loop completes can still get here.
+            throw new IOException("Loop '" + loop.name() + "' has closed; register " + channel
+                    + " with a running loop");
+        }
         SelectionKey existing = channel.keyFor(selector);
         if (existing != null && existing.isValid()) {
             // SelectableChannel.register would silently replace the first handler.
@@ -134,7 +139,9 @@ public final class SelectorReadiness implements FdReadiness {
 
     /**
      * The loop has selected: recounts, and completes the stages of the cancellations queued
-     * before that select. What a stage's dependants throw goes to {@code onFailure}.
+     * before that select. What a stage's dependants throw completes their own stages
+     * exceptionally (as {@link CompletableFuture} does); {@code onFailure} gets only what escapes
+     * {@code complete} anyway.
      */
     public void afterSelect(Consumer<Throwable> onFailure) {
         registered = selector.keys().size();
