@@ -76,6 +76,8 @@ final class UringConnection extends BaseConnection implements UringHandler {
     private boolean heldDeliveryScheduled;
 
     private boolean sending;
+    /** The last send found the socket full (EAGAIN): the next one waits for room in the kernel. */
+    private boolean pollFirst;
     private NativeBlock header;
     private ByteBuffer headerView;
 
@@ -403,6 +405,7 @@ final class UringConnection extends BaseConnection implements UringHandler {
         try {
             if (count == 1) {
                 registration.prepare(UringPort.OP_SEND).addr(gather[0]).len(lengths[0])
+                        .ioprio(pollFirst ? UringSockets.RECVSEND_POLL_FIRST : 0)
                         .opFlags(UringSockets.MSG_NOSIGNAL).tag(TAG_SEND).submit();
             } else {
                 submitSendmsg(gather, lengths, Math.min(count, MAX_IOV));
@@ -428,7 +431,7 @@ final class UringConnection extends BaseConnection implements UringHandler {
         }
         headerView.putLong(24, count); // msg_iovlen
         registration.prepare(UringPort.OP_SENDMSG).addr(header, 0).len(1).opFlags(UringSockets.MSG_NOSIGNAL)
-                .tag(TAG_SEND).submit();
+                .ioprio(pollFirst ? UringSockets.RECVSEND_POLL_FIRST : 0).tag(TAG_SEND).submit();
     }
 
     @Override
@@ -438,6 +441,16 @@ final class UringConnection extends BaseConnection implements UringHandler {
 
     private void sent(int res) {
         sending = false;
+        if (res == -UringSockets.EAGAIN) {
+            // Nothing was sent: not a failure (it once dropped the queue and closed early). Send
+            // again, this time waiting in the kernel for room rather than spinning.
+            pollFirst = true;
+            if (!released()) {
+                flush();
+            }
+            return;
+        }
+        pollFirst = false;
         if (res < 0) {
             if (!released()) {
                 fail(UringSockets.failure(res, "send"));

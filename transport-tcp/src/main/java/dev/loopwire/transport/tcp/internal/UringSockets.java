@@ -37,6 +37,13 @@ final class UringSockets {
     static final int ECONNABORTED = 103;
     static final int ECONNRESET = 104;
     static final int ENOBUFS = 105;
+    /**
+     * A send on a full socket buffer may complete with EAGAIN instead of waiting (seen on kernel
+     * 6.18 with a multishot receive armed on the same socket): nothing was sent, send again.
+     */
+    static final int EAGAIN = 11;
+    /** {@code ioprio} flag of SEND / SENDMSG: wait for room before trying (IORING_RECVSEND_POLL_FIRST). */
+    static final int RECVSEND_POLL_FIRST = 1;
     static final int ETIMEDOUT = 110;
     static final int ECONNREFUSED = 111;
     static final int EHOSTUNREACH = 113;
