@@ -399,7 +399,7 @@ public final class SimulatedWinApi implements WinApi {
         } else {
             if (!target.receives.isEmpty()) {
                 deliver(target, target.receives.remove(0), data, s.localPort);
-            } else if (target.datagrams.size() < 64) {
+            } else if (target.datagrams.size() < RECEIVE_QUEUE_DATAGRAMS) {
                 target.datagrams.add(new Object[] {data, s.localPort});
             }
         }
