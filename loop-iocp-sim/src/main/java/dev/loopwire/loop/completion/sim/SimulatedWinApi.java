@@ -32,6 +32,13 @@ import java.util.concurrent.TimeUnit;
 public final class SimulatedWinApi implements WinApi {
 
     public static final long PORT = 0x7000;
+    /**
+     * Datagrams a socket holds while no receive is posted; more are dropped, as a full receive
+     * buffer drops them. 4,096 small datagrams is what a loopback socket with the kit's 1 MiB
+     * SO_RCVBUF holds; the earlier 64 dropped accepted datagrams under the kit's eight
+     * concurrent senders (one run in three) and made a UDP drop look like a lost send.
+     */
+    static final int RECEIVE_QUEUE_DATAGRAMS = 4096;
     public static final long STATUS_CANCELLED = 0xC0000120L;
     public static final long STATUS_BUFFER_OVERFLOW = 0x80000005L;
     /** The simulator's own status for "failed with Win32/Winsock error N": 0xE000_0000 | N. */
