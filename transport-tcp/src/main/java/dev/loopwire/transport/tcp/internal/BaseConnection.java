@@ -507,8 +507,13 @@ abstract class BaseConnection implements TcpConnection {
 
     /** Releases an empty {@code writeNoCopy} buffer on the loop thread, as every release is. */
     private void releaseLater(ByteBuffer data, Consumer<? super ByteBuffer> release) {
+        toLoopForWriter(() -> handler.release(this, release, data));
+    }
+
+    /** Hands a writer's task to the loop; a loop that refuses it has ended the connection for writers. */
+    private void toLoopForWriter(Runnable task) {
         try {
-            loop.execute(() -> handler.release(this, release, data));
+            loop.execute(task);
         } catch (RejectedExecutionException e) {
             loopGone();
             throw new OutputClosedException("Connection " + this + " cannot write: its loop '" + loop.name()
@@ -522,13 +527,7 @@ abstract class BaseConnection implements TcpConnection {
      */
     private void scheduleFlush() {
         if (flushScheduled.compareAndSet(false, true)) {
-            try {
-                loop.execute(flushTask);
-            } catch (RejectedExecutionException e) {
-                loopGone();
-                throw new OutputClosedException("Connection " + this + " cannot write: its loop '" + loop.name()
-                        + "' is closed; open a new connection on a running loop");
-            }
+            toLoopForWriter(flushTask);
         }
     }
 

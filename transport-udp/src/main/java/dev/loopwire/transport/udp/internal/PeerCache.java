@@ -110,7 +110,7 @@ final class PeerCache {
     /**
      * The address in {@code length} bytes at {@code offset} of {@code from}.
      *
-     * @param posix decodes a peer not in the cache
+     * @param codec decodes a peer not in the cache
      * @param from the received bytes, in native byte order (absolute reads; its position is not used)
      * @param offset where the {@code sockaddr} starts
      * @param length its length as the kernel reported it
@@ -118,7 +118,7 @@ final class PeerCache {
      * @throws IllegalArgumentException from {@link PosixCalls#decode} for a family that is neither
      *     INET nor INET6
      */
-    InetSocketAddress decode(Codec posix, ByteBuffer from, int offset, int length) {
+    InetSocketAddress decode(Codec codec, ByteBuffer from, int offset, int length) {
         long k0;
         long k1 = 0;
         long k2 = 0;
@@ -131,7 +131,7 @@ final class PeerCache {
             k2 = from.getLong(offset + 16);
             k3 = from.getInt(offset + 24) & 0xffffffffL;
         } else {
-            return fresh(posix, from, offset, length);
+            return fresh(codec, from, offset, length);
         }
         int mask = senders.length - 1;
         for (int i = spread(((k0 * MIX + k1) * MIX + k2) * MIX + k3) & mask;; i = (i + 1) & mask) {
@@ -145,7 +145,7 @@ final class PeerCache {
                 return senders[i];
             }
         }
-        InetSocketAddress address = fresh(posix, from, offset, length);
+        InetSocketAddress address = fresh(codec, from, offset, length);
         if (senderCount >= MAX_PEERS) {
             Arrays.fill(rawLengths, (byte) 0);
             Arrays.fill(senders, null);
@@ -157,10 +157,10 @@ final class PeerCache {
         return address;
     }
 
-    private InetSocketAddress fresh(Codec posix, ByteBuffer from, int offset, int length) {
+    private InetSocketAddress fresh(Codec codec, ByteBuffer from, int offset, int length) {
         int n = Math.min(length, PosixCalls.SOCKADDR_SIZE);
         scratch.clear().put(0, from, offset, n);
-        return posix.decode(scratch, n);
+        return codec.decode(scratch, n);
     }
 
     private void putSender(long k0, long k1, long k2, long k3, int length, InetSocketAddress address) {
@@ -202,12 +202,12 @@ final class PeerCache {
      * Writes {@code to} as a {@code sockaddr} at {@code out}'s position (position unchanged), as
      * {@link PosixCalls#encode} does.
      *
-     * @param posix encodes an address not in the cache (and checks it)
+     * @param codec encodes an address not in the cache (and checks it)
      * @return the sockaddr's length
      * @throws IllegalArgumentException from {@link PosixCalls#encode} for an unresolved address,
      *     or an IPv6 one for an IPv4 socket; nothing is cached then
      */
-    int encode(Codec posix, InetSocketAddress to, boolean ipv6, ByteBuffer out) {
+    int encode(Codec codec, InetSocketAddress to, boolean ipv6, ByteBuffer out) {
         int mask = targets.length - 1;
         int scope = scope(to);
         for (int i = targetSlot(to, ipv6, mask);; i = (i + 1) & mask) {
@@ -221,7 +221,7 @@ final class PeerCache {
                 return n;
             }
         }
-        int n = posix.encode(to, ipv6, scratch.clear());
+        int n = codec.encode(to, ipv6, scratch.clear());
         out.put(out.position(), scratch, 0, n);
         if (targetCount >= MAX_PEERS) {
             Arrays.fill(targets, null);

@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * are one {@code long} changed by compare-and-set, so a reservation, its refusal and the
  * writability it changes are seen together (as under a lock), and the loop thread never waits
  * for a sender. The datagrams themselves travel through a {@link ConcurrentLinkedQueue}.
- * {@code reserve}, {@code add}, {@code takeBack}, {@code isWritable}, {@code isEmpty} and
+ * {@code reserve}, {@code unreserve}, {@code add}, {@code isWritable}, {@code isEmpty} and
  * {@code size} are thread-safe; {@code peek} and {@code remove} are for the one consumer, the
  * loop thread.
  */
@@ -110,15 +110,6 @@ final class SendQueue {
 
     void add(Item item) {
         items.add(item);
-    }
-
-    /** Takes back an item that was added but cannot be sent; false if the consumer took it. */
-    boolean takeBack(Item item) {
-        if (items.remove(item)) {
-            unreserve(item.data().limit());
-            return true;
-        }
-        return false;
     }
 
     Item peek() {
